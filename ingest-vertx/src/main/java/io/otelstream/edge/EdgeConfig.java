@@ -1,0 +1,202 @@
+package io.otelstream.edge;
+
+import io.otelstream.config.ByteSize;
+import io.otelstream.topics.TopicsConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The edge's configuration, read from YAML (see the module README for every key). Omitted keys take
+ * the documented defaults; invalid values fail with the key and the reason.
+ *
+ * @param grpc OTLP/gRPC listener (default 0.0.0.0:4317)
+ * @param http OTLP/HTTP listener (default 0.0.0.0:4318)
+ * @param admin health and metrics listener (default 0.0.0.0:13133)
+ * @param tls TLS for the gRPC and HTTP listeners (default off)
+ * @param auth bearer tokens and their tenants (default none: no authentication)
+ * @param cors browser origins allowed on the HTTP listener (default none)
+ * @param limits request, decompression and in-flight bounds, timeouts
+ * @param eventLoops event-loop threads serving requests (default: available processors)
+ * @param shutdownTimeout how long shutdown waits for in-flight requests and the producer flush
+ * @param kafka producer properties passed unchanged to the Kafka client, over the edge's defaults
+ * @param topics topic names (same shape as the topics tool's file)
+ */
+public record EdgeConfig(
+    Listener grpc,
+    Listener http,
+    Listener admin,
+    Tls tls,
+    Auth auth,
+    Cors cors,
+    Limits limits,
+    Integer eventLoops,
+    Duration shutdownTimeout,
+    Map<String, String> kafka,
+    TopicsConfig topics) {
+
+  public EdgeConfig {
+    grpc = grpc != null ? grpc.withDefaults(4317) : new Listener(null, 4317);
+    http = http != null ? http.withDefaults(4318) : new Listener(null, 4318);
+    admin = admin != null ? admin.withDefaults(13133) : new Listener(null, 13133);
+    tls = tls != null ? tls : new Tls(null, null, null);
+    auth = auth != null ? auth : new Auth(null);
+    cors = cors != null ? cors : new Cors(null, null, null);
+    limits = limits != null ? limits : new Limits(null, null, null, null, null);
+    eventLoops = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
+    if (eventLoops < 1) {
+      throw new IllegalArgumentException("event_loops must be at least 1, was " + eventLoops);
+    }
+    shutdownTimeout = shutdownTimeout != null ? shutdownTimeout : Duration.ofSeconds(30);
+    kafka = kafka != null ? Map.copyOf(kafka) : Map.of();
+    topics = topics != null ? topics : TopicsConfig.defaults();
+  }
+
+  public static EdgeConfig defaults() {
+    return new EdgeConfig(null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** The producer properties: the edge's safe defaults overlaid with the configured ones. */
+  public Map<String, Object> producerProperties() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("bootstrap.servers", "localhost:9092");
+    p.put("acks", "all");
+    p.put("enable.idempotence", "true");
+    p.put("compression.type", "lz4");
+    p.put("linger.ms", "5");
+    p.put("batch.size", Integer.toString(256 * 1024));
+    p.put("buffer.memory", Long.toString(64L << 20));
+    p.put("max.request.size", Integer.toString(2 << 20));
+    // Never block an event loop: a full buffer or unknown topic fails the send at once (503).
+    p.put("max.block.ms", "0");
+    // Topic metadata is fetched at startup; keep it so max.block.ms=0 never meets a cold cache.
+    p.put("metadata.max.idle.ms", Long.toString(Duration.ofDays(1).toMillis()));
+    p.put("delivery.timeout.ms", "30000");
+    p.put("request.timeout.ms", "10000");
+    p.put("client.id", "otelstream-edge");
+    p.putAll(kafka);
+    return p;
+  }
+
+  /** A listening address. */
+  public record Listener(String host, Integer port) {
+    public Listener {
+      host = host != null ? host : "0.0.0.0";
+      if (port != null && (port < 0 || port > 65535)) {
+        throw new IllegalArgumentException("port must be 0..65535, was " + port);
+      }
+    }
+
+    Listener withDefaults(int defaultPort) {
+      return new Listener(host, port != null ? port : defaultPort);
+    }
+  }
+
+  /**
+   * TLS for both OTLP listeners, with PEM files as the Collector takes them.
+   *
+   * @param certFile server certificate chain (PEM); setting it turns TLS on
+   * @param keyFile server private key (PEM)
+   * @param clientCaFile CA bundle (PEM); setting it requires client certificates (mTLS)
+   */
+  public record Tls(String certFile, String keyFile, String clientCaFile) {
+    public Tls {
+      if ((certFile == null) != (keyFile == null)) {
+        throw new IllegalArgumentException("cert_file and key_file must be set together");
+      }
+      if (clientCaFile != null && certFile == null) {
+        throw new IllegalArgumentException("client_ca_file (mTLS) needs cert_file and key_file");
+      }
+    }
+
+    public boolean enabled() {
+      return certFile != null;
+    }
+  }
+
+  /**
+   * Bearer-token authentication. With no tokens, requests are not authenticated and carry no
+   * tenant.
+   */
+  public record Auth(List<Token> tokens) {
+    public Auth {
+      tokens = tokens != null ? List.copyOf(tokens) : List.of();
+    }
+  }
+
+  /** One accepted token and the tenant its requests belong to. */
+  public record Token(String token, String tenant) {
+    public Token {
+      if (token == null || token.isBlank()) {
+        throw new IllegalArgumentException("token must not be empty");
+      }
+      if (tenant == null || tenant.isBlank()) {
+        throw new IllegalArgumentException("tenant must not be empty");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Token[token=***, tenant=" + tenant + "]";
+    }
+  }
+
+  /**
+   * CORS for browser clients on the HTTP listener.
+   *
+   * @param allowedOrigins exact origins, or {@code *}; empty means no CORS headers
+   * @param allowedHeaders extra request headers browsers may send (Content-Type, Content-Encoding
+   *     and Authorization are always allowed)
+   * @param maxAge how long browsers may cache a preflight answer (default 2h)
+   */
+  public record Cors(List<String> allowedOrigins, List<String> allowedHeaders, Duration maxAge) {
+    public Cors {
+      allowedOrigins = allowedOrigins != null ? List.copyOf(allowedOrigins) : List.of();
+      allowedHeaders = allowedHeaders != null ? List.copyOf(allowedHeaders) : List.of();
+      maxAge = maxAge != null ? maxAge : Duration.ofHours(2);
+    }
+  }
+
+  /**
+   * Bounds that keep the edge's memory flat under any load.
+   *
+   * @param maxRequestBytes largest request body as sent (default 20MiB)
+   * @param maxDecompressedBytes largest body after decompression (default 64MiB)
+   * @param maxInflightBytes request bytes held across all requests awaiting Kafka (default 64MiB);
+   *     beyond it requests get 503 / UNAVAILABLE
+   * @param requestTimeout how long a request may wait for Kafka before 503 (default 10s)
+   * @param retryAfter the delay suggested to clients in Retry-After / RetryInfo (default 1s)
+   */
+  public record Limits(
+      ByteSize maxRequestBytes,
+      ByteSize maxDecompressedBytes,
+      ByteSize maxInflightBytes,
+      Duration requestTimeout,
+      Duration retryAfter) {
+    public Limits {
+      maxRequestBytes = maxRequestBytes != null ? maxRequestBytes : ByteSize.ofMebibytes(20);
+      maxDecompressedBytes =
+          maxDecompressedBytes != null ? maxDecompressedBytes : ByteSize.ofMebibytes(64);
+      maxInflightBytes = maxInflightBytes != null ? maxInflightBytes : ByteSize.ofMebibytes(64);
+      requestTimeout = requestTimeout != null ? requestTimeout : Duration.ofSeconds(10);
+      retryAfter = retryAfter != null ? retryAfter : Duration.ofSeconds(1);
+      if (maxRequestBytes.bytes() < 1 || maxRequestBytes.bytes() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("max_request_bytes must be 1..2GiB");
+      }
+      if (maxDecompressedBytes.bytes() < maxRequestBytes.bytes()
+          || maxDecompressedBytes.bytes() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "max_decompressed_bytes must be at least max_request_bytes and at most 2GiB");
+      }
+      if (maxInflightBytes.bytes() < maxRequestBytes.bytes()) {
+        throw new IllegalArgumentException(
+            "max_inflight_bytes must be at least max_request_bytes, or the largest request could"
+                + " never be accepted");
+      }
+      if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException("request_timeout must be positive");
+      }
+    }
+  }
+}

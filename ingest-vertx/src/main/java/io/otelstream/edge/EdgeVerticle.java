@@ -1,0 +1,75 @@
+package io.otelstream.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+
+/** One event loop's OTLP listeners; one instance is deployed per event loop. */
+final class EdgeVerticle extends VerticleBase {
+  /** Ports resolved once so every instance binds the same ones. */
+  record Ports(int grpc, int http) {}
+
+  /** Large HTTP/2 windows so a 16 MiB export streams without waiting for WINDOW_UPDATEs. */
+  private static final int STREAM_WINDOW = 16 << 20;
+
+  private static final int CONNECTION_WINDOW = 64 << 20;
+
+  private final EdgeConfig config;
+  private final Ports ports;
+  private final GrpcTransport grpc;
+  private final HttpTransport http;
+
+  EdgeVerticle(EdgeConfig config, Ports ports, GrpcTransport grpc, HttpTransport http) {
+    this.config = config;
+    this.ports = ports;
+    this.grpc = grpc;
+    this.http = http;
+  }
+
+  @Override
+  public Future<?> start() {
+    GrpcServer grpcServer =
+        GrpcServer.server(
+                vertx,
+                new GrpcServerOptions()
+                    .setMaxMessageSize(config.limits().maxRequestBytes().bytes()))
+            .callHandler(grpc::handle);
+    Future<?> g =
+        vertx
+            .createHttpServer(options())
+            .requestHandler(grpcServer)
+            .listen(ports.grpc(), config.grpc().host());
+    Future<?> h =
+        vertx
+            .createHttpServer(options())
+            .requestHandler(http::handle)
+            .listen(ports.http(), config.http().host());
+    return Future.all(g, h);
+  }
+
+  private HttpServerOptions options() {
+    HttpServerOptions o =
+        new HttpServerOptions()
+            .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW))
+            .setHttp2ConnectionWindowSize(CONNECTION_WINDOW)
+            .setDecompressionSupported(false); // bounded decompression happens in the edge itself
+    EdgeConfig.Tls tls = config.tls();
+    if (tls.enabled()) {
+      o.setSsl(true)
+          .setUseAlpn(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()));
+      if (tls.clientCaFile() != null) {
+        o.setClientAuth(ClientAuth.REQUIRED)
+            .setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile()));
+      }
+    }
+    return o;
+  }
+}

@@ -1,0 +1,131 @@
+package io.otelstream.edge;
+
+import com.google.protobuf.Message;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+/**
+ * The transport-independent heart of the edge: bound, decode, split, write to Kafka, answer only
+ * after every record is acknowledged. Runs on the calling event loop and never blocks it.
+ */
+final class ExportService {
+  private final Vertx vertx;
+  private final KafkaWriter writer;
+  private final EdgeMetrics metrics;
+  private final EdgeState state;
+  private final EdgeConfig.Limits limits;
+  private final int maxRecordBytes;
+
+  ExportService(
+      Vertx vertx,
+      KafkaWriter writer,
+      EdgeMetrics metrics,
+      EdgeState state,
+      EdgeConfig.Limits limits,
+      int maxRecordBytes) {
+    this.vertx = vertx;
+    this.writer = writer;
+    this.metrics = metrics;
+    this.state = state;
+    this.limits = limits;
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  /**
+   * @param body the request body as received
+   * @param encoding its content encoding (gzip, identity or null)
+   * @return the response message, or a failed future carrying an {@link EdgeError}
+   */
+  Future<Message> export(
+      Signal signal, ExportCodec.Format format, String encoding, byte[] body, String tenant) {
+    if (state.draining()) {
+      return Future.failedFuture(
+          new EdgeError(
+              EdgeError.Kind.UNAVAILABLE,
+              "shutting_down",
+              "this edge instance is shutting down; retry"));
+    }
+    long reserved = body.length;
+    if (!state.tryAcquire(reserved)) {
+      return Future.failedFuture(inflightLimit());
+    }
+    state.requestStarted();
+    Future<Message> result;
+    try {
+      byte[] plain = Decompression.decode(encoding, body, limits.maxDecompressedBytes().bytes());
+      if (plain.length > body.length) {
+        long extra = plain.length - body.length;
+        if (!state.tryAcquire(extra)) {
+          throw inflightLimit();
+        }
+        reserved += extra;
+      }
+      result = write(signal, ExportCodec.decode(signal, format, plain, maxRecordBytes), tenant);
+    } catch (EdgeError e) {
+      result = Future.failedFuture(e);
+    } catch (RuntimeException e) {
+      result =
+          Future.failedFuture(
+              new EdgeError(
+                  EdgeError.Kind.INVALID, "invalid_request", "request could not be read: " + e));
+    }
+    long toRelease = reserved;
+    return result.andThen(
+        ar -> {
+          state.release(toRelease);
+          state.requestFinished();
+        });
+  }
+
+  private Future<Message> write(Signal signal, Batch batch, String tenant) {
+    metrics.itemsReceived(signal, batch.items);
+    if (batch.rejected > 0) {
+      metrics.itemsRejected(signal, "invalid_item", batch.rejected);
+    }
+    Context context = vertx.getOrCreateContext();
+    Promise<Message> promise = Promise.promise();
+    long started = System.nanoTime();
+    long timer =
+        vertx.setTimer(
+            limits.requestTimeout().toMillis(),
+            t ->
+                promise.tryFail(
+                    new EdgeError(
+                        EdgeError.Kind.UNAVAILABLE,
+                        "produce_timeout",
+                        "Kafka did not acknowledge within "
+                            + limits.requestTimeout().toMillis()
+                            + " ms; retry later")));
+    writer
+        .write(context, signal, batch.records, tenant)
+        .onComplete(
+            ar -> {
+              vertx.cancelTimer(timer);
+              if (ar.succeeded()) {
+                if (promise.tryComplete(ExportCodec.response(signal, batch))) {
+                  metrics.produced(signal, System.nanoTime() - started, batch.records.size());
+                  metrics.itemsAccepted(signal, batch.accepted());
+                }
+              } else {
+                promise.tryFail(ar.cause());
+              }
+            });
+    return promise
+        .future()
+        .onFailure(
+            e ->
+                metrics.itemsRejected(
+                    signal, e instanceof EdgeError ee ? ee.reason : "internal", batch.accepted()));
+  }
+
+  private EdgeError inflightLimit() {
+    return new EdgeError(
+        EdgeError.Kind.UNAVAILABLE,
+        "inflight_limit",
+        "the edge holds its limit of "
+            + limits.maxInflightBytes()
+            + " in-flight bytes; retry later");
+  }
+}
