@@ -1,0 +1,36 @@
+package io.otelstream.cli;
+
+import io.otelstream.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The otelstream command line. */
+@Command(
+    name = "otelstream",
+    mixinStandardHelpOptions = true,
+    version = "otelstream 0.1.0",
+    description = "Kafka-native OpenTelemetry pipeline.",
+    subcommands = {DevCommand.class, EdgeCommand.class, TopicsCommand.class, LoadgenCommand.class})
+public final class Otelstream implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Otelstream());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof ConfigException
+              || e instanceof IllegalStateException
+              || e instanceof IllegalArgumentException) {
+            commandLine.getErr().println("otelstream: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    System.exit(cli.execute(args));
+  }
+}

@@ -1,0 +1,147 @@
+package io.otelstream.perf;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Pre-encoded export requests whose trace IDs are patched in place per request, so generating load
+ * costs a copy and a few writes, not an encode.
+ */
+final class RequestTemplates {
+  private static final long MARKER = 0x4f54535452414345L; // "OTSTRACE"
+  private static final int TEMPLATES = 8;
+
+  private final List<byte[]> bodies = new ArrayList<>();
+  private final List<int[]> traceIdOffsets = new ArrayList<>();
+  private final int spansPerRequest;
+
+  RequestTemplates(LoadOptions o) {
+    SplittableRandom random = new SplittableRandom(42);
+    for (int t = 0; t < TEMPLATES; t++) {
+      byte[] body = build(o, random).toByteArray();
+      bodies.add(body);
+      traceIdOffsets.add(offsets(body, o.tracesPerRequest));
+    }
+    this.spansPerRequest = o.spansPerRequest();
+  }
+
+  int spansPerRequest() {
+    return spansPerRequest;
+  }
+
+  int encodedBytes() {
+    return bodies.get(0).length;
+  }
+
+  /** A fresh request body with new random trace IDs. */
+  byte[] next(SplittableRandom random) {
+    int t = random.nextInt(TEMPLATES);
+    byte[] body = bodies.get(t).clone();
+    int[] offsets = traceIdOffsets.get(t);
+    int traces = offsets.length / 2 == 0 ? 0 : maxTrace(offsets) + 1;
+    long[] hi = new long[traces];
+    long[] lo = new long[traces];
+    for (int i = 0; i < traces; i++) {
+      hi[i] = random.nextLong() | 1L;
+      lo[i] = random.nextLong();
+    }
+    ByteBuffer buf = ByteBuffer.wrap(body);
+    for (int i = 0; i < offsets.length; i += 2) {
+      buf.putLong(offsets[i], hi[offsets[i + 1]]);
+      buf.putLong(offsets[i] + 8, lo[offsets[i + 1]]);
+    }
+    return body;
+  }
+
+  private static int maxTrace(int[] offsets) {
+    int max = 0;
+    for (int i = 1; i < offsets.length; i += 2) {
+      max = Math.max(max, offsets[i]);
+    }
+    return max;
+  }
+
+  private static ExportTraceServiceRequest build(LoadOptions o, SplittableRandom random) {
+    ScopeSpans.Builder scope =
+        ScopeSpans.newBuilder()
+            .setScope(
+                InstrumentationScope.newBuilder()
+                    .setName("otelstream-loadgen")
+                    .setVersion("0.1.0"));
+    long now = System.currentTimeMillis() * 1_000_000L;
+    for (int trace = 0; trace < o.tracesPerRequest; trace++) {
+      ByteString traceId =
+          ByteString.copyFrom(ByteBuffer.allocate(16).putLong(MARKER).putLong(trace).array());
+      boolean error = random.nextDouble() < o.errorRatio;
+      for (int s = 0; s < o.spansPerTrace; s++) {
+        Span.Builder span =
+            Span.newBuilder()
+                .setTraceId(traceId)
+                .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(s + 1L).array()))
+                .setName(s == 0 ? "GET /api/orders" : "SELECT orders " + s)
+                .setKind(s == 0 ? Span.SpanKind.SPAN_KIND_SERVER : Span.SpanKind.SPAN_KIND_CLIENT)
+                .setStartTimeUnixNano(now + s * 1000L)
+                .setEndTimeUnixNano(now + s * 1000L + 2_000_000L);
+        if (s > 0) {
+          span.setParentSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(1).array()));
+        }
+        for (int a = 0; a < o.attributes; a++) {
+          span.addAttributes(attr("attr." + a, "value-" + a));
+        }
+        if (error && s == o.spansPerTrace - 1) {
+          span.setStatus(
+              Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage("boom"));
+        }
+        int pad = o.spanBytes - span.build().getSerializedSize() - 16;
+        if (pad > 0) {
+          span.addAttributes(attr("payload", "x".repeat(pad)));
+        }
+        scope.addSpans(span);
+      }
+    }
+    Resource resource =
+        Resource.newBuilder()
+            .addAttributes(attr("service.name", "loadgen"))
+            .addAttributes(attr("service.instance.id", "loadgen-1"))
+            .build();
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().setResource(resource).addScopeSpans(scope))
+        .build();
+  }
+
+  private static KeyValue attr(String key, String value) {
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
+  }
+
+  /** Pairs (offset, trace index) of every placeholder trace ID in the encoded body. */
+  private static int[] offsets(byte[] body, int traces) {
+    List<Integer> found = new ArrayList<>();
+    ByteBuffer buf = ByteBuffer.wrap(body);
+    for (int i = 0; i + 16 <= body.length; i++) {
+      if (buf.getLong(i) == MARKER) {
+        long index = buf.getLong(i + 8);
+        if (index >= 0 && index < traces) {
+          found.add(i);
+          found.add((int) index);
+          i += 15;
+        }
+      }
+    }
+    return found.stream().mapToInt(Integer::intValue).toArray();
+  }
+}
