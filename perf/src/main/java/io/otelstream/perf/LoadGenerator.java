@@ -199,7 +199,10 @@ public final class LoadGenerator {
                 resp -> {
                   resp.handler(b -> {});
                   return resp.end()
-                      .map(v -> resp.status() == GrpcStatus.OK ? null : resp.status().name());
+                      .transform(
+                          ar ->
+                              Future.succeededFuture(
+                                  resp.status() == GrpcStatus.OK ? null : resp.status().name()));
                 });
   }
 
