@@ -105,8 +105,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
-    // The single node is also its own controller: keep shutdown quick in tests.
-    p.put("controlled.shutdown.enable", "false");
+    // A restarted node re-registers only after its previous session expired; keep that short.
+    p.put("broker.session.timeout.ms", "2000");
+    p.put("broker.heartbeat.interval.ms", "500");
     return p;
   }
 
