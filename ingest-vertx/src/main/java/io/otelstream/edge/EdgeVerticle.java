@@ -58,7 +58,10 @@ final class EdgeVerticle extends VerticleBase {
         new HttpServerOptions()
             .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW))
             .setHttp2ConnectionWindowSize(CONNECTION_WINDOW)
-            .setDecompressionSupported(false); // bounded decompression happens in the edge itself
+            // Bounded decompression happens in the edge itself.
+            .setDecompressionSupported(false)
+            // curl and others send Expect: 100-continue for larger bodies; do not make them wait.
+            .setHandle100ContinueAutomatically(true);
     EdgeConfig.Tls tls = config.tls();
     if (tls.enabled()) {
       o.setSsl(true)

@@ -24,9 +24,7 @@ final class ExportCodec {
 
   static Batch decode(Signal signal, Format format, byte[] body, int maxRecordBytes) {
     return switch (signal) {
-      case TRACES ->
-          TraceRecords.split(
-              parse(ExportTraceServiceRequest.newBuilder(), format, body), maxRecordBytes);
+      case TRACES -> TraceRecords.split(validatedTraces(format, body), maxRecordBytes);
       case METRICS ->
           ResourceRecords.metrics(
               parse(ExportMetricsServiceRequest.newBuilder(), format, body), maxRecordBytes);
@@ -34,6 +32,15 @@ final class ExportCodec {
           ResourceRecords.logs(
               parse(ExportLogsServiceRequest.newBuilder(), format, body), maxRecordBytes);
     };
+  }
+
+  /**
+   * Protobuf bodies are parsed only to prove they are a valid ExportTraceServiceRequest; records
+   * are then cut from the original bytes. JSON is converted to protobuf bytes first.
+   */
+  private static byte[] validatedTraces(Format format, byte[] body) {
+    ExportTraceServiceRequest request = parse(ExportTraceServiceRequest.newBuilder(), format, body);
+    return format == Format.JSON ? request.toByteArray() : body;
   }
 
   @SuppressWarnings("unchecked")

@@ -157,10 +157,12 @@ final class ResourceRecords {
 
   private static String problem(LogRecord lr) {
     if (!Ids.validOptionalTraceId(lr.getTraceId())) {
-      return "log record has an invalid trace ID: " + TraceRecords.describe(lr.getTraceId(), 16);
+      return "log record has an invalid trace ID: "
+          + TraceRecords.describe(lr.getTraceId().size(), 16);
     }
     if (!Ids.validOptionalSpanId(lr.getSpanId())) {
-      return "log record has an invalid span ID: " + TraceRecords.describe(lr.getSpanId(), 8);
+      return "log record has an invalid span ID: "
+          + TraceRecords.describe(lr.getSpanId().size(), 8);
     }
     return null;
   }

@@ -1,60 +1,33 @@
 package io.otelstream.edge;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
 import io.otelstream.schemas.RecordKeys;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Splits a trace export into one record per trace ID (more when a trace would exceed the record
- * limit), each keeping its spans' resource and scope, keyed by the 32-hex trace ID.
+ * Splits an encoded trace export into one record per trace ID (more when a trace would exceed the
+ * record limit), each keeping its spans' resource and scope, keyed by the 32-hex trace ID. Works on
+ * the wire bytes: spans, resources and scopes are copied, never decoded and re-encoded. The body
+ * must already have been validated as an ExportTraceServiceRequest.
  */
 final class TraceRecords {
   private TraceRecords() {}
 
-  static Batch split(ExportTraceServiceRequest request, int maxRecordBytes) {
+  static Batch split(byte[] body, int maxRecordBytes) {
     Batch batch = new Batch();
-    Map<ByteString, Group> groups = new LinkedHashMap<>();
-    for (int r = 0; r < request.getResourceSpansCount(); r++) {
-      ResourceSpans rs = request.getResourceSpans(r);
-      for (int s = 0; s < rs.getScopeSpansCount(); s++) {
-        ScopeSpans ss = rs.getScopeSpans(s);
-        for (Span span : ss.getSpansList()) {
-          batch.items++;
-          if (!Ids.validTraceId(span.getTraceId())) {
-            batch.reject(
-                1,
-                "span '"
-                    + span.getName()
-                    + "' has an invalid trace ID: "
-                    + describe(span.getTraceId(), 16));
-            continue;
-          }
-          if (!Ids.validSpanId(span.getSpanId())) {
-            batch.reject(
-                1,
-                "span '"
-                    + span.getName()
-                    + "' has an invalid span ID: "
-                    + describe(span.getSpanId(), 8));
-            continue;
-          }
-          Group g = groups.computeIfAbsent(span.getTraceId(), Group::new);
-          if (!g.add(r, rs, s, ss, span, maxRecordBytes, batch)) {
-            batch.reject(
-                1,
-                "span '"
-                    + span.getName()
-                    + "' alone is larger than the record limit of "
-                    + maxRecordBytes
-                    + " bytes");
-          }
-        }
+    Map<ByteBuffer, Group> groups = new LinkedHashMap<>();
+    WireReader request = new WireReader(body, 0, body.length);
+    while (request.hasNext()) {
+      int tag = request.readTag();
+      if (tag == (1 << 3 | WireReader.LEN)) { // resource_spans
+        int length = request.readLength();
+        resourceSpans(body, request.pos, request.pos + length, groups, batch, maxRecordBytes);
+        request.pos += length;
+      } else {
+        request.skip(tag);
       }
     }
     for (Group g : groups.values()) {
@@ -63,75 +36,264 @@ final class TraceRecords {
     return batch;
   }
 
-  static String describe(ByteString id, int expectedBytes) {
-    return id.size() != expectedBytes
-        ? "must be " + expectedBytes + " bytes, was " + id.size()
+  private static void resourceSpans(
+      byte[] b, int start, int end, Map<ByteBuffer, Group> groups, Batch batch, int max) {
+    Context resource = new Context(b);
+    List<int[]> scopes = new ArrayList<>();
+    WireReader r = new WireReader(b, start, end);
+    while (r.hasNext()) {
+      int fieldStart = r.pos;
+      int tag = r.readTag();
+      r.skip(tag);
+      switch (tag) {
+        case 2 << 3 | WireReader.LEN -> scopes.add(payload(b, fieldStart, r.pos)); // scope_spans
+        default -> resource.header(fieldStart, r.pos); // resource, schema_url, unknown fields
+      }
+    }
+    for (int[] scope : scopes) {
+      scopeSpans(b, scope[0], scope[1], resource, groups, batch, max);
+    }
+  }
+
+  private static void scopeSpans(
+      byte[] b,
+      int start,
+      int end,
+      Context resource,
+      Map<ByteBuffer, Group> groups,
+      Batch batch,
+      int max) {
+    Context scope = new Context(b);
+    List<int[]> spans = new ArrayList<>();
+    WireReader r = new WireReader(b, start, end);
+    while (r.hasNext()) {
+      int fieldStart = r.pos;
+      int tag = r.readTag();
+      r.skip(tag);
+      switch (tag) {
+        case 2 << 3 | WireReader.LEN -> spans.add(payload(b, fieldStart, r.pos)); // spans
+        default -> scope.header(fieldStart, r.pos); // scope, schema_url, unknown fields
+      }
+    }
+    for (int[] span : spans) {
+      span(b, span[0], span[1], resource, scope, groups, batch, max);
+    }
+  }
+
+  private static void span(
+      byte[] b,
+      int start,
+      int end,
+      Context resource,
+      Context scope,
+      Map<ByteBuffer, Group> groups,
+      Batch batch,
+      int max) {
+    batch.items++;
+    int traceId = -1;
+    int traceIdLength = 0;
+    int spanId = -1;
+    int spanIdLength = 0;
+    WireReader r = new WireReader(b, start, end);
+    while (r.hasNext() && (traceId < 0 || spanId < 0)) {
+      int tag = r.readTag();
+      if (tag == (1 << 3 | WireReader.LEN)) {
+        traceIdLength = r.readLength();
+        traceId = r.pos;
+        r.pos += traceIdLength;
+      } else if (tag == (2 << 3 | WireReader.LEN)) {
+        spanIdLength = r.readLength();
+        spanId = r.pos;
+        r.pos += spanIdLength;
+      } else {
+        r.skip(tag);
+      }
+    }
+    if (traceIdLength != 16 || allZero(b, traceId, 16)) {
+      batch.reject(1, "a span has an invalid trace ID: " + describe(traceIdLength, 16));
+      return;
+    }
+    if (spanIdLength != 8 || allZero(b, spanId, 8)) {
+      batch.reject(1, "a span has an invalid span ID: " + describe(spanIdLength, 8));
+      return;
+    }
+    int spanSize = WireReader.framed(end - start);
+    if (spanSize + resource.headerBytes() + scope.headerBytes() + 32 > max) {
+      batch.reject(1, "a span alone is larger than the record limit of " + max + " bytes");
+      return;
+    }
+    int traceIdOffset = traceId;
+    ByteBuffer key = ByteBuffer.wrap(b, traceIdOffset, 16).slice();
+    groups
+        .computeIfAbsent(key, k -> new Group(b, traceIdOffset))
+        .add(resource, scope, start, end, max, batch);
+  }
+
+  static String describe(int length, int expected) {
+    return length != expected
+        ? "must be " + expected + " bytes, was " + Math.max(0, length)
         : "must not be all zero";
   }
 
-  /** The spans of one trace collected so far, with their resource and scope. */
-  private static final class Group {
-    private final ByteString traceId;
-    private ExportTraceServiceRequest.Builder request;
-    private ResourceSpans.Builder resource;
-    private ScopeSpans.Builder scope;
-    private int resourceIndex = -1;
-    private int scopeIndex = -1;
-    private long size;
-
-    Group(ByteString traceId) {
-      this.traceId = traceId;
+  private static boolean allZero(byte[] b, int offset, int length) {
+    if (offset < 0) {
+      return true;
     }
-
-    boolean add(int r, ResourceSpans rs, int s, ScopeSpans ss, Span span, int max, Batch batch) {
-      long spanSize = framed(span.getSerializedSize());
-      long headerSize =
-          framed(rs.getResource().getSerializedSize())
-              + framed(ss.getScope().getSerializedSize())
-              + 64;
-      if (spanSize + headerSize > max) {
+    for (int i = offset; i < offset + length; i++) {
+      if (b[i] != 0) {
         return false;
       }
-      boolean newResource = request == null || r != resourceIndex;
-      boolean newScope = newResource || s != scopeIndex;
-      long added = spanSize + (newResource ? headerSize : newScope ? headerSize / 2 : 0);
-      if (request != null && size + added > max) {
+    }
+    return true;
+  }
+
+  /** [payloadStart, payloadEnd) of the length-delimited field spanning [fieldStart, fieldEnd). */
+  private static int[] payload(byte[] b, int fieldStart, int fieldEnd) {
+    WireReader r = new WireReader(b, fieldStart, fieldEnd);
+    r.readTag();
+    int length = r.readLength();
+    return new int[] {r.pos, r.pos + length};
+  }
+
+  /** The non-repeated fields of a resource or scope level, copied verbatim into every record. */
+  private static final class Context {
+    private final byte[] b;
+    private final List<int[]> headers = new ArrayList<>(2);
+    private int headerBytes;
+
+    Context(byte[] b) {
+      this.b = b;
+    }
+
+    void header(int start, int end) {
+      headers.add(new int[] {start, end});
+      headerBytes += end - start;
+    }
+
+    int headerBytes() {
+      return headerBytes;
+    }
+
+    int writeHeaders(byte[] out, int pos) {
+      for (int[] h : headers) {
+        System.arraycopy(b, h[0], out, pos, h[1] - h[0]);
+        pos += h[1] - h[0];
+      }
+      return pos;
+    }
+  }
+
+  /** The spans of one trace gathered so far, as resource blocks of scope blocks of span ranges. */
+  private static final class Group {
+    private final byte[] b;
+    private final byte[] key;
+    private final List<ResourceBlock> blocks = new ArrayList<>();
+    private long estimate;
+
+    Group(byte[] b, int traceIdOffset) {
+      this.b = b;
+      byte[] id = new byte[16];
+      System.arraycopy(b, traceIdOffset, id, 0, 16);
+      this.key = RecordKeys.traceKey(com.google.protobuf.ByteString.copyFrom(id));
+    }
+
+    void add(Context resource, Context scope, int start, int end, int max, Batch batch) {
+      ResourceBlock last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
+      boolean sameResource = last != null && last.resource == resource;
+      ScopeBlock lastScope = sameResource ? last.scopes.get(last.scopes.size() - 1) : null;
+      boolean sameScope = lastScope != null && lastScope.scope == scope;
+      long added =
+          WireReader.framed(end - start)
+              + (sameScope ? 0 : scope.headerBytes() + 8)
+              + (sameResource ? 0 : resource.headerBytes() + 8);
+      if (!blocks.isEmpty() && estimate + added > max) {
         flush(batch);
-        newResource = true;
-        newScope = true;
-        added = spanSize + headerSize;
+        add(resource, scope, start, end, max, batch);
+        return;
       }
-      if (request == null) {
-        request = ExportTraceServiceRequest.newBuilder();
+      if (!sameResource) {
+        last = new ResourceBlock(resource);
+        blocks.add(last);
       }
-      if (newResource) {
-        resource =
-            request
-                .addResourceSpansBuilder()
-                .setResource(rs.getResource())
-                .setSchemaUrl(rs.getSchemaUrl());
-        resourceIndex = r;
+      if (!sameScope) {
+        lastScope = new ScopeBlock(scope);
+        last.scopes.add(lastScope);
       }
-      if (newScope) {
-        scope =
-            resource.addScopeSpansBuilder().setScope(ss.getScope()).setSchemaUrl(ss.getSchemaUrl());
-        scopeIndex = s;
-      }
-      scope.addSpans(span);
-      size += added;
-      return true;
+      lastScope.spans.add(new int[] {start, end});
+      estimate += added;
     }
 
     void flush(Batch batch) {
-      if (request != null) {
-        batch.add(RecordKeys.traceKey(traceId), request.build().toByteArray());
-        request = null;
-        size = 0;
+      if (blocks.isEmpty()) {
+        return;
       }
+      int total = 0;
+      for (ResourceBlock rb : blocks) {
+        total += WireReader.framed(rb.size());
+      }
+      byte[] out = new byte[total];
+      int pos = 0;
+      for (ResourceBlock rb : blocks) {
+        pos = writeFramed(out, pos, 1, rb.size());
+        pos = rb.resource.writeHeaders(out, pos);
+        for (ScopeBlock sb : rb.scopes) {
+          pos = writeFramed(out, pos, 2, sb.size());
+          pos = sb.scope.writeHeaders(out, pos);
+          for (int[] s : sb.spans) {
+            pos = writeFramed(out, pos, 2, s[1] - s[0]);
+            System.arraycopy(b, s[0], out, pos, s[1] - s[0]);
+            pos += s[1] - s[0];
+          }
+        }
+      }
+      batch.add(key, out);
+      blocks.clear();
+      estimate = 0;
     }
 
-    private static long framed(int length) {
-      return 1 + CodedOutputStream.computeUInt32SizeNoTag(length) + length;
+    private static int writeFramed(byte[] out, int pos, int field, int length) {
+      out[pos++] = (byte) (field << 3 | WireReader.LEN);
+      long v = length;
+      while ((v & ~0x7FL) != 0) {
+        out[pos++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      out[pos++] = (byte) v;
+      return pos;
+    }
+  }
+
+  private static final class ResourceBlock {
+    final Context resource;
+    final List<ScopeBlock> scopes = new ArrayList<>(1);
+
+    ResourceBlock(Context resource) {
+      this.resource = resource;
+    }
+
+    int size() {
+      int size = resource.headerBytes();
+      for (ScopeBlock sb : scopes) {
+        size += WireReader.framed(sb.size());
+      }
+      return size;
+    }
+  }
+
+  private static final class ScopeBlock {
+    final Context scope;
+    final List<int[]> spans = new ArrayList<>();
+
+    ScopeBlock(Context scope) {
+      this.scope = scope;
+    }
+
+    int size() {
+      int size = scope.headerBytes();
+      for (int[] s : spans) {
+        size += WireReader.framed(s[1] - s[0]);
+      }
+      return size;
     }
   }
 }

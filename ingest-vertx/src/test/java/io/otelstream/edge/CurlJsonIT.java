@@ -31,10 +31,14 @@ class CurlJsonIT {
         """
             .formatted(traceId, traceId);
     try (TestEdge edge = TestEdge.start(kafka, "")) {
+      java.nio.file.Path body = java.nio.file.Files.createTempFile("otlp", ".json");
+      java.nio.file.Files.writeString(body, json);
       Process curl =
           new ProcessBuilder(
                   "curl",
                   "-sS",
+                  "--max-time",
+                  "20",
                   "-w",
                   "\n%{http_code}",
                   "-X",
@@ -42,12 +46,10 @@ class CurlJsonIT {
                   "-H",
                   "Content-Type: application/json",
                   "--data-binary",
-                  "@-",
+                  "@" + body,
                   edge.httpUrl("/v1/traces"))
               .redirectErrorStream(true)
               .start();
-      curl.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
-      curl.getOutputStream().close();
       assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
       String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(output).endsWith("\n200").startsWith("{");

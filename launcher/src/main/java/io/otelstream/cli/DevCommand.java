@@ -33,6 +33,11 @@ final class DevCommand implements Callable<Integer> {
   int kafkaPort;
 
   @Option(
+      names = "--kafka-only",
+      description = "start only the embedded Kafka and apply the topics; run the edge yourself")
+  boolean kafkaOnly;
+
+  @Option(
       names = "--edge-config",
       description = "edge YAML file; Kafka settings in it are replaced by the embedded broker's")
   Path edgeConfig;
@@ -52,20 +57,25 @@ final class DevCommand implements Callable<Integer> {
         System.out.print(
             new TopicReconciler(admin, new TopicCatalog(config.topics())).apply(false));
       }
-      edge = EdgeServer.start(config);
-      System.out.printf(
-          "%notelstream dev is running (Ctrl-C stops it)%n"
-              + "  Kafka         %s  (data in %s)%n"
-              + "  OTLP/gRPC     localhost:%d%n"
-              + "  OTLP/HTTP     http://localhost:%d/v1/{traces,metrics,logs}%n"
-              + "  edge admin    http://localhost:%d/health/ready  /metrics%n"
-              + "  point an SDK: OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:%d%n",
-          kafka.bootstrapServers(),
-          kafka.dataDir(),
-          edge.grpcPort(),
-          edge.httpPort(),
-          edge.adminPort(),
-          edge.grpcPort());
+      if (kafkaOnly) {
+        System.out.printf(
+            "%notelstream dev: Kafka only, on %s (Ctrl-C stops it)%n", kafka.bootstrapServers());
+      } else {
+        edge = EdgeServer.start(config);
+        System.out.printf(
+            "%notelstream dev is running (Ctrl-C stops it)%n"
+                + "  Kafka         %s  (data in %s)%n"
+                + "  OTLP/gRPC     localhost:%d%n"
+                + "  OTLP/HTTP     http://localhost:%d/v1/{traces,metrics,logs}%n"
+                + "  edge admin    http://localhost:%d/health/ready  /metrics%n"
+                + "  point an SDK: OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:%d%n",
+            kafka.bootstrapServers(),
+            kafka.dataDir(),
+            edge.grpcPort(),
+            edge.httpPort(),
+            edge.adminPort(),
+            edge.grpcPort());
+      }
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
@@ -73,7 +83,9 @@ final class DevCommand implements Callable<Integer> {
     EdgeServer running = edge;
     Shutdown.awaitSignal(
         () -> {
-          running.close();
+          if (running != null) {
+            running.close();
+          }
           kafka.close();
           System.out.println("otelstream dev stopped");
         });

@@ -106,7 +106,7 @@ final class RequestTemplates {
         }
         int pad = o.spanBytes - span.build().getSerializedSize() - 16;
         if (pad > 0) {
-          span.addAttributes(attr("payload", "x".repeat(pad)));
+          span.addAttributes(attr("payload", randomText(random, pad)));
         }
         scope.addSpans(span);
       }
@@ -119,6 +119,16 @@ final class RequestTemplates {
     return ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(ResourceSpans.newBuilder().setResource(resource).addScopeSpans(scope))
         .build();
+  }
+
+  /** Random letters and digits: compresses like real attribute values, not like padding. */
+  private static String randomText(SplittableRandom random, int length) {
+    String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/.";
+    StringBuilder sb = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
   }
 
   private static KeyValue attr(String key, String value) {
