@@ -68,7 +68,7 @@ public final class LoadOptions {
 
   @Option(
       names = "--connections",
-      defaultValue = "2",
+      defaultValue = "4",
       description = "connections to the edge (default: ${DEFAULT-VALUE})")
   public int connections;
 
