@@ -29,7 +29,6 @@ edge_pid=$(pgrep -f "io.otelstream.cli.Otelstream edge" | head -1)
 
 sample() {
   heap=$(curl -s localhost:13133/metrics | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}')
-| awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$2} END {printf "%.0f", s/1048576}')
   rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$edge_pid/status")
   echo "edge JVM under load: heap used ${heap} MiB, RSS ${rss} MiB"
 }

@@ -181,8 +181,12 @@ public final class LoadGenerator {
         new HttpClientOptions()
             .setProtocolVersion(HttpVersion.HTTP_2)
             .setHttp2ClearTextUpgrade(false)
-            .setHttp2MultiplexingLimit(Math.max(1, o.concurrency / o.connections));
-    GrpcClient client = GrpcClient.client(vertx, http);
+            .setHttp2MultiplexingLimit(
+                Math.max(1, (o.concurrency + o.connections - 1) / o.connections));
+    // One pool of HTTP/2 connections; each carries its share of the concurrent streams.
+    GrpcClient client =
+        GrpcClient.client(
+            vertx, vertx.createHttpClient(http, new PoolOptions().setHttp2MaxSize(o.connections)));
     SocketAddress address = SocketAddress.inetSocketAddress(o.port, o.host);
     return body ->
         client
