@@ -1,0 +1,88 @@
+package io.otelstream.schemas;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * Avro encoding of one kind of state value. Each value starts with the version byte of the schema
+ * that wrote it; reading resolves that writer schema against the newest, so a newer release reads
+ * state written by an older one. Schemas live in {@code io/otelstream/schemas/avro/NAME.vN.avsc}.
+ */
+public final class AvroState {
+  private final List<Schema> versions = new ArrayList<>();
+  private final Schema current;
+  private final GenericDatumWriter<GenericRecord> writer;
+  private final List<GenericDatumReader<GenericRecord>> readers = new ArrayList<>();
+
+  private AvroState(String name) {
+    for (int v = 1; ; v++) {
+      try (InputStream in =
+          AvroState.class.getResourceAsStream("avro/" + name + ".v" + v + ".avsc")) {
+        if (in == null) {
+          break;
+        }
+        versions.add(new Schema.Parser().parse(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (versions.isEmpty()) {
+      throw new IllegalArgumentException("no Avro schema named " + name);
+    }
+    current = versions.get(versions.size() - 1);
+    writer = new GenericDatumWriter<>(current);
+    for (Schema old : versions) {
+      readers.add(new GenericDatumReader<>(old, current));
+    }
+  }
+
+  public static final AvroState TRACE_STATE = new AvroState("TraceState");
+  public static final AvroState TRACE_DECISION = new AvroState("TraceDecision");
+
+  public GenericRecord newRecord() {
+    return new GenericData.Record(current);
+  }
+
+  public byte[] encode(GenericRecord record) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    out.write(versions.size());
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    try {
+      writer.write(record, encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  public GenericRecord decode(byte[] bytes) {
+    int version = bytes[0];
+    if (version < 1 || version > readers.size()) {
+      throw new IllegalArgumentException(
+          "state written by an unknown schema version "
+              + version
+              + "; this release knows 1.."
+              + readers.size());
+    }
+    try {
+      return readers
+          .get(version - 1)
+          .read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

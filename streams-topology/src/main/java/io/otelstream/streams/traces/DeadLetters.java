@@ -1,0 +1,34 @@
+package io.otelstream.streams.traces;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/** Sends an unprocessable record, unchanged, to the dead-letter sink with headers saying why. */
+public final class DeadLetters {
+  public static final String SINK = "deadletter-sink";
+  public static final String TOPIC = "otelstream.deadletter.topic";
+  public static final String PARTITION = "otelstream.deadletter.partition";
+  public static final String OFFSET = "otelstream.deadletter.offset";
+  public static final String REASON = "otelstream.deadletter.reason";
+
+  private DeadLetters() {}
+
+  public static void send(
+      ProcessorContext<byte[], byte[]> context, Record<byte[], byte[]> record, String reason) {
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    context
+        .recordMetadata()
+        .ifPresent(
+            m -> {
+              headers.add(TOPIC, m.topic().getBytes(StandardCharsets.UTF_8));
+              headers.add(
+                  PARTITION, Integer.toString(m.partition()).getBytes(StandardCharsets.UTF_8));
+              headers.add(OFFSET, Long.toString(m.offset()).getBytes(StandardCharsets.UTF_8));
+            });
+    headers.add(REASON, reason.getBytes(StandardCharsets.UTF_8));
+    context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), SINK);
+  }
+}

@@ -1,0 +1,78 @@
+package io.otelstream.streams.traces;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Self-metrics of tail sampling (prefix otelstream_streams_, bounded labels). */
+public final class SamplingMetrics {
+  private final MeterRegistry registry;
+  private final AtomicLong inFlight = new AtomicLong();
+
+  public SamplingMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("otelstream.streams.traces.in.flight", inFlight, AtomicLong::get)
+        .description("Traces waiting for their decision in this instance")
+        .register(registry);
+  }
+
+  /** Shared by every task of the instance: the in-flight bound is per instance. */
+  AtomicLong inFlight() {
+    return inFlight;
+  }
+
+  void decided(String policy, boolean sampled, String rule, int spans, long waitedMs) {
+    String decision = sampled ? "sampled" : "not_sampled";
+    Counter.builder("otelstream.streams.traces.decided")
+        .description("Traces decided, by deciding policy and decision")
+        .tags("policy", policy == null ? "none" : policy, "decision", decision, "rule", rule)
+        .register(registry)
+        .increment();
+    Counter.builder("otelstream.streams.spans")
+        .description("Spans kept or dropped by tail sampling")
+        .tags("outcome", sampled ? "kept" : "dropped")
+        .register(registry)
+        .increment(spans);
+    Timer.builder("otelstream.streams.decision.latency")
+        .description("Record time from a trace's first span to its decision")
+        .publishPercentileHistogram()
+        .maximumExpectedValue(Duration.ofMinutes(5))
+        .register(registry)
+        .record(Duration.ofMillis(Math.max(0, waitedMs)));
+  }
+
+  void lateSpans(String outcome, int spans) {
+    Counter.builder("otelstream.streams.late.spans")
+        .description("Spans of already decided traces, by outcome")
+        .tags("outcome", outcome)
+        .register(registry)
+        .increment(spans);
+  }
+
+  void earlyDecision(String reason) {
+    Counter.builder("otelstream.streams.early.decisions")
+        .description("Traces decided before decision_wait, by reason")
+        .tags("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  void policyErrors(String policy) {
+    Counter.builder("otelstream.streams.policy.errors")
+        .description("Policy evaluations that failed and cast no vote")
+        .tags("policy", policy)
+        .register(registry)
+        .increment();
+  }
+
+  public void deadLettered(String topic, String reason) {
+    Counter.builder("otelstream.streams.deadletter.records")
+        .description("Records sent to the dead-letter topic, by source topic and reason")
+        .tags("topic", topic, "reason", reason)
+        .register(registry)
+        .increment();
+  }
+}

@@ -1,0 +1,334 @@
+package io.otelstream.streams.traces;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.otelstream.schemas.AvroState;
+import io.otelstream.schemas.Headers;
+import io.otelstream.streams.sampling.SamplingEngine;
+import io.otelstream.streams.sampling.TraceData;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Tail sampling for one partition of otlp-traces. Spans are appended to a persistent store as they
+ * arrive; a trace is decided once decision_wait of record time has passed since its first span (or
+ * earlier when a bound is reached), its kept spans are forwarded as one record (or a few, to
+ * respect the record limit), its state is deleted and the decision is cached for late spans.
+ */
+public final class TailSamplingProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+  public static final String SINK = "sampled-sink";
+  private static final Duration TICK = Duration.ofSeconds(1);
+  private static final int RELEASE_BATCH = 10_000;
+
+  private final SamplingSettings settings;
+  private final SamplingEngine engine;
+  private final SamplingMetrics metrics;
+
+  private ProcessorContext<byte[], byte[]> context;
+  private KeyValueStore<Bytes, byte[]> fragments;
+  private KeyValueStore<Bytes, byte[]> traces;
+  private KeyValueStore<Bytes, byte[]> deadlines;
+  private KeyValueStore<Bytes, byte[]> decisions;
+  private KeyValueStore<Bytes, byte[]> decisionExpiry;
+  private long taskInFlight;
+  private long lastRecordWallMs;
+  private long streamTimeAtLastRecord;
+
+  public TailSamplingProcessor(
+      SamplingSettings settings, SamplingEngine engine, SamplingMetrics metrics) {
+    this.settings = settings;
+    this.engine = engine;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], byte[]> context) {
+    this.context = context;
+    fragments = context.getStateStore(TraceStores.FRAGMENTS);
+    traces = context.getStateStore(TraceStores.TRACES);
+    deadlines = context.getStateStore(TraceStores.DEADLINES);
+    decisions = context.getStateStore(TraceStores.DECISIONS);
+    decisionExpiry = context.getStateStore(TraceStores.DECISION_EXPIRY);
+    try (KeyValueIterator<Bytes, byte[]> all = traces.all()) {
+      while (all.hasNext()) {
+        all.next();
+        taskInFlight++;
+      }
+    }
+    metrics.inFlight().addAndGet(taskInFlight);
+    lastRecordWallMs = context.currentSystemTimeMs();
+    streamTimeAtLastRecord = context.currentStreamTimeMs();
+    context.schedule(TICK, PunctuationType.STREAM_TIME, this::releaseUpTo);
+    context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    lastRecordWallMs = context.currentSystemTimeMs();
+    streamTimeAtLastRecord = Math.max(streamTimeAtLastRecord, record.timestamp());
+    byte[] traceId = TraceKeys.traceId(record.key());
+    if (traceId == null) {
+      deadLetter(record, "invalid_key");
+      return;
+    }
+    int spans;
+    try {
+      spans = spanCount(ExportTraceServiceRequest.parseFrom(record.value()));
+    } catch (InvalidProtocolBufferException | NullPointerException e) {
+      deadLetter(record, "undecodable");
+      return;
+    }
+    Bytes traceKey = TraceKeys.trace(traceId);
+    byte[] decided = decisions.get(traceKey);
+    if (decided != null) {
+      GenericRecord decision = AvroState.TRACE_DECISION.decode(decided);
+      if ((long) decision.get("expiresAtMs") > record.timestamp()) {
+        late(record, (boolean) decision.get("sampled"), spans);
+        return;
+      }
+      forgetDecision(traceKey, decision);
+      metrics.lateSpans("new_trace", spans);
+    }
+    byte[] stateBytes = traces.get(traceKey);
+    GenericRecord state;
+    if (stateBytes == null) {
+      state = AvroState.TRACE_STATE.newRecord();
+      long deadline = record.timestamp() + settings.decisionWait().toMillis();
+      state.put("firstSeenMs", record.timestamp());
+      state.put("deadlineMs", deadline);
+      state.put("spanCount", 0);
+      state.put("bytes", 0L);
+      state.put("nextSeq", 0);
+      state.put("tenant", tenant(record));
+      deadlines.put(TraceKeys.timed(deadline, traceId), new byte[0]);
+      taskInFlight++;
+      metrics.inFlight().incrementAndGet();
+    } else {
+      state = AvroState.TRACE_STATE.decode(stateBytes);
+    }
+    int seq = (int) state.get("nextSeq");
+    fragments.put(TraceKeys.fragment(traceId, seq), record.value());
+    state.put("nextSeq", seq + 1);
+    state.put("spanCount", (int) state.get("spanCount") + spans);
+    state.put("bytes", (long) state.get("bytes") + record.value().length);
+    traces.put(traceKey, AvroState.TRACE_STATE.encode(state));
+
+    if ((int) state.get("spanCount") >= settings.maxSpansPerTrace()
+        || (long) state.get("bytes") >= settings.maxBytesPerTrace()) {
+      metrics.earlyDecision("trace_too_large");
+      decide(traceId, state, record.timestamp());
+    }
+    while (metrics.inFlight().get() > settings.numTraces() && taskInFlight > 0) {
+      metrics.earlyDecision("too_many_traces");
+      decideOldest(record.timestamp());
+    }
+  }
+
+  private void late(Record<byte[], byte[]> record, boolean sampled, int spans) {
+    if (sampled) {
+      context.forward(
+          new Record<>(
+              record.key(), record.value(), record.timestamp(), tenantHeaders(tenant(record))),
+          SINK);
+    }
+    metrics.lateSpans(sampled ? "kept" : "dropped", spans);
+  }
+
+  /** Decides every trace whose deadline is at or before {@code timeMs}, oldest first. */
+  void releaseUpTo(long timeMs) {
+    expireDecisions(timeMs);
+    while (true) {
+      List<byte[]> due = new ArrayList<>();
+      try (KeyValueIterator<Bytes, byte[]> it =
+          deadlines.range(TraceKeys.timed(0, new byte[16]), TraceKeys.timeUpperBound(timeMs))) {
+        while (it.hasNext() && due.size() < RELEASE_BATCH) {
+          due.add(TraceKeys.traceIdOfTimed(it.next().key));
+        }
+      }
+      for (byte[] traceId : due) {
+        byte[] s = traces.get(TraceKeys.trace(traceId));
+        if (s != null) {
+          decide(traceId, AvroState.TRACE_STATE.decode(s), timeMs);
+        }
+      }
+      if (due.size() < RELEASE_BATCH) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * An idle partition's stream time does not move; advance it by wall-clock time so traces still
+   * leave.
+   */
+  private void onWallClock(long wallMs) {
+    long idleMs = wallMs - lastRecordWallMs;
+    if (idleMs >= TICK.toMillis()) {
+      releaseUpTo(Math.max(context.currentStreamTimeMs(), streamTimeAtLastRecord) + idleMs);
+    }
+  }
+
+  private void decideOldest(long nowMs) {
+    byte[] oldest = null;
+    try (KeyValueIterator<Bytes, byte[]> it = deadlines.all()) {
+      if (it.hasNext()) {
+        oldest = TraceKeys.traceIdOfTimed(it.next().key);
+      }
+    }
+    if (oldest == null) {
+      taskInFlight = 0;
+      return;
+    }
+    byte[] s = traces.get(TraceKeys.trace(oldest));
+    if (s == null) {
+      deadlines.delete(deadlineKeyScan(oldest));
+      return;
+    }
+    decide(oldest, AvroState.TRACE_STATE.decode(s), nowMs);
+  }
+
+  private Bytes deadlineKeyScan(byte[] traceId) {
+    try (KeyValueIterator<Bytes, byte[]> it = deadlines.all()) {
+      while (it.hasNext()) {
+        Bytes k = it.next().key;
+        if (java.util.Arrays.equals(TraceKeys.traceIdOfTimed(k), traceId)) {
+          return k;
+        }
+      }
+    }
+    return null;
+  }
+
+  private void decide(byte[] traceId, GenericRecord state, long nowMs) {
+    List<byte[]> stored = new ArrayList<>();
+    List<Bytes> keys = new ArrayList<>();
+    int count = (int) state.get("nextSeq");
+    for (int seq = 0; seq < count; seq++) {
+      Bytes k = TraceKeys.fragment(traceId, seq);
+      byte[] v = fragments.get(k);
+      if (v != null) {
+        stored.add(v);
+        keys.add(k);
+      }
+    }
+    TraceData trace = traceData(traceId, stored);
+    SamplingEngine.Outcome outcome = engine.decide(trace, nowMs);
+    outcome.erroredPolicies().forEach(metrics::policyErrors);
+    String tenant = state.get("tenant") == null ? null : state.get("tenant").toString();
+    long firstSeen = (long) state.get("firstSeenMs");
+    if (outcome.sampled()) {
+      byte[] key = TraceKeys.recordKey(traceId);
+      String attribute = settings.policyAttribute() ? outcome.policy() : null;
+      for (byte[] value : SampledOutput.records(stored, settings.maxRecordBytes(), attribute)) {
+        context.forward(new Record<>(key, value, firstSeen, tenantHeaders(tenant)), SINK);
+      }
+    }
+    keys.forEach(fragments::delete);
+    Bytes traceKey = TraceKeys.trace(traceId);
+    traces.delete(traceKey);
+    deadlines.delete(TraceKeys.timed((long) state.get("deadlineMs"), traceId));
+    GenericRecord decision = AvroState.TRACE_DECISION.newRecord();
+    long expires = nowMs + settings.decisionCacheTtl().toMillis();
+    decision.put("sampled", outcome.sampled());
+    decision.put("policy", outcome.policy());
+    decision.put("decidedAtMs", nowMs);
+    decision.put("expiresAtMs", expires);
+    decision.put("tenant", tenant);
+    decisions.put(traceKey, AvroState.TRACE_DECISION.encode(decision));
+    decisionExpiry.put(TraceKeys.timed(expires, traceId), new byte[0]);
+    taskInFlight--;
+    metrics.inFlight().decrementAndGet();
+    metrics.decided(
+        outcome.policy(), outcome.sampled(), outcome.rule(), trace.spanCount(), nowMs - firstSeen);
+  }
+
+  private void expireDecisions(long timeMs) {
+    List<KeyValue<Bytes, byte[]>> expired = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it =
+        decisionExpiry.range(TraceKeys.timed(0, new byte[16]), TraceKeys.timeUpperBound(timeMs))) {
+      while (it.hasNext() && expired.size() < RELEASE_BATCH) {
+        expired.add(it.next());
+      }
+    }
+    for (KeyValue<Bytes, byte[]> e : expired) {
+      Bytes traceKey = TraceKeys.trace(TraceKeys.traceIdOfTimed(e.key));
+      byte[] d = decisions.get(traceKey);
+      // A trace decided again later has a newer expiry; only remove the decision this entry is for.
+      if (d != null
+          && (long) AvroState.TRACE_DECISION.decode(d).get("expiresAtMs")
+              == TraceKeys.timeOf(e.key)) {
+        decisions.delete(traceKey);
+      }
+      decisionExpiry.delete(e.key);
+    }
+  }
+
+  private void forgetDecision(Bytes traceKey, GenericRecord decision) {
+    decisions.delete(traceKey);
+    decisionExpiry.delete(TraceKeys.timed((long) decision.get("expiresAtMs"), traceKey.get()));
+  }
+
+  private static TraceData traceData(byte[] traceId, List<byte[]> stored) {
+    List<TraceData.SpanWithResource> spans = new ArrayList<>();
+    long bytes = 0;
+    for (byte[] fragment : stored) {
+      bytes += fragment.length;
+      try {
+        for (ResourceSpans rs :
+            ExportTraceServiceRequest.parseFrom(fragment).getResourceSpansList()) {
+          for (ScopeSpans ss : rs.getScopeSpansList()) {
+            for (Span s : ss.getSpansList()) {
+              spans.add(new TraceData.SpanWithResource(rs.getResource(), s));
+            }
+          }
+        }
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("a stored fragment does not decode; state is corrupt", e);
+      }
+    }
+    return new TraceData(traceId, spans, bytes);
+  }
+
+  private static int spanCount(ExportTraceServiceRequest request) {
+    int n = 0;
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        n += ss.getSpansCount();
+      }
+    }
+    return n;
+  }
+
+  private static String tenant(Record<byte[], byte[]> record) {
+    var h = record.headers().lastHeader(Headers.TENANT);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static org.apache.kafka.common.header.Headers tenantHeaders(String tenant) {
+    RecordHeaders headers = new RecordHeaders();
+    if (tenant != null) {
+      headers.add(Headers.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
+    }
+    return headers;
+  }
+
+  private void deadLetter(Record<byte[], byte[]> record, String reason) {
+    metrics.deadLettered(context.recordMetadata().map(m -> m.topic()).orElse("unknown"), reason);
+    DeadLetters.send(context, record, reason);
+  }
+}
