@@ -4,11 +4,19 @@ import io.otelstream.config.ConfigLoader;
 import io.otelstream.edge.EdgeConfig;
 import io.otelstream.edge.EdgeServer;
 import io.otelstream.kafka.EmbeddedKafka;
+import io.otelstream.streams.app.StreamsApp;
+import io.otelstream.streams.app.StreamsAppConfig;
 import io.otelstream.topics.TopicCatalog;
 import io.otelstream.topics.TopicReconciler;
 import io.otelstream.topics.TopicsConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,11 +27,13 @@ import picocli.CommandLine.Option;
     name = "dev",
     description = "Run the whole pipeline on this machine on an embedded single-node Kafka.")
 final class DevCommand implements Callable<Integer> {
+  private static final String DEV_STREAMS = "/io/otelstream/streams/dev-streams.yaml";
+
   @Option(
       names = "--data-dir",
       defaultValue = ".otelstream",
       description =
-          "where Kafka keeps its data (default: ${DEFAULT-VALUE}); a restart resumes from it")
+          "where Kafka and the streams state live (default: ${DEFAULT-VALUE}); a restart resumes from it")
   Path dataDir;
 
   @Option(
@@ -34,19 +44,25 @@ final class DevCommand implements Callable<Integer> {
 
   @Option(
       names = "--kafka-only",
-      description = "start only the embedded Kafka and apply the topics; run the edge yourself")
+      description = "start only the embedded Kafka and apply the topics; run the rest yourself")
   boolean kafkaOnly;
 
   @Option(
       names = "--edge-config",
-      description = "edge YAML file; Kafka settings in it are replaced by the embedded broker's")
+      description = "edge YAML file; its Kafka and topic settings are replaced by dev's")
   Path edgeConfig;
+
+  @Option(
+      names = "--streams-config",
+      description =
+          "streams YAML file (default: the built-in dev policies: errors, slow traces, 10% of the rest)")
+  Path streamsConfig;
 
   @Override
   public Integer call() {
     EmbeddedKafka kafka =
         new EmbeddedKafka(dataDir.toAbsolutePath().resolve("kafka"), kafkaPort).start();
-    EdgeServer edge = null;
+    List<AutoCloseable> running = new ArrayList<>();
     try {
       EdgeConfig base =
           edgeConfig == null
@@ -61,35 +77,81 @@ final class DevCommand implements Callable<Integer> {
         System.out.printf(
             "%notelstream dev: Kafka only, on %s (Ctrl-C stops it)%n", kafka.bootstrapServers());
       } else {
-        edge = EdgeServer.start(config);
+        StreamsApp streams =
+            StreamsApp.start(streamsConfig(config.topics(), kafka.bootstrapServers()));
+        running.add(streams);
+        EdgeServer edge = EdgeServer.start(config);
+        running.add(0, edge);
         System.out.printf(
             "%notelstream dev is running (Ctrl-C stops it)%n"
                 + "  Kafka         %s  (data in %s)%n"
                 + "  OTLP/gRPC     localhost:%d%n"
                 + "  OTLP/HTTP     http://localhost:%d/v1/{traces,metrics,logs}%n"
                 + "  edge admin    http://localhost:%d/health/ready  /metrics%n"
+                + "  streams admin http://localhost:%d/health/ready  /metrics  (tail sampling: %s)%n"
                 + "  point an SDK: OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:%d%n",
             kafka.bootstrapServers(),
             kafka.dataDir(),
             edge.grpcPort(),
             edge.httpPort(),
             edge.adminPort(),
+            streams.adminPort(),
+            streamsConfig == null ? "built-in dev policies" : streamsConfig,
             edge.grpcPort());
       }
     } catch (RuntimeException e) {
+      closeAll(running);
       kafka.close();
       throw e;
     }
-    EdgeServer running = edge;
     Shutdown.awaitSignal(
         () -> {
-          if (running != null) {
-            running.close();
-          }
+          closeAll(running);
           kafka.close();
           System.out.println("otelstream dev stopped");
         });
     return 0;
+  }
+
+  private StreamsAppConfig streamsConfig(TopicsConfig topics, String bootstrap) {
+    ConfigLoader loader = ConfigLoader.withSystemEnv();
+    StreamsAppConfig c;
+    if (streamsConfig != null) {
+      c = loader.load(streamsConfig, StreamsAppConfig.class);
+    } else {
+      try (InputStream in = DevCommand.class.getResourceAsStream(DEV_STREAMS)) {
+        c =
+            loader.parse(
+                new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                StreamsAppConfig.class,
+                DEV_STREAMS);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    Map<String, String> kafka = new HashMap<>(c.kafka());
+    kafka.put("bootstrap.servers", bootstrap);
+    return new StreamsAppConfig(
+        c.applicationId(),
+        kafka,
+        dataDir.toAbsolutePath().resolve("streams").toString(),
+        c.standbyReplicas(),
+        c.numStreamThreads(),
+        c.admin(),
+        c.maxRecordBytes(),
+        topics,
+        c.tailSampling());
+  }
+
+  private static void closeAll(List<AutoCloseable> running) {
+    for (AutoCloseable c : running) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.err.println(
+            "otelstream dev: stopping " + c.getClass().getSimpleName() + " failed: " + e);
+      }
+    }
   }
 
   static EdgeConfig withBootstrap(EdgeConfig c, String bootstrap) {

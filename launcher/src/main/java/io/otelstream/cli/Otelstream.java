@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "otelstream 0.1.0",
     description = "Kafka-native OpenTelemetry pipeline.",
-    subcommands = {DevCommand.class, EdgeCommand.class, TopicsCommand.class, LoadgenCommand.class})
+    subcommands = {
+      DevCommand.class,
+      EdgeCommand.class,
+      StreamsCommand.class,
+      TopicsCommand.class,
+      LoadgenCommand.class
+    })
 public final class Otelstream implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,127 @@
+package io.otelstream.streams.app;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.otelstream.streams.sampling.PolicyFactory;
+import io.otelstream.streams.traces.SamplingMetrics;
+import io.otelstream.streams.traces.SamplingSettings;
+import io.otelstream.topics.TopicCatalog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running Kafka Streams application with its admin endpoint. */
+public final class StreamsApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+
+  private final KafkaStreams streams;
+  private final HttpServer admin;
+  private final KafkaStreamsMetrics streamsMetrics;
+
+  private StreamsApp(StreamsAppConfig config) {
+    PolicyFactory.engine(config.tailSampling(), "tail_sampling"); // fail fast on bad policies
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    SamplingMetrics metrics = new SamplingMetrics(registry);
+    TopicCatalog topics = new TopicCatalog(config.topics());
+    var topology =
+        OtelstreamTopology.build(
+            topics,
+            SamplingSettings.from(config.tailSampling(), config.maxRecordBytes().toIntExact()),
+            () -> PolicyFactory.engine(config.tailSampling(), "tail_sampling"),
+            metrics);
+    Properties props = new Properties();
+    props.putAll(config.streamsProperties());
+    streams = new KafkaStreams(topology, props);
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    admin = adminServer(config.admin(), registry);
+    streams.start();
+    LOG.info(
+        "streams app '{}' started: {} -> {}, admin {}:{}",
+        config.applicationId(),
+        topics.name(io.otelstream.topics.Topic.TRACES),
+        topics.name(io.otelstream.topics.Topic.TRACES_SAMPLED),
+        config.admin().host(),
+        admin.getAddress().getPort());
+  }
+
+  public static StreamsApp start(StreamsAppConfig config) {
+    return new StreamsApp(config);
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public int adminPort() {
+    return admin.getAddress().getPort();
+  }
+
+  private HttpServer adminServer(
+      StreamsAppConfig.Admin listener, PrometheusMeterRegistry registry) {
+    try {
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(listener.host(), listener.port()), 0);
+      server.createContext(
+          "/health/live",
+          ex -> {
+            KafkaStreams.State s = streams.state();
+            boolean live = s != KafkaStreams.State.ERROR && s != KafkaStreams.State.NOT_RUNNING;
+            respond(ex, live ? 200 : 503, "application/json", "{\"status\":\"" + s + "\"}");
+          });
+      server.createContext(
+          "/health/ready",
+          ex -> {
+            KafkaStreams.State s = streams.state();
+            respond(
+                ex,
+                s == KafkaStreams.State.RUNNING ? 200 : 503,
+                "application/json",
+                "{\"status\":\"" + s + "\"}");
+          });
+      server.createContext(
+          "/metrics",
+          ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the admin port " + listener.port(), e);
+    }
+  }
+
+  private static void respond(HttpExchange ex, int status, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(status, bytes.length);
+    ex.getResponseBody().write(bytes);
+    ex.close();
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(60));
+    streamsMetrics.close();
+    admin.stop(0);
+    LOG.info("streams app stopped");
+  }
+}

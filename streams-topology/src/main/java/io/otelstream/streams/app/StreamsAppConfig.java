@@ -1,0 +1,78 @@
+package io.otelstream.streams.app;
+
+import io.otelstream.config.ByteSize;
+import io.otelstream.streams.sampling.TailSamplingConfig;
+import io.otelstream.topics.TopicsConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The streams app's configuration (see the module README for every key).
+ *
+ * @param applicationId Kafka Streams application id, also the consumer group (default otelstream)
+ * @param kafka Kafka Streams / client properties passed through unchanged, over the defaults
+ * @param stateDir where RocksDB state lives (default: the system temp dir + /otelstream-streams)
+ * @param standbyReplicas warm copies of each task's state on other instances (default 0)
+ * @param numStreamThreads processing threads per instance (default 1)
+ * @param admin health and metrics listener (default 0.0.0.0:13134)
+ * @param maxRecordBytes largest output record value (default 1MiB minus framing)
+ * @param topics topic names, as the topics tool's file
+ * @param tailSampling the Collector-compatible tail_sampling section
+ */
+public record StreamsAppConfig(
+    String applicationId,
+    Map<String, String> kafka,
+    String stateDir,
+    Integer standbyReplicas,
+    Integer numStreamThreads,
+    Admin admin,
+    ByteSize maxRecordBytes,
+    TopicsConfig topics,
+    TailSamplingConfig tailSampling) {
+
+  public StreamsAppConfig {
+    applicationId = applicationId != null ? applicationId : "otelstream";
+    kafka = kafka != null ? Map.copyOf(kafka) : Map.of();
+    stateDir =
+        stateDir != null
+            ? stateDir
+            : Path.of(System.getProperty("java.io.tmpdir"), "otelstream-streams").toString();
+    standbyReplicas = standbyReplicas != null ? standbyReplicas : 0;
+    numStreamThreads = numStreamThreads != null ? numStreamThreads : 1;
+    admin = admin != null ? admin.withDefaults() : new Admin(null, null).withDefaults();
+    maxRecordBytes = maxRecordBytes != null ? maxRecordBytes : new ByteSize((1 << 20) - 512);
+    topics = topics != null ? topics : TopicsConfig.defaults();
+    if (tailSampling == null) {
+      throw new IllegalArgumentException("tail_sampling is required: at least one policy");
+    }
+    if (standbyReplicas < 0) {
+      throw new IllegalArgumentException("standby_replicas must not be negative");
+    }
+    if (numStreamThreads < 1) {
+      throw new IllegalArgumentException("num_stream_threads must be at least 1");
+    }
+  }
+
+  /** The admin listener. */
+  public record Admin(String host, Integer port) {
+    Admin withDefaults() {
+      return new Admin(host != null ? host : "0.0.0.0", port != null ? port : 13134);
+    }
+  }
+
+  /** Kafka Streams properties: exactly-once, bytes in and out, then the configured overrides. */
+  public Map<String, Object> streamsProperties() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("application.id", applicationId);
+    p.put("bootstrap.servers", "localhost:9092");
+    p.put("processing.guarantee", "exactly_once_v2");
+    p.put("num.standby.replicas", standbyReplicas);
+    p.put("num.stream.threads", numStreamThreads);
+    p.put("state.dir", stateDir);
+    p.put("default.key.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");
+    p.put("default.value.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");
+    p.putAll(kafka);
+    return p;
+  }
+}
