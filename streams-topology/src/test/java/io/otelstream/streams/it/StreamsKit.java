@@ -1,0 +1,103 @@
+package io.otelstream.streams.it;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.otelstream.config.ConfigLoader;
+import io.otelstream.kafka.KafkaBroker;
+import io.otelstream.streams.app.StreamsAppConfig;
+import io.otelstream.topics.TopicCatalog;
+import io.otelstream.topics.TopicReconciler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Shared plumbing of the streams integration tests. */
+final class StreamsKit {
+  private StreamsKit() {}
+
+  static String yaml(
+      KafkaBroker kafka,
+      String appId,
+      Path stateDir,
+      int adminPort,
+      String topicsYaml,
+      String tailSampling) {
+    return "application_id: "
+        + appId
+        + "\n"
+        + "state_dir: "
+        + stateDir
+        + "\n"
+        + "admin: {port: "
+        + adminPort
+        + "}\n"
+        + "kafka:\n  bootstrap.servers: "
+        + kafka.bootstrapServers()
+        + "\n  commit.interval.ms: 200\n"
+        + "topics: "
+        + topicsYaml
+        + "\n"
+        + "tail_sampling:\n"
+        + tailSampling.indent(2);
+  }
+
+  static StreamsAppConfig config(String yaml) {
+    return new ConfigLoader(Map.of()).parse(yaml, StreamsAppConfig.class, "streams-test.yaml");
+  }
+
+  static TopicCatalog applyTopics(KafkaBroker kafka, StreamsAppConfig config) {
+    TopicCatalog catalog = new TopicCatalog(config.topics());
+    try (Admin admin = kafka.admin()) {
+      new TopicReconciler(admin, catalog).apply(false);
+    }
+    return catalog;
+  }
+
+  /** Sum of a counter over all its label sets, scraped from an admin port. */
+  static double metric(int adminPort, String name) {
+    try {
+      String body =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://localhost:" + adminPort + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      return body.lines()
+          .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+          .sum();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** Kept spans by trace key ("fragment" attribute values), and records per trace key. */
+  static Map<String, List<Long>> keptSpans(
+      List<ConsumerRecord<byte[], byte[]>> records, Map<String, Integer> recordsPerTrace)
+      throws Exception {
+    Map<String, List<Long>> out = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      String key = new String(r.key(), StandardCharsets.US_ASCII);
+      recordsPerTrace.merge(key, 1, Integer::sum);
+      for (var rs : ExportTraceServiceRequest.parseFrom(r.value()).getResourceSpansList()) {
+        for (var ss : rs.getScopeSpansList()) {
+          for (Span s : ss.getSpansList()) {
+            out.computeIfAbsent(key, k -> new ArrayList<>())
+                .add(s.getAttributes(0).getValue().getIntValue());
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
