@@ -64,13 +64,17 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     deadlines = context.getStateStore(TraceStores.DEADLINES);
     decisions = context.getStateStore(TraceStores.DECISIONS);
     decisionExpiry = context.getStateStore(TraceStores.DECISION_EXPIRY);
+    // This task's share of the instance-wide in-flight count, recounted from the restored store; a
+    // revived task replaces its earlier share rather than adding to it.
+    long count = 0;
     try (KeyValueIterator<Bytes, byte[]> all = traces.all()) {
       while (all.hasNext()) {
         all.next();
-        taskInFlight++;
+        count++;
       }
     }
-    metrics.inFlight().addAndGet(taskInFlight);
+    metrics.inFlight().addAndGet(count - taskInFlight);
+    taskInFlight = count;
     lastRecordWallMs = context.currentSystemTimeMs();
     streamTimeAtLastRecord = context.currentStreamTimeMs();
     context.schedule(TICK, PunctuationType.STREAM_TIME, this::releaseUpTo);
@@ -147,6 +151,13 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
           SINK);
     }
     metrics.lateSpans(sampled ? "kept" : "dropped", spans);
+  }
+
+  @Override
+  public void close() {
+    // The task moves or stops: its traces stay in its stores and are counted where it resumes.
+    metrics.inFlight().addAndGet(-taskInFlight);
+    taskInFlight = 0;
   }
 
   /** Decides every trace whose deadline is at or before {@code timeMs}, oldest first. */
