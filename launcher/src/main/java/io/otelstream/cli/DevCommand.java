@@ -140,7 +140,9 @@ final class DevCommand implements Callable<Integer> {
         c.admin(),
         c.maxRecordBytes(),
         topics,
-        c.tailSampling());
+        c.tailSampling(),
+        c.metrics(),
+        c.logs());
   }
 
   private static void closeAll(List<AutoCloseable> running) {

@@ -46,6 +46,8 @@ final class StreamsCommand implements Callable<Integer> {
         c.admin(),
         c.maxRecordBytes(),
         c.topics(),
-        c.tailSampling());
+        c.tailSampling(),
+        c.metrics(),
+        c.logs());
   }
 }

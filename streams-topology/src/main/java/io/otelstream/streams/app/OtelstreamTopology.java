@@ -1,6 +1,11 @@
 package io.otelstream.streams.app;
 
 import io.otelstream.streams.sampling.SamplingEngine;
+import io.otelstream.streams.signals.LogsConfig;
+import io.otelstream.streams.signals.LogsProcessor;
+import io.otelstream.streams.signals.MetricsConfig;
+import io.otelstream.streams.signals.MetricsProcessor;
+import io.otelstream.streams.signals.SignalMetrics;
 import io.otelstream.streams.traces.DeadLetters;
 import io.otelstream.streams.traces.SamplingMetrics;
 import io.otelstream.streams.traces.SamplingSettings;
@@ -17,21 +22,29 @@ import org.apache.kafka.streams.Topology;
 public final class OtelstreamTopology {
   private OtelstreamTopology() {}
 
-  /**
-   * @param engines a fresh engine per task: rate and byte limits keep per-task state
-   */
-  public static Topology build(
-      TopicCatalog topics,
-      SamplingSettings settings,
+  /** What each signal's branch needs. */
+  public record Parts(
+      SamplingSettings sampling,
       Supplier<SamplingEngine> engines,
-      SamplingMetrics metrics) {
+      SamplingMetrics samplingMetrics,
+      MetricsConfig metrics,
+      LogsConfig logs,
+      SignalMetrics signalMetrics) {}
+
+  /**
+   * Rate and byte limits keep per-task state, so each task gets a fresh engine from the supplier.
+   */
+  public static Topology build(TopicCatalog topics, Parts parts) {
     Topology t = new Topology();
     ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
     ByteArraySerializer bytesOut = new ByteArraySerializer();
+
     t.addSource("traces-source", bytesIn, bytesIn, topics.name(Topic.TRACES));
     t.addProcessor(
         "tail-sampling",
-        () -> new TailSamplingProcessor(settings, engines.get(), metrics),
+        () ->
+            new TailSamplingProcessor(
+                parts.sampling(), parts.engines().get(), parts.samplingMetrics()),
         "traces-source");
     for (String store : TraceStores.ALL) {
       t.addStateStore(TraceStores.builder(store), "tail-sampling");
@@ -42,7 +55,28 @@ public final class OtelstreamTopology {
         bytesOut,
         bytesOut,
         "tail-sampling");
-    t.addSink(DeadLetters.SINK, topics.name(Topic.DEADLETTER), bytesOut, bytesOut, "tail-sampling");
+
+    t.addSource("metrics-source", bytesIn, bytesIn, topics.name(Topic.METRICS));
+    t.addProcessor(
+        "metrics",
+        () -> new MetricsProcessor(parts.metrics(), parts.signalMetrics()),
+        "metrics-source");
+    t.addSink(
+        MetricsProcessor.SINK, topics.name(Topic.METRICS_PROCESSED), bytesOut, bytesOut, "metrics");
+
+    t.addSource("logs-source", bytesIn, bytesIn, topics.name(Topic.LOGS));
+    t.addProcessor(
+        "logs", () -> new LogsProcessor(parts.logs(), parts.signalMetrics()), "logs-source");
+    t.addSink(LogsProcessor.SINK, topics.name(Topic.LOGS_PROCESSED), bytesOut, bytesOut, "logs");
+
+    t.addSink(
+        DeadLetters.SINK,
+        topics.name(Topic.DEADLETTER),
+        bytesOut,
+        bytesOut,
+        "tail-sampling",
+        "metrics",
+        "logs");
     return t;
   }
 }

@@ -40,9 +40,13 @@ public final class StreamsApp implements AutoCloseable {
     var topology =
         OtelstreamTopology.build(
             topics,
-            SamplingSettings.from(config.tailSampling(), config.maxRecordBytes().toIntExact()),
-            () -> PolicyFactory.engine(config.tailSampling(), "tail_sampling"),
-            metrics);
+            new OtelstreamTopology.Parts(
+                SamplingSettings.from(config.tailSampling(), config.maxRecordBytes().toIntExact()),
+                () -> PolicyFactory.engine(config.tailSampling(), "tail_sampling"),
+                metrics,
+                config.metrics(),
+                config.logs(),
+                new io.otelstream.streams.signals.SignalMetrics(registry)));
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
     streams = new KafkaStreams(topology, props);

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param maxRecordBytes largest output record value (default 1MiB minus framing)
  * @param topics topic names, as the topics tool's file
  * @param tailSampling the Collector-compatible tail_sampling section
+ * @param metrics metric-name filters and attribute actions (default: pass through)
+ * @param logs log filters (default: pass through)
  */
 public record StreamsAppConfig(
     String applicationId,
@@ -29,7 +31,9 @@ public record StreamsAppConfig(
     Admin admin,
     ByteSize maxRecordBytes,
     TopicsConfig topics,
-    TailSamplingConfig tailSampling) {
+    TailSamplingConfig tailSampling,
+    io.otelstream.streams.signals.MetricsConfig metrics,
+    io.otelstream.streams.signals.LogsConfig logs) {
 
   public StreamsAppConfig {
     applicationId = applicationId != null ? applicationId : "otelstream";
@@ -43,6 +47,8 @@ public record StreamsAppConfig(
     admin = admin != null ? admin.withDefaults() : new Admin(null, null).withDefaults();
     maxRecordBytes = maxRecordBytes != null ? maxRecordBytes : new ByteSize((1 << 20) - 512);
     topics = topics != null ? topics : TopicsConfig.defaults();
+    metrics = metrics != null ? metrics : io.otelstream.streams.signals.MetricsConfig.passThrough();
+    logs = logs != null ? logs : io.otelstream.streams.signals.LogsConfig.passThrough();
     if (tailSampling == null) {
       throw new IllegalArgumentException("tail_sampling is required: at least one policy");
     }

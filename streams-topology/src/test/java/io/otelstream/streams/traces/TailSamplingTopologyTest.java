@@ -61,9 +61,13 @@ class TailSamplingTopologyTest {
     var topology =
         OtelstreamTopology.build(
             topics,
-            SamplingSettings.from(config, 1 << 20),
-            () -> PolicyFactory.engine(config, "tail_sampling"),
-            new SamplingMetrics(registry));
+            new OtelstreamTopology.Parts(
+                SamplingSettings.from(config, 1 << 20),
+                () -> PolicyFactory.engine(config, "tail_sampling"),
+                new SamplingMetrics(registry),
+                io.otelstream.streams.signals.MetricsConfig.passThrough(),
+                io.otelstream.streams.signals.LogsConfig.passThrough(),
+                new io.otelstream.streams.signals.SignalMetrics(registry)));
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

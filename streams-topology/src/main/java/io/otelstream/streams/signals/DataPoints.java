@@ -1,0 +1,73 @@
+package io.otelstream.streams.signals;
+
+import io.opentelemetry.proto.metrics.v1.Metric;
+
+/** Data-point level helpers over the five metric types. */
+final class DataPoints {
+  private DataPoints() {}
+
+  static long count(Metric m) {
+    return switch (m.getDataCase()) {
+      case GAUGE -> m.getGauge().getDataPointsCount();
+      case SUM -> m.getSum().getDataPointsCount();
+      case HISTOGRAM -> m.getHistogram().getDataPointsCount();
+      case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
+      case SUMMARY -> m.getSummary().getDataPointsCount();
+      case DATA_NOT_SET -> 0;
+    };
+  }
+
+  /** Edits a copy first: clearing the builder would also clear the list being read. */
+  private static void replace(
+      java.util.List<io.opentelemetry.proto.common.v1.KeyValue> current,
+      AttributeEditor editor,
+      Runnable clear,
+      java.util.function.Consumer<Iterable<io.opentelemetry.proto.common.v1.KeyValue>> add) {
+    java.util.List<io.opentelemetry.proto.common.v1.KeyValue> edited = editor.apply(current);
+    clear.run();
+    add.accept(edited);
+  }
+
+  static Metric editAttributes(Metric m, AttributeEditor editor) {
+    Metric.Builder b = m.toBuilder();
+    switch (m.getDataCase()) {
+      case GAUGE ->
+          b.getGaugeBuilder()
+              .getDataPointsBuilderList()
+              .forEach(
+                  p ->
+                      replace(
+                          p.getAttributesList(), editor, p::clearAttributes, p::addAllAttributes));
+      case SUM ->
+          b.getSumBuilder()
+              .getDataPointsBuilderList()
+              .forEach(
+                  p ->
+                      replace(
+                          p.getAttributesList(), editor, p::clearAttributes, p::addAllAttributes));
+      case HISTOGRAM ->
+          b.getHistogramBuilder()
+              .getDataPointsBuilderList()
+              .forEach(
+                  p ->
+                      replace(
+                          p.getAttributesList(), editor, p::clearAttributes, p::addAllAttributes));
+      case EXPONENTIAL_HISTOGRAM ->
+          b.getExponentialHistogramBuilder()
+              .getDataPointsBuilderList()
+              .forEach(
+                  p ->
+                      replace(
+                          p.getAttributesList(), editor, p::clearAttributes, p::addAllAttributes));
+      case SUMMARY ->
+          b.getSummaryBuilder()
+              .getDataPointsBuilderList()
+              .forEach(
+                  p ->
+                      replace(
+                          p.getAttributesList(), editor, p::clearAttributes, p::addAllAttributes));
+      case DATA_NOT_SET -> {}
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,46 @@
+package io.otelstream.streams.signals;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Counters of the metric and log processors: every dropped item is counted with its signal. */
+public final class SignalMetrics {
+  private final MeterRegistry registry;
+
+  public SignalMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void items(String signal, long kept, long dropped) {
+    count(
+        "otelstream.streams.items",
+        "Data points and log records processed, by outcome",
+        signal,
+        "kept",
+        kept);
+    count(
+        "otelstream.streams.items",
+        "Data points and log records processed, by outcome",
+        signal,
+        "dropped",
+        dropped);
+  }
+
+  void deadLettered(String signal, String reason) {
+    Counter.builder("otelstream.streams.deadletter.records")
+        .description("Records sent to the dead-letter topic, by source topic and reason")
+        .tags("topic", signal, "reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  private void count(String name, String description, String signal, String outcome, long n) {
+    if (n > 0) {
+      Counter.builder(name)
+          .description(description)
+          .tags("signal", signal, "outcome", outcome)
+          .register(registry)
+          .increment(n);
+    }
+  }
+}
