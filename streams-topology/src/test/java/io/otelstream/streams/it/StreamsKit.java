@@ -73,7 +73,12 @@ final class StreamsKit {
                   HttpResponse.BodyHandlers.ofString())
               .body();
       return body.lines()
-          .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+          // A name may carry the start of a label set, e.g. name{outcome="kept".
+          .filter(
+              l ->
+                  l.startsWith(name + "{")
+                      || l.startsWith(name + " ")
+                      || (name.contains("{") && l.startsWith(name)))
           .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
           .sum();
     } catch (Exception e) {
