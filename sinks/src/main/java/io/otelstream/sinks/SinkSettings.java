@@ -1,0 +1,88 @@
+package io.otelstream.sinks;
+
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+
+/** Settings every otelstream sink shares: what the records are, and how they are batched. */
+public class SinkSettings extends AbstractConfig {
+  public static final String SIGNAL = "otlp.signal";
+  public static final String BATCH_MAX_RECORDS = "batch.max.records";
+  public static final String BATCH_MAX_BYTES = "batch.max.bytes";
+  public static final String BATCH_LINGER_MS = "batch.linger.ms";
+
+  private static final String RECORDS_GROUP = "Records";
+  private static final String BATCHING_GROUP = "Batching";
+
+  protected SinkSettings(ConfigDef definition, Map<String, String> props) {
+    super(definition, props);
+  }
+
+  /** The shared part of every sink's ConfigDef; connectors add their own entries. */
+  public static ConfigDef base() {
+    return new ConfigDef()
+        .define(
+            SIGNAL,
+            Type.STRING,
+            ConfigDef.NO_DEFAULT_VALUE,
+            ConfigDef.CaseInsensitiveValidString.in("traces", "metrics", "logs"),
+            Importance.HIGH,
+            "Which OTLP export request the topic's records hold: traces, metrics or logs.",
+            RECORDS_GROUP,
+            1,
+            Width.SHORT,
+            "OTLP signal")
+        .define(
+            BATCH_MAX_RECORDS,
+            Type.INT,
+            500,
+            ConfigDef.Range.atLeast(1),
+            Importance.MEDIUM,
+            "A batch is sent once it holds this many records.",
+            BATCHING_GROUP,
+            1,
+            Width.SHORT,
+            "Max records per batch")
+        .define(
+            BATCH_MAX_BYTES,
+            Type.LONG,
+            4L << 20,
+            ConfigDef.Range.atLeast(1),
+            Importance.MEDIUM,
+            "A batch is sent once its record values reach this many bytes.",
+            BATCHING_GROUP,
+            2,
+            Width.SHORT,
+            "Max bytes per batch")
+        .define(
+            BATCH_LINGER_MS,
+            Type.LONG,
+            1000L,
+            ConfigDef.Range.atLeast(0),
+            Importance.MEDIUM,
+            "A batch is sent at the latest this long after its first record arrived.",
+            BATCHING_GROUP,
+            3,
+            Width.SHORT,
+            "Batch linger (ms)");
+  }
+
+  public Signal signal() {
+    return Signal.of(getString(SIGNAL));
+  }
+
+  public int batchMaxRecords() {
+    return getInt(BATCH_MAX_RECORDS);
+  }
+
+  public long batchMaxBytes() {
+    return getLong(BATCH_MAX_BYTES);
+  }
+
+  public long batchLingerMs() {
+    return getLong(BATCH_LINGER_MS);
+  }
+}
