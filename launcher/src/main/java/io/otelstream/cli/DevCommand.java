@@ -53,6 +53,12 @@ final class DevCommand implements Callable<Integer> {
   Path edgeConfig;
 
   @Option(
+      names = "--connect-port",
+      defaultValue = "8083",
+      description = "Kafka Connect REST port (default: ${DEFAULT-VALUE})")
+  int connectPort;
+
+  @Option(
       names = "--streams-config",
       description =
           "streams YAML file (default: the built-in dev policies: errors, slow traces, 10% of the rest)")
@@ -77,9 +83,16 @@ final class DevCommand implements Callable<Integer> {
         System.out.printf(
             "%notelstream dev: Kafka only, on %s (Ctrl-C stops it)%n", kafka.bootstrapServers());
       } else {
+        DevConnect sinks =
+            new DevConnect(
+                kafka.bootstrapServers(),
+                connectPort,
+                new TopicCatalog(config.topics()),
+                dataDir.toAbsolutePath().resolve("files"));
         StreamsApp streams =
             StreamsApp.start(streamsConfig(config.topics(), kafka.bootstrapServers()));
         running.add(streams);
+        running.add(sinks);
         EdgeServer edge = EdgeServer.start(config);
         running.add(0, edge);
         System.out.printf(
@@ -89,6 +102,7 @@ final class DevCommand implements Callable<Integer> {
                 + "  OTLP/HTTP     http://localhost:%d/v1/{traces,metrics,logs}%n"
                 + "  edge admin    http://localhost:%d/health/ready  /metrics%n"
                 + "  streams admin http://localhost:%d/health/ready  /metrics  (tail sampling: %s)%n"
+                + "  Connect       %s  (file sinks write to %s)%n"
                 + "  point an SDK: OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:%d%n",
             kafka.bootstrapServers(),
             kafka.dataDir(),
@@ -97,6 +111,8 @@ final class DevCommand implements Callable<Integer> {
             edge.adminPort(),
             streams.adminPort(),
             streamsConfig == null ? "built-in dev policies" : streamsConfig,
+            sinks.restUrl(),
+            dataDir.toAbsolutePath().resolve("files"),
             edge.grpcPort());
       }
     } catch (RuntimeException e) {

@@ -27,7 +27,9 @@ public final class OtlpJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
   private static final JsonFormat.Printer PRINTER =
-      JsonFormat.printer().omittingInsignificantWhitespace();
+      JsonFormat.printer()
+          .omittingInsignificantWhitespace()
+          .printingEnumsAsInts(); // OTLP/JSON: enums as integers
 
   private OtlpJson() {}
 
