@@ -89,10 +89,10 @@ final class DevCommand implements Callable<Integer> {
                 connectPort,
                 new TopicCatalog(config.topics()),
                 dataDir.toAbsolutePath().resolve("files"));
+        running.add(sinks);
         StreamsApp streams =
             StreamsApp.start(streamsConfig(config.topics(), kafka.bootstrapServers()));
-        running.add(streams);
-        running.add(sinks);
+        running.add(0, streams);
         EdgeServer edge = EdgeServer.start(config);
         running.add(0, edge);
         System.out.printf(
