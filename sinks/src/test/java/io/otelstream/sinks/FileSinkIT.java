@@ -9,16 +9,11 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.schemas.OtlpJson;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,8 +25,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.cli.ConnectDistributed;
-import org.apache.kafka.connect.runtime.Connect;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,55 +36,20 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSinkIT {
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
   @TempDir static Path dir;
-  private static Connect<?> connect;
-  private static String rest;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static ConnectWorker connect;
 
   @BeforeAll
   static void startConnect() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    rest = "http://localhost:" + port;
-    Map<String, String> worker = new HashMap<>();
-    worker.put("bootstrap.servers", kafka.bootstrapServers());
-    worker.put("group.id", "connect-it");
-    worker.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    worker.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    worker.put("config.storage.topic", "connect-configs");
-    worker.put("offset.storage.topic", "connect-offsets");
-    worker.put("status.storage.topic", "connect-status");
-    worker.put("config.storage.replication.factor", "1");
-    worker.put("offset.storage.replication.factor", "1");
-    worker.put("status.storage.replication.factor", "1");
-    worker.put("offset.flush.interval.ms", "500");
-    worker.put("listeners", rest);
-    connect = new ConnectDistributed().startConnect(worker);
-    Awaitility.await()
-        .atMost(60, TimeUnit.SECONDS)
-        .until(() -> get("/connector-plugins").statusCode() == 200);
+    connect = new ConnectWorker(kafka, "file-it");
   }
 
   @AfterAll
   static void stopConnect() {
-    connect.stop();
-    connect.awaitStop();
-  }
-
-  private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(rest + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    connect.close();
   }
 
   private static HttpResponse<String> put(String path, String json) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(rest + path))
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return connect.put(path, json);
   }
 
   private static byte[] trace(int i) {

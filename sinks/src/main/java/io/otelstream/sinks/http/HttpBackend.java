@@ -1,0 +1,78 @@
+package io.otelstream.sinks.http;
+
+import io.otelstream.sinks.BackendException;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * POSTs one encoded batch and classifies the answer as DESIGN.md says: 2xx accepted; 429, 5xx,
+ * timeouts and connection errors retriable; any other status permanent, with the backend's message.
+ */
+public final class HttpBackend {
+  private final HttpClient client;
+  private final HttpSinkSettings settings;
+
+  public HttpBackend(HttpSinkSettings settings) {
+    this.settings = settings;
+    this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+  }
+
+  /**
+   * @param tenant X-Scope-OrgID, or null for none
+   */
+  public void post(byte[] body, String contentType, Map<String, String> extraHeaders, String tenant)
+      throws BackendException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(settings.url())
+            .timeout(settings.timeout())
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    extraHeaders.forEach(request::header);
+    String tenantHeader = tenant != null ? tenant : settings.staticTenant();
+    if (tenantHeader != null) {
+      request.header("X-Scope-OrgID", tenantHeader);
+    }
+    String auth = settings.authorization();
+    if (auth != null) {
+      request.header("Authorization", auth);
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException e) {
+      throw new BackendException(
+          "no answer from " + settings.url() + " within " + settings.timeout().toMillis() + " ms",
+          true,
+          "timeout",
+          e);
+    } catch (IOException e) {
+      throw new BackendException(
+          "cannot reach " + settings.url() + ": " + e, true, "connection", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BackendException("interrupted", true, "interrupted", e);
+    }
+    int status = response.statusCode();
+    if (status / 100 == 2) {
+      return;
+    }
+    String message =
+        settings.url()
+            + " answered "
+            + status
+            + ": "
+            + abbreviate(new String(response.body(), StandardCharsets.UTF_8));
+    boolean retriable = status == 429 || status / 100 == 5;
+    throw new BackendException(message, retriable, "http_" + status, null);
+  }
+
+  private static String abbreviate(String s) {
+    String oneLine = s.replace('\n', ' ').trim();
+    return oneLine.length() > 500 ? oneLine.substring(0, 500) + "..." : oneLine;
+  }
+}
