@@ -146,6 +146,18 @@ public abstract class BatchingSinkTask extends SinkTask {
     counters.deadLettered(reason, records.size());
   }
 
+  /** The record's otelstream.tenant header, or "" when it has none. */
+  protected static String tenant(Item item) {
+    org.apache.kafka.connect.header.Header h =
+        item.record().headers().lastWithName("otelstream.tenant");
+    if (h == null || h.value() == null) {
+      return "";
+    }
+    return h.value() instanceof byte[] b
+        ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+        : h.value().toString();
+  }
+
   @Override
   public String version() {
     return SinkVersion.VERSION;

@@ -4,11 +4,9 @@ import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask;
 import io.otelstream.sinks.SinkSettings;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.connect.header.Header;
 
 /**
  * Sends batches as OTLP/HTTP protobuf. The record values are export requests; concatenated, their
@@ -16,7 +14,6 @@ import org.apache.kafka.connect.header.Header;
  * per tenant in the batch.
  */
 public abstract class OtlpHttpSinkTask extends BatchingSinkTask {
-  private static final String TENANT_HEADER = "otelstream.tenant";
   private HttpBackend backend;
 
   @Override
@@ -36,14 +33,5 @@ public abstract class OtlpHttpSinkTask extends BatchingSinkTask {
       String tenant = e.getKey().isEmpty() ? null : e.getKey();
       backend.post(e.getValue().toByteArray(), "application/x-protobuf", Map.of(), tenant);
     }
-  }
-
-  private static String tenant(Item item) {
-    Header h = item.record().headers().lastWithName(TENANT_HEADER);
-    if (h == null || h.value() == null) {
-      return "";
-    }
-    Object v = h.value();
-    return v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v.toString();
   }
 }

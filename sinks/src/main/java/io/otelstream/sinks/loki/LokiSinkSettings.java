@@ -1,0 +1,51 @@
+package io.otelstream.sinks.loki;
+
+import io.otelstream.sinks.Signal;
+import io.otelstream.sinks.http.HttpSinkSettings;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Loki over its push API: logs only; stream labels from a short list of resource attributes. */
+public final class LokiSinkSettings extends HttpSinkSettings {
+  public static final String LABELS = "loki.label.attributes";
+
+  /** Loki's default limit of label names per stream. */
+  static final int MAX_LABELS = 15;
+
+  public static final ConfigDef CONFIG =
+      http("http://localhost:3100/loki/api/v1/push")
+          .define(
+              LABELS,
+              Type.LIST,
+              List.of("service.name", "service.namespace", "deployment.environment"),
+              (name, value) -> {
+                List<?> list = (List<?>) value;
+                if (list.isEmpty() || list.size() > MAX_LABELS) {
+                  throw new ConfigException(
+                      name, value, "list 1.." + MAX_LABELS + " resource attributes");
+                }
+              },
+              Importance.MEDIUM,
+              "Resource attributes that become stream labels (dots become underscores); every other attribute "
+                  + "goes into structured metadata, never into labels.",
+              "Loki",
+              1,
+              Width.LONG,
+              "Label attributes");
+
+  public LokiSinkSettings(Map<String, String> props) {
+    super(CONFIG, props);
+    if (signal() != Signal.LOGS) {
+      throw new ConfigException(SIGNAL, getString(SIGNAL), "the Loki sink takes logs only");
+    }
+  }
+
+  public List<String> labelAttributes() {
+    return getList(LABELS);
+  }
+}

@@ -1,0 +1,58 @@
+package io.otelstream.sinks.loki;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.otelstream.sinks.BackendException;
+import io.otelstream.sinks.BatchingSinkTask;
+import io.otelstream.sinks.SinkSettings;
+import io.otelstream.sinks.http.HttpBackend;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Pushes log batches to Loki: PushRequest protobuf, snappy block compression, one push per tenant.
+ */
+public final class LokiSinkTask extends BatchingSinkTask {
+  private LokiSinkSettings settings;
+  private HttpBackend backend;
+
+  @Override
+  protected SinkSettings settings(Map<String, String> props) {
+    return new LokiSinkSettings(props);
+  }
+
+  @Override
+  protected void open(SinkSettings s) {
+    settings = (LokiSinkSettings) s;
+    backend = new HttpBackend(settings);
+  }
+
+  @Override
+  protected void send(List<Item> batch) throws BackendException {
+    Map<String, LokiStreams> byTenant = new LinkedHashMap<>();
+    for (Item item : batch) {
+      byTenant
+          .computeIfAbsent(tenant(item), t -> new LokiStreams(settings.labelAttributes()))
+          .add((ExportLogsServiceRequest) item.message());
+    }
+    for (Map.Entry<String, LokiStreams> e : byTenant.entrySet()) {
+      byte[] body;
+      try {
+        body = Snappy.compress(e.getValue().build().toByteArray());
+      } catch (IOException ex) {
+        throw new BackendException(
+            "snappy compression failed: " + ex.getMessage(), false, "encoding", ex);
+      }
+      backend.post(
+          body,
+          "application/x-protobuf",
+          Map.of("Content-Encoding", "snappy"),
+          e.getKey().isEmpty() ? null : e.getKey());
+    }
+  }
+
+  @Override
+  public void stop() {}
+}
