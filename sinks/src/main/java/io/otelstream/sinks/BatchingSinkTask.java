@@ -146,6 +146,11 @@ public abstract class BatchingSinkTask extends SinkTask {
     counters.deadLettered(reason, records.size());
   }
 
+  /** Counts items a backend translation cannot carry (e.g. delta temporality for remote write). */
+  protected void countDropped(String reason, long n) {
+    counters.droppedPoints(reason, n);
+  }
+
   /** The record's otelstream.tenant header, or "" when it has none. */
   protected static String tenant(Item item) {
     org.apache.kafka.connect.header.Header h =

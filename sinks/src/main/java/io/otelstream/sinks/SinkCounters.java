@@ -59,6 +59,14 @@ final class SinkCounters {
     count("batches-failed-total", "Batches the backend refused, by reason", reason, 1);
   }
 
+  void droppedPoints(String reason, long n) {
+    count(
+        "points-dropped-total",
+        "Data points that cannot be translated and are dropped, by reason",
+        reason,
+        (int) n);
+  }
+
   void deadLettered(String reason, int n) {
     count(
         "records-deadlettered-total",

@@ -1,21 +1,21 @@
 package io.otelstream.sinks.file;
 
-import io.otelstream.sinks.SinkVersion;
-import java.util.ArrayList;
-import java.util.List;
+import io.otelstream.sinks.OtelstreamSinkConnector;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.sink.SinkConnector;
 
 /** Writes an otelstream topic as OTLP JSON lines with size rotation: the dev-mode default. */
-public final class FileSinkConnector extends SinkConnector {
-  private Map<String, String> props;
-
+public final class FileSinkConnector extends OtelstreamSinkConnector {
   @Override
-  public void start(Map<String, String> props) {
-    new FileSinkSettings(props); // fail fast with the offending key
-    this.props = Map.copyOf(props);
+  protected void validateSettings(Map<String, String> props) {
+    new FileSinkSettings(props);
+  }
+
+  /** One task: a single writer owns the file. */
+  @Override
+  protected int maxTasks(int requested) {
+    return 1;
   }
 
   @Override
@@ -23,24 +23,8 @@ public final class FileSinkConnector extends SinkConnector {
     return FileSinkTask.class;
   }
 
-  /** One task: a single writer owns the file. */
-  @Override
-  public List<Map<String, String>> taskConfigs(int maxTasks) {
-    List<Map<String, String>> configs = new ArrayList<>();
-    configs.add(props);
-    return configs;
-  }
-
-  @Override
-  public void stop() {}
-
   @Override
   public ConfigDef config() {
     return FileSinkSettings.CONFIG;
-  }
-
-  @Override
-  public String version() {
-    return SinkVersion.VERSION;
   }
 }

@@ -1,0 +1,58 @@
+package io.otelstream.sinks.mimir;
+
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.otelstream.sinks.BackendException;
+import io.otelstream.sinks.BatchingSinkTask;
+import io.otelstream.sinks.SinkSettings;
+import io.otelstream.sinks.http.HttpBackend;
+import io.otelstream.sinks.http.HttpSinkSettings;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Prometheus remote write 1.0: WriteRequest protobuf, snappy block compression, one write per
+ * tenant.
+ */
+public final class MimirSinkTask extends BatchingSinkTask {
+  private static final Map<String, String> HEADERS =
+      Map.of("Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0");
+  private HttpBackend backend;
+
+  @Override
+  protected SinkSettings settings(Map<String, String> props) {
+    return new MimirSinkSettings(props);
+  }
+
+  @Override
+  protected void open(SinkSettings settings) {
+    backend = new HttpBackend((HttpSinkSettings) settings);
+  }
+
+  @Override
+  protected void send(List<Item> batch) throws BackendException {
+    Map<String, PrometheusTranslator> byTenant = new LinkedHashMap<>();
+    for (Item item : batch) {
+      byTenant
+          .computeIfAbsent(tenant(item), t -> new PrometheusTranslator())
+          .add((ExportMetricsServiceRequest) item.message());
+    }
+    for (Map.Entry<String, PrometheusTranslator> e : byTenant.entrySet()) {
+      e.getValue().dropped.forEach(this::countDropped);
+      byte[] body;
+      try {
+        body = Snappy.compress(e.getValue().build().toByteArray());
+      } catch (IOException ex) {
+        throw new BackendException(
+            "snappy compression failed: " + ex.getMessage(), false, "encoding", ex);
+      }
+      backend.post(
+          body, "application/x-protobuf", HEADERS, e.getKey().isEmpty() ? null : e.getKey());
+    }
+  }
+
+  @Override
+  public void stop() {}
+}

@@ -1,0 +1,216 @@
+package io.otelstream.sinks.mimir;
+
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import io.otelstream.schemas.prometheus.Label;
+import io.otelstream.schemas.prometheus.Sample;
+import io.otelstream.schemas.prometheus.TimeSeries;
+import io.otelstream.schemas.prometheus.WriteRequest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * OTLP metrics to Prometheus remote write 1.0, per the OpenTelemetry Prometheus compatibility
+ * specification: name normalisation with unit and type suffixes, {@code _total} for monotonic
+ * cumulative sums, non-monotonic sums as gauges, histograms as {@code _bucket{le}} / {@code _sum} /
+ * {@code _count}, {@code job} and {@code instance} from the resource, the other resource attributes
+ * in {@code target_info}, the scope as {@code otel_scope_name} / {@code otel_scope_version},
+ * samples sorted per series. Delta temporality and exponential histograms are counted and dropped.
+ */
+final class PrometheusTranslator {
+  /** What could not be translated, by reason. */
+  final Map<String, Long> dropped = new TreeMap<>();
+
+  private final Map<Map<String, String>, List<Sample>> series = new LinkedHashMap<>();
+
+  void add(ExportMetricsServiceRequest request) {
+    for (ResourceMetrics rm : request.getResourceMetricsList()) {
+      Map<String, String> resource = new TreeMap<>();
+      String serviceName = null;
+      String namespace = null;
+      String instance = null;
+      for (KeyValue kv : rm.getResource().getAttributesList()) {
+        switch (kv.getKey()) {
+          case "service.name" -> serviceName = text(kv.getValue());
+          case "service.namespace" -> namespace = text(kv.getValue());
+          case "service.instance.id" -> instance = text(kv.getValue());
+          default -> resource.put(PrometheusNames.label(kv.getKey()), text(kv.getValue()));
+        }
+      }
+      Map<String, String> target = new TreeMap<>();
+      if (serviceName != null) {
+        target.put("job", namespace != null ? namespace + "/" + serviceName : serviceName);
+      }
+      if (instance != null) {
+        target.put("instance", instance);
+      }
+      long latest = 0;
+      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+        for (Metric m : sm.getMetricsList()) {
+          latest = Math.max(latest, metric(m, sm.getScope(), target));
+        }
+      }
+      if (!resource.isEmpty() && latest > 0) {
+        Map<String, String> info = new TreeMap<>(resource);
+        info.putAll(target);
+        info.put("__name__", "target_info");
+        sample(info, 1, latest);
+      }
+    }
+  }
+
+  WriteRequest build() {
+    WriteRequest.Builder w = WriteRequest.newBuilder();
+    series.forEach(
+        (labels, samples) -> {
+          TimeSeries.Builder ts = TimeSeries.newBuilder();
+          labels.forEach((k, v) -> ts.addLabels(Label.newBuilder().setName(k).setValue(v)));
+          samples.sort(Comparator.comparingLong(Sample::getTimestamp));
+          ts.addAllSamples(samples);
+          w.addTimeseries(ts);
+        });
+    return w.build();
+  }
+
+  /** Adds a metric's samples; returns the latest sample time in ms (0 when none). */
+  private long metric(Metric m, InstrumentationScope scope, Map<String, String> target) {
+    long latest = 0;
+    switch (m.getDataCase()) {
+      case GAUGE -> {
+        String name = PrometheusNames.metric(m.getName(), m.getUnit(), false);
+        for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
+          latest = Math.max(latest, number(name, p, scope, target));
+        }
+      }
+      case SUM -> {
+        if (m.getSum().getAggregationTemporality()
+            != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+          drop("delta_temporality", m.getSum().getDataPointsCount());
+          return 0;
+        }
+        boolean counter = m.getSum().getIsMonotonic();
+        String name = PrometheusNames.metric(m.getName(), m.getUnit(), counter);
+        for (NumberDataPoint p : m.getSum().getDataPointsList()) {
+          latest = Math.max(latest, number(name, p, scope, target));
+        }
+      }
+      case HISTOGRAM -> {
+        if (m.getHistogram().getAggregationTemporality()
+            != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+          drop("delta_temporality", m.getHistogram().getDataPointsCount());
+          return 0;
+        }
+        String base = PrometheusNames.metric(m.getName(), m.getUnit(), false);
+        for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
+          long t = p.getTimeUnixNano() / 1_000_000L;
+          Map<String, String> labels = labels(p.getAttributesList(), scope, target);
+          long cumulative = 0;
+          for (int i = 0; i < p.getBucketCountsCount(); i++) {
+            cumulative += p.getBucketCounts(i);
+            String le = i < p.getExplicitBoundsCount() ? format(p.getExplicitBounds(i)) : "+Inf";
+            sample(with(labels, base + "_bucket", "le", le), cumulative, t);
+          }
+          if (p.getBucketCountsCount() <= p.getExplicitBoundsCount()) {
+            sample(with(labels, base + "_bucket", "le", "+Inf"), p.getCount(), t);
+          }
+          if (p.hasSum()) {
+            sample(with(labels, base + "_sum", null, null), p.getSum(), t);
+          }
+          sample(with(labels, base + "_count", null, null), p.getCount(), t);
+          latest = Math.max(latest, t);
+        }
+      }
+      case SUMMARY -> {
+        String base = PrometheusNames.metric(m.getName(), m.getUnit(), false);
+        for (SummaryDataPoint p : m.getSummary().getDataPointsList()) {
+          long t = p.getTimeUnixNano() / 1_000_000L;
+          Map<String, String> labels = labels(p.getAttributesList(), scope, target);
+          for (SummaryDataPoint.ValueAtQuantile q : p.getQuantileValuesList()) {
+            sample(with(labels, base, "quantile", format(q.getQuantile())), q.getValue(), t);
+          }
+          sample(with(labels, base + "_sum", null, null), p.getSum(), t);
+          sample(with(labels, base + "_count", null, null), p.getCount(), t);
+          latest = Math.max(latest, t);
+        }
+      }
+      case EXPONENTIAL_HISTOGRAM ->
+          drop("exponential_histogram", m.getExponentialHistogram().getDataPointsCount());
+      case DATA_NOT_SET -> drop("no_data", 1);
+    }
+    return latest;
+  }
+
+  private long number(
+      String name, NumberDataPoint p, InstrumentationScope scope, Map<String, String> target) {
+    long t = p.getTimeUnixNano() / 1_000_000L;
+    double v =
+        p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? p.getAsInt() : p.getAsDouble();
+    sample(with(labels(p.getAttributesList(), scope, target), name, null, null), v, t);
+    return t;
+  }
+
+  private static Map<String, String> labels(
+      List<KeyValue> attributes, InstrumentationScope scope, Map<String, String> target) {
+    Map<String, String> labels = new TreeMap<>();
+    for (KeyValue kv : attributes) {
+      labels.put(PrometheusNames.label(kv.getKey()), text(kv.getValue()));
+    }
+    if (!scope.getName().isEmpty()) {
+      labels.put("otel_scope_name", scope.getName());
+    }
+    if (!scope.getVersion().isEmpty()) {
+      labels.put("otel_scope_version", scope.getVersion());
+    }
+    labels.putAll(target);
+    return labels;
+  }
+
+  private static Map<String, String> with(
+      Map<String, String> labels, String name, String key, String value) {
+    Map<String, String> l = new TreeMap<>(labels);
+    l.put("__name__", name);
+    if (key != null) {
+      l.put(key, value);
+    }
+    return l;
+  }
+
+  private void sample(Map<String, String> labels, double value, long timestampMs) {
+    series
+        .computeIfAbsent(labels, k -> new ArrayList<>())
+        .add(Sample.newBuilder().setValue(value).setTimestamp(timestampMs).build());
+  }
+
+  private void drop(String reason, long points) {
+    dropped.merge(reason, points, Long::sum);
+  }
+
+  private static String format(double d) {
+    return d == Math.rint(d) && !Double.isInfinite(d)
+        ? Long.toString((long) d)
+        : Double.toString(d);
+  }
+
+  private static String text(AnyValue v) {
+    return switch (v.getValueCase()) {
+      case STRING_VALUE -> v.getStringValue();
+      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+      case INT_VALUE -> Long.toString(v.getIntValue());
+      case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
+      default -> v.toString().trim();
+    };
+  }
+}
