@@ -59,6 +59,19 @@ final class DevCommand implements Callable<Integer> {
   int connectPort;
 
   @Option(
+      names = "--tempo",
+      description = "send kept traces to this Tempo OTLP/HTTP URL instead of a file")
+  String tempo;
+
+  @Option(
+      names = "--mimir",
+      description = "send metrics to this remote-write URL (Mimir, Prometheus) instead of a file")
+  String mimir;
+
+  @Option(names = "--loki", description = "send logs to this Loki push URL instead of a file")
+  String loki;
+
+  @Option(
       names = "--streams-config",
       description =
           "streams YAML file (default: the built-in dev policies: errors, slow traces, 10% of the rest)")
@@ -88,7 +101,8 @@ final class DevCommand implements Callable<Integer> {
                 kafka.bootstrapServers(),
                 connectPort,
                 new TopicCatalog(config.topics()),
-                dataDir.toAbsolutePath().resolve("files"));
+                dataDir.toAbsolutePath().resolve("files"),
+                new DevConnect.Backends(tempo, mimir, loki));
         running.add(sinks);
         StreamsApp streams =
             StreamsApp.start(streamsConfig(config.topics(), kafka.bootstrapServers()));
@@ -102,7 +116,7 @@ final class DevCommand implements Callable<Integer> {
                 + "  OTLP/HTTP     http://localhost:%d/v1/{traces,metrics,logs}%n"
                 + "  edge admin    http://localhost:%d/health/ready  /metrics%n"
                 + "  streams admin http://localhost:%d/health/ready  /metrics  (tail sampling: %s)%n"
-                + "  Connect       %s  (file sinks write to %s)%n"
+                + "  Connect       %s  (files in %s unless --tempo/--mimir/--loki)%n"
                 + "  point an SDK: OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:%d%n",
             kafka.bootstrapServers(),
             kafka.dataDir(),

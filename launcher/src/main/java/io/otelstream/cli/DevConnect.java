@@ -21,7 +21,10 @@ final class DevConnect implements AutoCloseable {
   private final Connect<?> connect;
   private final String rest;
 
-  DevConnect(String bootstrap, int port, TopicCatalog topics, Path filesDir) {
+  /** Backend URLs that replace a signal's file sink; null keeps the file. */
+  record Backends(String tempo, String mimir, String loki) {}
+
+  DevConnect(String bootstrap, int port, TopicCatalog topics, Path filesDir, Backends backends) {
     this.rest = "http://localhost:" + port;
     Map<String, String> worker = new HashMap<>();
     worker.put("bootstrap.servers", bootstrap);
@@ -38,23 +41,52 @@ final class DevConnect implements AutoCloseable {
     worker.put("listeners", rest);
     connect = new ConnectDistributed().startConnect(worker);
     awaitRest();
-    fileSink("otelstream-file-traces", topics.name(Topic.TRACES_SAMPLED), "traces", filesDir);
-    fileSink("otelstream-file-metrics", topics.name(Topic.METRICS_PROCESSED), "metrics", filesDir);
-    fileSink("otelstream-file-logs", topics.name(Topic.LOGS_PROCESSED), "logs", filesDir);
+    sink(
+        "otelstream-traces",
+        topics.name(Topic.TRACES_SAMPLED),
+        "traces",
+        filesDir,
+        backends.tempo(),
+        "io.otelstream.sinks.tempo.TempoSinkConnector");
+    sink(
+        "otelstream-metrics",
+        topics.name(Topic.METRICS_PROCESSED),
+        "metrics",
+        filesDir,
+        backends.mimir(),
+        "io.otelstream.sinks.mimir.MimirSinkConnector");
+    sink(
+        "otelstream-logs",
+        topics.name(Topic.LOGS_PROCESSED),
+        "logs",
+        filesDir,
+        backends.loki(),
+        "io.otelstream.sinks.loki.LokiSinkConnector");
   }
 
   String restUrl() {
     return rest;
   }
 
-  private void fileSink(String name, String topic, String signal, Path dir) {
+  private void sink(
+      String name, String topic, String signal, Path dir, String backendUrl, String backendClass) {
+    String target =
+        backendUrl == null
+            ? "\"connector.class\": \"io.otelstream.sinks.file.FileSinkConnector\", \"file.directory\": \""
+                + dir.toString().replace("\\", "\\\\")
+                + "\""
+            : "\"connector.class\": \""
+                + backendClass
+                + "\", \"backend.url\": \""
+                + backendUrl
+                + "\"";
     String config =
         String.format(
-            "{\"connector.class\": \"io.otelstream.sinks.file.FileSinkConnector\", \"topics\": \"%s\","
-                + " \"otlp.signal\": \"%s\", \"file.directory\": \"%s\", \"errors.tolerance\": \"all\","
+            "{%s, \"topics\": \"%s\","
+                + " \"otlp.signal\": \"%s\", \"errors.tolerance\": \"all\","
                 + " \"errors.deadletterqueue.topic.name\": \"otlp-deadletter\","
                 + " \"errors.deadletterqueue.context.headers.enable\": \"true\"}",
-            topic, signal, dir.toString().replace("\\", "\\\\"));
+            target, topic, signal);
     HttpResponse<String> r =
         send(
             HttpRequest.newBuilder(URI.create(rest + "/connectors/" + name + "/config"))
