@@ -20,12 +20,14 @@ import org.apache.kafka.connect.runtime.Connect;
 final class DevConnect implements AutoCloseable {
   private final Connect<?> connect;
   private final String rest;
+  private final String deadLetterTopic;
 
   /** Backend URLs that replace a signal's file sink; null keeps the file. */
   record Backends(String tempo, String mimir, String loki) {}
 
   DevConnect(String bootstrap, int port, TopicCatalog topics, Path filesDir, Backends backends) {
     this.rest = "http://localhost:" + port;
+    this.deadLetterTopic = topics.name(Topic.DEADLETTER);
     Map<String, String> worker = new HashMap<>();
     worker.put("bootstrap.servers", bootstrap);
     worker.put("group.id", "otelstream-dev-connect");
@@ -84,9 +86,9 @@ final class DevConnect implements AutoCloseable {
         String.format(
             "{%s, \"topics\": \"%s\","
                 + " \"otlp.signal\": \"%s\", \"errors.tolerance\": \"all\","
-                + " \"errors.deadletterqueue.topic.name\": \"otlp-deadletter\","
+                + " \"errors.deadletterqueue.topic.name\": \"%s\", \"errors.deadletterqueue.topic.replication.factor\": \"1\","
                 + " \"errors.deadletterqueue.context.headers.enable\": \"true\"}",
-            target, topic, signal);
+            target, topic, signal, deadLetterTopic);
     HttpResponse<String> r =
         send(
             HttpRequest.newBuilder(URI.create(rest + "/connectors/" + name + "/config"))

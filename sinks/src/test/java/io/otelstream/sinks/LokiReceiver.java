@@ -20,18 +20,18 @@ import org.xerial.snappy.Snappy;
  * with 400: unparsable stream selectors, invalid or duplicate label names, empty label sets and
  * more than 15 label names per stream.
  */
-final class LokiReceiver implements AutoCloseable {
+public final class LokiReceiver implements AutoCloseable {
   private static final Pattern PAIR =
       Pattern.compile("\\s*([^=\\s]+)\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*(,|$)");
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   /** One accepted stream: tenant, parsed labels, and the request it came in. */
-  record Received(String tenant, Map<String, String> labels, StreamAdapter stream) {}
+  public record Received(String tenant, Map<String, String> labels, StreamAdapter stream) {}
 
   final HttpServer server;
-  final List<Received> streams = new CopyOnWriteArrayList<>();
+  public final List<Received> streams = new CopyOnWriteArrayList<>();
 
-  LokiReceiver() throws IOException {
+  public LokiReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
     server.createContext(
         "/loki/api/v1/push",
@@ -98,7 +98,7 @@ final class LokiReceiver implements AutoCloseable {
     return labels;
   }
 
-  String url() {
+  public String url() {
     return "http://localhost:" + server.getAddress().getPort() + "/loki/api/v1/push";
   }
 

@@ -15,17 +15,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Stands in for Tempo's OTLP/HTTP receiver: decodes the real ExportTraceServiceRequest protobuf,
  * rejects anything else with 400 as a Collector would, and can be told to answer a fixed status.
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
   final HttpServer server;
 
   /** Span names received, with the X-Scope-OrgID they came with. */
-  final Map<String, String> tenantBySpan = new ConcurrentHashMap<>();
+  public final Map<String, String> tenantBySpan = new ConcurrentHashMap<>();
 
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   final AtomicInteger requests = new AtomicInteger();
   volatile int forcedStatus;
 
-  OtlpReceiver() throws IOException {
+  public OtlpReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
     server.createContext(
         "/v1/traces",
@@ -71,7 +71,7 @@ final class OtlpReceiver implements AutoCloseable {
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://localhost:" + server.getAddress().getPort() + "/v1/traces";
   }
 

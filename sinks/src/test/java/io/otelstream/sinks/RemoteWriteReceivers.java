@@ -17,14 +17,14 @@ import org.awaitility.Awaitility;
 /**
  * Debian's real Prometheus and VictoriaMetrics, started as remote-write receivers on free ports.
  */
-final class RemoteWriteReceivers implements AutoCloseable {
+public final class RemoteWriteReceivers implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  final String prometheus;
+  public final String prometheus;
   final String victoria;
   private final Process prometheusProcess;
   private final Process victoriaProcess;
 
-  RemoteWriteReceivers(Path dir) throws Exception {
+  public RemoteWriteReceivers(Path dir) throws Exception {
     int p = freePort();
     int v = freePort();
     prometheus = "http://127.0.0.1:" + p;
@@ -75,7 +75,7 @@ final class RemoteWriteReceivers implements AutoCloseable {
   }
 
   /** The JSON of an instant query. */
-  static String query(String base, String promql) throws Exception {
+  public static String query(String base, String promql) throws Exception {
     return get(base + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
         .body();
   }
