@@ -22,7 +22,7 @@ import io.otelstream.edge.EdgeConfig;
 import io.otelstream.edge.EdgeServer;
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.sinks.LokiReceiver;
-import io.otelstream.sinks.OtlpReceiver;
+import io.otelstream.sinks.Receiver;
 import io.otelstream.sinks.RemoteWriteReceivers;
 import io.otelstream.streams.app.StreamsApp;
 import io.otelstream.streams.app.StreamsAppConfig;
@@ -86,7 +86,7 @@ class EndToEndIT {
       new TopicReconciler(admin, catalog).apply(false);
     }
     List<AutoCloseable> running = new ArrayList<>();
-    try (OtlpReceiver tempo = new OtlpReceiver();
+    try (Receiver tempo = Receiver.otlpTraces();
         LokiReceiver loki = new LokiReceiver();
         RemoteWriteReceivers prometheus = new RemoteWriteReceivers(dir)) {
       running.add(
@@ -144,7 +144,7 @@ class EndToEndIT {
 
       Awaitility.await()
           .atMost(90, TimeUnit.SECONDS)
-          .until(() -> tempo.tenantBySpan.containsKey("checkout-failed"));
+          .until(() -> tempo.items.contains("checkout-failed"));
       Awaitility.await()
           .atMost(60, TimeUnit.SECONDS)
           .until(
@@ -160,7 +160,7 @@ class EndToEndIT {
               () ->
                   RemoteWriteReceivers.query(prometheus.prometheus, "orders_placed_total")
                       .contains("\"3\""));
-      assertThat(tempo.tenantBySpan).doesNotContainKey("checkout-fine");
+      assertThat(tempo.items).doesNotContain("checkout-fine");
       traces.close();
       meters.close();
       logs.close();

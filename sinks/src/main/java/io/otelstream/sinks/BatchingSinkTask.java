@@ -82,11 +82,12 @@ public abstract class BatchingSinkTask extends SinkTask {
       }
       batch.add(new Item(r, message, value.length));
       batchBytes += value.length;
+      if (batch.size() >= settings.batchMaxRecords() || batchBytes >= settings.batchMaxBytes()) {
+        deliver(); // a batch never grows past its limits, however many records one put brings
+      }
     }
-    if (batch.size() >= settings.batchMaxRecords()
-        || batchBytes >= settings.batchMaxBytes()
-        || (!batch.isEmpty()
-            && System.currentTimeMillis() - firstBufferedAt >= settings.batchLingerMs())) {
+    if (!batch.isEmpty()
+        && System.currentTimeMillis() - firstBufferedAt >= settings.batchLingerMs()) {
       deliver();
     }
   }

@@ -1,0 +1,92 @@
+package io.otelstream.sinks;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A backend test double for the contract suite: decodes what it receives the way the real backend
+ * would (the decoder throws for what the backend refuses with 400), records item names, tenants and
+ * authorizations, and can be told to answer a fixed status.
+ */
+public final class Receiver implements AutoCloseable {
+  /** Decodes one request body into the names of the items in it. */
+  public interface Decoder {
+    List<String> decode(HttpExchange exchange, byte[] body) throws Exception;
+  }
+
+  private final HttpServer server;
+  private final String path;
+  public final List<String> items = new CopyOnWriteArrayList<>();
+  final List<String> tenants = new CopyOnWriteArrayList<>();
+  final List<String> authorizations = new CopyOnWriteArrayList<>();
+  final AtomicInteger requests = new AtomicInteger();
+  volatile int forcedStatus;
+
+  public Receiver(String path, Decoder decoder) throws IOException {
+    this.path = path;
+    server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+    server.createContext(
+        path,
+        ex -> {
+          requests.incrementAndGet();
+          byte[] body = ex.getRequestBody().readAllBytes();
+          int status = forcedStatus;
+          String answer = status == 0 ? "" : "forced status " + status + " from the test receiver";
+          if (status == 0) {
+            try {
+              List<String> names = decoder.decode(ex, body);
+              for (String n : names) {
+                items.add(n);
+                tenants.add(String.valueOf(ex.getRequestHeaders().getFirst("X-Scope-OrgID")));
+              }
+              authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+              status = 204;
+            } catch (Exception e) {
+              status = 400;
+              answer = String.valueOf(e.getMessage());
+            }
+          }
+          byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+          if (bytes.length > 0) {
+            ex.getResponseBody().write(bytes);
+          }
+          ex.close();
+        });
+    server.start();
+  }
+
+  /** Tempo's OTLP/HTTP trace receiver: protobuf only; span names out. */
+  public static Receiver otlpTraces() throws IOException {
+    return new Receiver(
+        "/v1/traces",
+        (ex, body) -> {
+          if (!"application/x-protobuf".equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
+            throw new IllegalArgumentException("unsupported content type");
+          }
+          List<String> names = new java.util.ArrayList<>();
+          io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.parseFrom(body)
+              .getResourceSpansList()
+              .forEach(
+                  rs ->
+                      rs.getScopeSpansList()
+                          .forEach(ss -> ss.getSpansList().forEach(s -> names.add(s.getName()))));
+          return names;
+        });
+  }
+
+  public String url() {
+    return "http://localhost:" + server.getAddress().getPort() + path;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,48 @@
+package io.otelstream.sinks;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.nio.ByteBuffer;
+
+/** The contract for Tempo over OTLP/HTTP; the receiver decodes the real OTLP protos. */
+class TempoContractIT extends SinkContract {
+  @Override
+  String connectorClass() {
+    return "io.otelstream.sinks.tempo.TempoSinkConnector";
+  }
+
+  @Override
+  String signal() {
+    return "traces";
+  }
+
+  @Override
+  Receiver receiver() throws Exception {
+    return Receiver.otlpTraces();
+  }
+
+  @Override
+  byte[] record(String name) {
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(
+            ResourceSpans.newBuilder()
+                .addScopeSpans(
+                    ScopeSpans.newBuilder()
+                        .addSpans(
+                            Span.newBuilder()
+                                .setTraceId(
+                                    ByteString.copyFrom(
+                                        ByteBuffer.allocate(16)
+                                            .putLong(7)
+                                            .putLong(name.hashCode())
+                                            .array()))
+                                .setSpanId(
+                                    ByteString.copyFrom(ByteBuffer.allocate(8).putLong(1).array()))
+                                .setName(name))))
+        .build()
+        .toByteArray();
+  }
+}
