@@ -27,6 +27,7 @@ final class KafkaReadiness implements AutoCloseable {
 
   private final Admin admin;
   private final List<String> topics;
+  private final String bootstrap;
   private final EdgeState state;
   private long timerId = -1;
   private io.vertx.core.Vertx vertx;
@@ -45,6 +46,7 @@ final class KafkaReadiness implements AutoCloseable {
     adminProps.put("client.id", "otelstream-edge-admin");
     this.admin = Admin.create(adminProps);
     this.topics = List.copyOf(topics);
+    this.bootstrap = String.valueOf(clientProps.get("bootstrap.servers"));
     this.state = state;
   }
 
@@ -71,11 +73,7 @@ final class KafkaReadiness implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             missing.isEmpty()
-                ? "Kafka at "
-                    + describeBootstrap()
-                    + " did not answer within "
-                    + timeout.toSeconds()
-                    + "s"
+                ? "Kafka at " + bootstrap + " did not answer within " + timeout.toSeconds() + "s"
                 : "topics "
                     + missing
                     + " do not exist; create them with: otelstream topics apply --bootstrap-server ...");
@@ -117,10 +115,6 @@ final class KafkaReadiness implements AutoCloseable {
     }
     state.kafkaReady(ok);
     return ok;
-  }
-
-  private String describeBootstrap() {
-    return String.valueOf(topics);
   }
 
   @Override
