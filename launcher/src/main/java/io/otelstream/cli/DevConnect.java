@@ -81,7 +81,9 @@ final class DevConnect implements AutoCloseable {
                 + backendClass
                 + "\", \"backend.url\": \""
                 + backendUrl
-                + "\"";
+                + "\""
+                // A Tempo URL ending in /v1/traces is OTLP/HTTP; host:port alone is OTLP/gRPC.
+                + (backendUrl.endsWith("/v1/traces") ? ", \"tempo.protocol\": \"http\"" : "");
     String config =
         String.format(
             "{%s, \"topics\": \"%s\","

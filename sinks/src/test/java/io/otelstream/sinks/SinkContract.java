@@ -40,6 +40,11 @@ abstract class SinkContract {
   /** A receiver that decodes this backend's wire format. */
   abstract Receiver receiver() throws Exception;
 
+  /** Connector settings this backend needs beyond the shared ones, as ", \"key\": \"value\"". */
+  String extraConfig() {
+    return "";
+  }
+
   /** One record value holding one item named {@code name}. */
   abstract byte[] record(String name);
 
@@ -82,7 +87,7 @@ abstract class SinkContract {
         {"connector.class": "%s", "topics": "%s", "tasks.max": "1", "otlp.signal": "%s", "backend.url": "%s",
          "batch.linger.ms": "100", "batch.max.records": "7", "tenant.static": "fallback"%s}
         """
-        .formatted(connectorClass(), topic, signal(), url, extra);
+        .formatted(connectorClass(), topic, signal(), url, extraConfig() + extra);
   }
 
   @Test

@@ -25,6 +25,11 @@ class TempoContractIT extends SinkContract {
   }
 
   @Override
+  String extraConfig() {
+    return ", \"tempo.protocol\": \"http\"";
+  }
+
+  @Override
   byte[] record(String name) {
     return ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(

@@ -4,16 +4,38 @@ import io.otelstream.sinks.Signal;
 import io.otelstream.sinks.http.HttpSinkSettings;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
-/** Tempo over OTLP/HTTP: traces only. */
+/** Tempo over OTLP/gRPC (default) or OTLP/HTTP: traces only. */
 public final class TempoSinkSettings extends HttpSinkSettings {
-  public static final ConfigDef CONFIG = http("http://localhost:4318/v1/traces");
+  public static final String PROTOCOL = "tempo.protocol";
+
+  public static final ConfigDef CONFIG =
+      http("http://localhost:4317")
+          .define(
+              PROTOCOL,
+              Type.STRING,
+              "grpc",
+              ConfigDef.CaseInsensitiveValidString.in("grpc", "http"),
+              Importance.HIGH,
+              "OTLP transport: grpc (backend.url is http(s)://host:port) or http (backend.url is the full "
+                  + "/v1/traces URL).",
+              "Tempo",
+              1,
+              Width.SHORT,
+              "Protocol");
 
   public TempoSinkSettings(Map<String, String> props) {
     super(CONFIG, props);
     if (signal() != Signal.TRACES) {
       throw new ConfigException(SIGNAL, getString(SIGNAL), "the Tempo sink takes traces only");
     }
+  }
+
+  public boolean grpc() {
+    return "grpc".equalsIgnoreCase(getString(PROTOCOL));
   }
 }

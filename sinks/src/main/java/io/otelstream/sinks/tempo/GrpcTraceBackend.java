@@ -1,0 +1,100 @@
+package io.otelstream.sinks.tempo;
+
+import io.otelstream.sinks.BackendException;
+import io.otelstream.sinks.http.HttpSinkSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * OTLP/gRPC TraceService/Export. UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, ABORTED and
+ * connection errors are retriable, as the OTLP specification says; other codes are permanent.
+ */
+final class GrpcTraceBackend implements AutoCloseable {
+  private static final String METHOD = "opentelemetry.proto.collector.trace.v1.TraceService/Export";
+  private static final Set<GrpcStatus> RETRIABLE =
+      Set.of(
+          GrpcStatus.UNAVAILABLE,
+          GrpcStatus.RESOURCE_EXHAUSTED,
+          GrpcStatus.DEADLINE_EXCEEDED,
+          GrpcStatus.ABORTED,
+          GrpcStatus.CANCELLED);
+
+  private final HttpSinkSettings settings;
+  private final Vertx vertx;
+  private final GrpcClient client;
+  private final SocketAddress address;
+
+  GrpcTraceBackend(HttpSinkSettings settings) {
+    this.settings = settings;
+    URI url = settings.url();
+    boolean tls = "https".equals(url.getScheme());
+    int port = url.getPort() > 0 ? url.getPort() : (tls ? 443 : 4317);
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    this.client =
+        GrpcClient.client(
+            vertx,
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false)
+                .setSsl(tls)
+                .setUseAlpn(tls)
+                .setConnectTimeout((int) settings.timeout().toMillis()));
+    this.address = SocketAddress.inetSocketAddress(port, url.getHost());
+  }
+
+  void export(byte[] request, String tenant) throws BackendException {
+    String tenantHeader = tenant != null ? tenant : settings.staticTenant();
+    String auth = settings.authorization();
+    GrpcClientResponse<Buffer, Buffer> response;
+    try {
+      response =
+          client
+              .request(address)
+              .compose(
+                  req -> {
+                    req.fullMethodName(METHOD);
+                    req.timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                    if (tenantHeader != null) {
+                      req.headers().set("x-scope-orgid", tenantHeader);
+                    }
+                    if (auth != null) {
+                      req.headers().set("authorization", auth);
+                    }
+                    return req.send(Buffer.buffer(request));
+                  })
+              .compose(
+                  resp -> {
+                    resp.handler(b -> {});
+                    return resp.end().transform(ar -> Future.succeededFuture(resp));
+                  })
+              .await(settings.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new BackendException(
+          "cannot export to " + settings.url() + ": " + e, true, "connection", e);
+    }
+    GrpcStatus status = response.status();
+    if (status == GrpcStatus.OK) {
+      return;
+    }
+    String message = settings.url() + " answered " + status + ": " + response.statusMessage();
+    throw new BackendException(
+        message, RETRIABLE.contains(status), "grpc_" + status.name().toLowerCase(), null);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    vertx.close();
+  }
+}
