@@ -9,10 +9,6 @@ import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.topics.Topic;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientResponse;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -20,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -210,43 +205,12 @@ class BadInputIT {
     assertThat(unauthenticated.status().code).isEqualTo(16);
     GrpcClientResponse<Buffer, Buffer> tooLarge = grpc(new byte[100 * 1024], "Bearer " + TOKEN);
     assertThat(tooLarge.status().code).isEqualTo(8); // RESOURCE_EXHAUSTED
-    Status details = Status.parseFrom(Base64.getDecoder().decode(detailsOf(tooLarge)));
+    Status details = Status.parseFrom(Base64.getDecoder().decode(GrpcCalls.details(tooLarge)));
     assertThat(details.getDetailsCount()).as("no RetryInfo on 413").isZero();
-  }
-
-  /** A trailers-only response carries its status metadata in the headers. */
-  private static String detailsOf(GrpcClientResponse<Buffer, Buffer> r) {
-    String t = r.trailers().get("grpc-status-details-bin");
-    return t != null ? t : r.headers().get("grpc-status-details-bin");
   }
 
   private GrpcClientResponse<Buffer, Buffer> grpc(byte[] body, String authorization)
       throws Exception {
-    GrpcClient client =
-        GrpcClient.client(
-            vertx,
-            new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false));
-    try {
-      return client
-          .request(SocketAddress.inetSocketAddress(edge.server.grpcPort(), "localhost"))
-          .compose(
-              req -> {
-                req.fullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export");
-                if (authorization != null) {
-                  req.headers().set("authorization", authorization);
-                }
-                return req.send(Buffer.buffer(body));
-              })
-          .compose(
-              resp -> {
-                resp.handler(b -> {});
-                return resp.end().transform(ar -> io.vertx.core.Future.succeededFuture(resp));
-              })
-          .await(30, TimeUnit.SECONDS);
-    } finally {
-      client.close();
-    }
+    return GrpcCalls.export(vertx, edge.server.grpcPort(), body, authorization);
   }
 }
