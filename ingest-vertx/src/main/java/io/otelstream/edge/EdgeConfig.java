@@ -57,6 +57,20 @@ public record EdgeConfig(
     return new EdgeConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
+  /** This configuration with one Kafka client property replaced, e.g. the bootstrap servers. */
+  public EdgeConfig withKafkaProperty(String key, String value) {
+    Map<String, String> k = new LinkedHashMap<>(kafka);
+    k.put(key, value);
+    return new EdgeConfig(
+        grpc, http, admin, tls, auth, cors, limits, eventLoops, shutdownTimeout, k, topics);
+  }
+
+  /** This configuration with other topic settings. */
+  public EdgeConfig withTopics(TopicsConfig other) {
+    return new EdgeConfig(
+        grpc, http, admin, tls, auth, cors, limits, eventLoops, shutdownTimeout, kafka, other);
+  }
+
   /** The producer properties: the edge's safe defaults overlaid with the configured ones. */
   public Map<String, Object> producerProperties() {
     Map<String, Object> p = new LinkedHashMap<>();

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -177,9 +176,5 @@ public final class EdgeServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static Admin admin(Map<String, Object> producerProps) {
-    return Admin.create(Map.of("bootstrap.servers", producerProps.get("bootstrap.servers")));
   }
 }

@@ -87,7 +87,9 @@ final class DevCommand implements Callable<Integer> {
           edgeConfig == null
               ? EdgeConfig.defaults()
               : ConfigLoader.withSystemEnv().load(edgeConfig, EdgeConfig.class);
-      EdgeConfig config = withBootstrap(withSingleBrokerTopics(base), kafka.bootstrapServers());
+      EdgeConfig config =
+          withSingleBrokerTopics(base)
+              .withKafkaProperty("bootstrap.servers", kafka.bootstrapServers());
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         System.out.print(
             new TopicReconciler(admin, new TopicCatalog(config.topics())).apply(false));
@@ -186,39 +188,10 @@ final class DevCommand implements Callable<Integer> {
     }
   }
 
-  static EdgeConfig withBootstrap(EdgeConfig c, String bootstrap) {
-    Map<String, String> kafka = new HashMap<>(c.kafka());
-    kafka.put("bootstrap.servers", bootstrap);
-    return new EdgeConfig(
-        c.grpc(),
-        c.http(),
-        c.admin(),
-        c.tls(),
-        c.auth(),
-        c.cors(),
-        c.limits(),
-        c.eventLoops(),
-        c.shutdownTimeout(),
-        kafka,
-        c.topics());
-  }
-
   private static EdgeConfig withSingleBrokerTopics(EdgeConfig c) {
     TopicsConfig t = c.topics();
-    TopicsConfig single =
+    return c.withTopics(
         new TopicsConfig(
-            t.prefix(), (short) 1, 1, t.compression(), t.maxMessageBytes(), t.topics());
-    return new EdgeConfig(
-        c.grpc(),
-        c.http(),
-        c.admin(),
-        c.tls(),
-        c.auth(),
-        c.cors(),
-        c.limits(),
-        c.eventLoops(),
-        c.shutdownTimeout(),
-        c.kafka(),
-        single);
+            t.prefix(), (short) 1, 1, t.compression(), t.maxMessageBytes(), t.topics()));
   }
 }

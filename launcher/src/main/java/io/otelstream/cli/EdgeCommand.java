@@ -27,7 +27,7 @@ final class EdgeCommand implements Callable<Integer> {
             ? EdgeConfig.defaults()
             : ConfigLoader.withSystemEnv().load(config, EdgeConfig.class);
     if (bootstrap != null) {
-      c = DevCommand.withBootstrap(c, bootstrap);
+      c = c.withKafkaProperty("bootstrap.servers", bootstrap);
     }
     EdgeServer edge = EdgeServer.start(c);
     Shutdown.awaitSignal(edge::close);
