@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.otelstream.kafka.KafkaBroker;
+import io.otelstream.testing.TestCertificates;
 import io.otelstream.topics.Topic;
 import java.nio.file.Path;
 import java.util.Set;

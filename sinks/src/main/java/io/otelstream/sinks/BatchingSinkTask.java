@@ -23,7 +23,18 @@ import org.apache.kafka.connect.sink.SinkTask;
  */
 public abstract class BatchingSinkTask extends SinkTask {
   /** A decoded record. */
-  public record Item(SinkRecord record, Message message, int bytes) {}
+  public record Item(SinkRecord record, Message message, int bytes) {
+    /** The record's otelstream.tenant header, or "" when it has none. */
+    public String tenant() {
+      org.apache.kafka.connect.header.Header h = record.headers().lastWithName("otelstream.tenant");
+      if (h == null || h.value() == null) {
+        return "";
+      }
+      return h.value() instanceof byte[] b
+          ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+          : h.value().toString();
+    }
+  }
 
   private final List<Item> batch = new ArrayList<>();
   private final Map<TopicPartition, Long> buffered = new HashMap<>();
@@ -147,21 +158,12 @@ public abstract class BatchingSinkTask extends SinkTask {
     counters.deadLettered(reason, records.size());
   }
 
-  /** Counts items a backend translation cannot carry (e.g. delta temporality for remote write). */
+  /**
+   * Counts items (spans, points, log records) that were not stored although the batch was accepted:
+   * a translation cannot carry them, or the backend reported them rejected.
+   */
   protected void countDropped(String reason, long n) {
-    counters.droppedPoints(reason, n);
-  }
-
-  /** The record's otelstream.tenant header, or "" when it has none. */
-  protected static String tenant(Item item) {
-    org.apache.kafka.connect.header.Header h =
-        item.record().headers().lastWithName("otelstream.tenant");
-    if (h == null || h.value() == null) {
-      return "";
-    }
-    return h.value() instanceof byte[] b
-        ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
-        : h.value().toString();
+    counters.droppedItems(reason, n);
   }
 
   @Override

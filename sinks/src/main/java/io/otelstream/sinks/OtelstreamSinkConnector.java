@@ -3,6 +3,9 @@ package io.otelstream.sinks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 /** What the otelstream connectors share: validate on start, hand every task the same settings. */
@@ -21,6 +24,30 @@ public abstract class OtelstreamSinkConnector extends SinkConnector {
   public void start(Map<String, String> props) {
     validateSettings(props);
     this.props = Map.copyOf(props);
+  }
+
+  /**
+   * Field validators first; when they all pass, the rules between settings, reported on the field
+   * they name so the validate endpoint shows them per field too.
+   */
+  @Override
+  public Config validate(Map<String, String> props) {
+    Config config = super.validate(props);
+    if (config.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+      return config;
+    }
+    try {
+      validateSettings(props);
+    } catch (InvalidSetting e) {
+      config.configValues().stream()
+          .filter(v -> v.name().equals(e.name()))
+          .findFirst()
+          .ifPresent(v -> v.addErrorMessage(e.getMessage()));
+    } catch (ConfigException e) {
+      ConfigValue first = config.configValues().get(0);
+      first.addErrorMessage(e.getMessage());
+    }
+    return config;
   }
 
   @Override

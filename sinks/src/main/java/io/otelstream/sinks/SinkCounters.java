@@ -59,10 +59,10 @@ final class SinkCounters {
     count("batches-failed-total", "Batches the backend refused, by reason", reason, 1);
   }
 
-  void droppedPoints(String reason, long n) {
+  void droppedItems(String reason, long n) {
     count(
-        "points-dropped-total",
-        "Data points that cannot be translated and are dropped, by reason",
+        "items-dropped-total",
+        "Spans, data points or log records not stored although their batch was accepted, by reason",
         reason,
         (int) n);
   }

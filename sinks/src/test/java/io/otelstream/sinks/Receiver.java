@@ -2,12 +2,17 @@ package io.otelstream.sinks;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A backend test double for the contract suite: decodes what it receives the way the real backend
@@ -29,8 +34,29 @@ public final class Receiver implements AutoCloseable {
   volatile int forcedStatus;
 
   public Receiver(String path, Decoder decoder) throws IOException {
+    this(path, decoder, null);
+  }
+
+  /**
+   * @param tls serves https with this context, requiring a client certificate; null for http
+   */
+  public Receiver(String path, Decoder decoder, SSLContext tls) throws IOException {
     this.path = path;
-    server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+    if (tls == null) {
+      server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+    } else {
+      HttpsServer https = HttpsServer.create(new InetSocketAddress("localhost", 0), 0);
+      https.setHttpsConfigurator(
+          new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+              SSLParameters p = tls.getDefaultSSLParameters();
+              p.setNeedClientAuth(true);
+              params.setSSLParameters(p);
+            }
+          });
+      server = https;
+    }
     server.createContext(
         path,
         ex -> {
@@ -82,7 +108,8 @@ public final class Receiver implements AutoCloseable {
   }
 
   public String url() {
-    return "http://localhost:" + server.getAddress().getPort() + path;
+    String scheme = server instanceof HttpsServer ? "https" : "http";
+    return scheme + "://localhost:" + server.getAddress().getPort() + path;
   }
 
   @Override

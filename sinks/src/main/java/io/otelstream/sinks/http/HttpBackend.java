@@ -19,13 +19,19 @@ public final class HttpBackend {
 
   public HttpBackend(HttpSinkSettings settings) {
     this.settings = settings;
-    this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.timeout());
+    if (settings.tls().custom()) {
+      builder.sslContext(settings.tls().sslContext());
+    }
+    this.client = builder.build();
   }
 
   /**
-   * @param tenant X-Scope-OrgID, or null for none
+   * @param tenant X-Scope-OrgID; null or "" for the static tenant, if any
+   * @return the body of the 2xx answer
    */
-  public void post(byte[] body, String contentType, Map<String, String> extraHeaders, String tenant)
+  public byte[] post(
+      byte[] body, String contentType, Map<String, String> extraHeaders, String tenant)
       throws BackendException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(settings.url())
@@ -33,7 +39,7 @@ public final class HttpBackend {
             .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     extraHeaders.forEach(request::header);
-    String tenantHeader = tenant != null ? tenant : settings.staticTenant();
+    String tenantHeader = tenant != null && !tenant.isEmpty() ? tenant : settings.staticTenant();
     if (tenantHeader != null) {
       request.header("X-Scope-OrgID", tenantHeader);
     }
@@ -51,15 +57,16 @@ public final class HttpBackend {
           "timeout",
           e);
     } catch (IOException e) {
-      throw new BackendException(
-          "cannot reach " + settings.url() + ": " + e, true, "connection", e);
+      // A refused handshake may be a certificate being rotated: retriable, but told apart.
+      String reason = tlsFailure(e) ? "tls" : "connection";
+      throw new BackendException("cannot reach " + settings.url() + ": " + e, true, reason, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BackendException("interrupted", true, "interrupted", e);
     }
     int status = response.statusCode();
     if (status / 100 == 2) {
-      return;
+      return response.body();
     }
     String message =
         settings.url()
@@ -69,6 +76,15 @@ public final class HttpBackend {
             + abbreviate(new String(response.body(), StandardCharsets.UTF_8));
     boolean retriable = status == 429 || status / 100 == 5;
     throw new BackendException(message, retriable, "http_" + status, null);
+  }
+
+  private static boolean tlsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String abbreviate(String s) {

@@ -1,5 +1,6 @@
 package io.otelstream.sinks.http;
 
+import io.otelstream.sinks.InvalidSetting;
 import io.otelstream.sinks.SinkSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -19,14 +20,27 @@ public class HttpSinkSettings extends SinkSettings {
   public static final String BEARER_TOKEN = "auth.bearer.token";
   public static final String BASIC_USER = "auth.basic.username";
   public static final String BASIC_PASSWORD = "auth.basic.password";
+  public static final String TLS_CA_FILE = "tls.ca.file";
+  public static final String TLS_CERT_FILE = "tls.cert.file";
+  public static final String TLS_KEY_FILE = "tls.key.file";
   private static final String BACKEND = "Backend";
   private static final String AUTH = "Authentication";
+  private static final String TLS = "TLS";
+  private final TlsFiles tls;
 
   protected HttpSinkSettings(ConfigDef definition, Map<String, String> props) {
     super(definition, props);
     if (getPassword(BEARER_TOKEN) != null && getString(BASIC_USER) != null) {
-      throw new ConfigException(
-          BEARER_TOKEN, "***", "set bearer or basic authentication, not both");
+      throw new InvalidSetting(BEARER_TOKEN, "***", "set bearer or basic authentication, not both");
+    }
+    if ((getString(TLS_CERT_FILE) == null) != (getString(TLS_KEY_FILE) == null)) {
+      String missing = getString(TLS_CERT_FILE) == null ? TLS_CERT_FILE : TLS_KEY_FILE;
+      throw new InvalidSetting(
+          missing, null, "a client certificate needs both tls.cert.file and tls.key.file");
+    }
+    tls = new TlsFiles(getString(TLS_CA_FILE), getString(TLS_CERT_FILE), getString(TLS_KEY_FILE));
+    if (tls.custom()) {
+      tls.sslContext(); // unreadable or mismatched PEM fails here, not on the first batch
     }
   }
 
@@ -94,7 +108,80 @@ public class HttpSinkSettings extends SinkSettings {
             AUTH,
             3,
             Width.MEDIUM,
-            "Basic password");
+            "Basic password")
+        .define(
+            TLS_CA_FILE,
+            Type.STRING,
+            null,
+            new ReadableFile(),
+            Importance.MEDIUM,
+            "PEM bundle of the CAs that sign the backend's certificate, trusted instead of the "
+                + "JVM's trust store (default: the JVM's trust store). Host names are always verified.",
+            TLS,
+            1,
+            Width.LONG,
+            "CA file")
+        .define(
+            TLS_CERT_FILE,
+            Type.STRING,
+            null,
+            new ReadableFile(),
+            Importance.MEDIUM,
+            "PEM client certificate (chain) for mutual TLS; needs tls.key.file.",
+            TLS,
+            2,
+            Width.LONG,
+            "Client certificate file")
+        .define(
+            TLS_KEY_FILE,
+            Type.STRING,
+            null,
+            new ReadableFile(),
+            Importance.MEDIUM,
+            "PEM private key of tls.cert.file (PKCS#8, PKCS#1 or SEC1, unencrypted).",
+            TLS,
+            3,
+            Width.LONG,
+            "Client key file");
+  }
+
+  /** TLS material for clients; JVM defaults when no tls.* file is set. */
+  public TlsFiles tls() {
+    return tls;
+  }
+
+  /**
+   * Catches a URL that points at the other protocol's endpoint, the usual slip when switching a
+   * sink between its native protocol and OTLP/HTTP.
+   */
+  protected void requireEndpointFor(
+      String protocolKey, boolean otlp, String otlpPath, String nativePath) {
+    String path = url().getPath();
+    if (otlp && path.endsWith(nativePath)) {
+      throw new InvalidSetting(
+          URL,
+          getString(URL),
+          "is the "
+              + nativePath
+              + " endpoint but "
+              + protocolKey
+              + " is otlp; use the OTLP endpoint, e.g. http://host:port"
+              + otlpPath);
+    }
+    if (!otlp && path.endsWith(otlpPath)) {
+      throw new InvalidSetting(
+          URL,
+          getString(URL),
+          "is an OTLP endpoint but "
+              + protocolKey
+              + " is "
+              + getString(protocolKey)
+              + "; set "
+              + protocolKey
+              + "=otlp or use the "
+              + nativePath
+              + " endpoint");
+    }
   }
 
   public URI url() {
@@ -124,6 +211,22 @@ public class HttpSinkSettings extends SinkSettings {
               .encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     return null;
+  }
+
+  /** Unset, or a file this process can read. */
+  static final class ReadableFile implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value != null
+          && !java.nio.file.Files.isReadable(java.nio.file.Path.of(value.toString()))) {
+        throw new ConfigException(name, value, "is not a readable file");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "path of a readable PEM file";
+    }
   }
 
   /** An absolute http(s) URL with a host. */

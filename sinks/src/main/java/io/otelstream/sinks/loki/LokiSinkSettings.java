@@ -1,5 +1,6 @@
 package io.otelstream.sinks.loki;
 
+import io.otelstream.sinks.InvalidSetting;
 import io.otelstream.sinks.Signal;
 import io.otelstream.sinks.http.HttpSinkSettings;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.config.ConfigException;
 /** Loki over its push API: logs only; stream labels from a short list of resource attributes. */
 public final class LokiSinkSettings extends HttpSinkSettings {
   public static final String LABELS = "loki.label.attributes";
+  public static final String PROTOCOL = "loki.protocol";
 
   /** Loki's default limit of label names per stream. */
   static final int MAX_LABELS = 15;
@@ -34,15 +36,33 @@ public final class LokiSinkSettings extends HttpSinkSettings {
               "Resource attributes that become stream labels (dots become underscores); every other attribute "
                   + "goes into structured metadata, never into labels.",
               "Loki",
-              1,
+              2,
               Width.LONG,
-              "Label attributes");
+              "Label attributes")
+          .define(
+              PROTOCOL,
+              Type.STRING,
+              "push",
+              ConfigDef.CaseInsensitiveValidString.in("push", "otlp"),
+              Importance.HIGH,
+              "push: Loki's push API to backend.url (.../loki/api/v1/push), labels chosen here "
+                  + "from loki.label.attributes; otlp: OTLP/HTTP protobuf to backend.url "
+                  + "(.../otlp/v1/logs), labels chosen by Loki's own OTLP configuration.",
+              "Loki",
+              1,
+              Width.SHORT,
+              "Protocol");
 
   public LokiSinkSettings(Map<String, String> props) {
     super(CONFIG, props);
     if (signal() != Signal.LOGS) {
-      throw new ConfigException(SIGNAL, getString(SIGNAL), "the Loki sink takes logs only");
+      throw new InvalidSetting(SIGNAL, getString(SIGNAL), "the Loki sink takes logs only");
     }
+    requireEndpointFor(PROTOCOL, otlp(), "/otlp/v1/logs", "/loki/api/v1/push");
+  }
+
+  public boolean otlp() {
+    return "otlp".equalsIgnoreCase(getString(PROTOCOL));
   }
 
   public List<String> labelAttributes() {

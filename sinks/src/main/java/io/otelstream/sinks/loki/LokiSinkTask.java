@@ -5,6 +5,7 @@ import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask;
 import io.otelstream.sinks.SinkSettings;
 import io.otelstream.sinks.http.HttpBackend;
+import io.otelstream.sinks.http.OtlpHttpExporter;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,11 +13,13 @@ import java.util.Map;
 import org.xerial.snappy.Snappy;
 
 /**
- * Pushes log batches to Loki: PushRequest protobuf, snappy block compression, one push per tenant.
+ * Pushes log batches to Loki, one push per tenant: PushRequest protobuf with snappy block
+ * compression, or OTLP/HTTP.
  */
 public final class LokiSinkTask extends BatchingSinkTask {
   private LokiSinkSettings settings;
   private HttpBackend backend;
+  private OtlpHttpExporter otlp;
 
   @Override
   protected SinkSettings settings(Map<String, String> props) {
@@ -26,15 +29,23 @@ public final class LokiSinkTask extends BatchingSinkTask {
   @Override
   protected void open(SinkSettings s) {
     settings = (LokiSinkSettings) s;
-    backend = new HttpBackend(settings);
+    if (settings.otlp()) {
+      otlp = new OtlpHttpExporter(settings, this::countDropped);
+    } else {
+      backend = new HttpBackend(settings);
+    }
   }
 
   @Override
   protected void send(List<Item> batch) throws BackendException {
+    if (otlp != null) {
+      otlp.export(batch);
+      return;
+    }
     Map<String, LokiStreams> byTenant = new LinkedHashMap<>();
     for (Item item : batch) {
       byTenant
-          .computeIfAbsent(tenant(item), t -> new LokiStreams(settings.labelAttributes()))
+          .computeIfAbsent(item.tenant(), t -> new LokiStreams(settings.labelAttributes()))
           .add((ExportLogsServiceRequest) item.message());
     }
     for (Map.Entry<String, LokiStreams> e : byTenant.entrySet()) {
@@ -46,10 +57,7 @@ public final class LokiSinkTask extends BatchingSinkTask {
             "snappy compression failed: " + ex.getMessage(), false, "encoding", ex);
       }
       backend.post(
-          body,
-          "application/x-protobuf",
-          Map.of("Content-Encoding", "snappy"),
-          e.getKey().isEmpty() ? null : e.getKey());
+          body, "application/x-protobuf", Map.of("Content-Encoding", "snappy"), e.getKey());
     }
   }
 

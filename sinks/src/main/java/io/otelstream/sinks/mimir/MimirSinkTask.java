@@ -5,7 +5,7 @@ import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask;
 import io.otelstream.sinks.SinkSettings;
 import io.otelstream.sinks.http.HttpBackend;
-import io.otelstream.sinks.http.HttpSinkSettings;
+import io.otelstream.sinks.http.OtlpHttpExporter;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,13 +13,14 @@ import java.util.Map;
 import org.xerial.snappy.Snappy;
 
 /**
- * Prometheus remote write 1.0: WriteRequest protobuf, snappy block compression, one write per
- * tenant.
+ * Prometheus remote write 1.0 (WriteRequest protobuf, snappy block compression) or OTLP/HTTP; one
+ * write per tenant.
  */
 public final class MimirSinkTask extends BatchingSinkTask {
   private static final Map<String, String> HEADERS =
       Map.of("Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0");
   private HttpBackend backend;
+  private OtlpHttpExporter otlp;
 
   @Override
   protected SinkSettings settings(Map<String, String> props) {
@@ -28,15 +29,24 @@ public final class MimirSinkTask extends BatchingSinkTask {
 
   @Override
   protected void open(SinkSettings settings) {
-    backend = new HttpBackend((HttpSinkSettings) settings);
+    MimirSinkSettings s = (MimirSinkSettings) settings;
+    if (s.otlp()) {
+      otlp = new OtlpHttpExporter(s, this::countDropped);
+    } else {
+      backend = new HttpBackend(s);
+    }
   }
 
   @Override
   protected void send(List<Item> batch) throws BackendException {
+    if (otlp != null) {
+      otlp.export(batch);
+      return;
+    }
     Map<String, PrometheusTranslator> byTenant = new LinkedHashMap<>();
     for (Item item : batch) {
       byTenant
-          .computeIfAbsent(tenant(item), t -> new PrometheusTranslator())
+          .computeIfAbsent(item.tenant(), t -> new PrometheusTranslator())
           .add((ExportMetricsServiceRequest) item.message());
     }
     for (Map.Entry<String, PrometheusTranslator> e : byTenant.entrySet()) {
@@ -48,8 +58,7 @@ public final class MimirSinkTask extends BatchingSinkTask {
         throw new BackendException(
             "snappy compression failed: " + ex.getMessage(), false, "encoding", ex);
       }
-      backend.post(
-          body, "application/x-protobuf", HEADERS, e.getKey().isEmpty() ? null : e.getKey());
+      backend.post(body, "application/x-protobuf", HEADERS, e.getKey());
     }
   }
 

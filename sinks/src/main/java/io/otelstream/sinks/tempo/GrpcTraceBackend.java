@@ -41,20 +41,31 @@ final class GrpcTraceBackend implements AutoCloseable {
     boolean tls = "https".equals(url.getScheme());
     int port = url.getPort() > 0 ? url.getPort() : (tls ? 443 : 4317);
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    this.client =
-        GrpcClient.client(
-            vertx,
-            new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false)
-                .setSsl(tls)
-                .setUseAlpn(tls)
-                .setConnectTimeout((int) settings.timeout().toMillis()));
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false)
+            .setSsl(tls)
+            .setUseAlpn(tls)
+            .setVerifyHost(true)
+            .setConnectTimeout((int) settings.timeout().toMillis());
+    if (settings.tls().trustOptions() != null) {
+      options.setTrustOptions(settings.tls().trustOptions());
+    }
+    if (settings.tls().keyCertOptions() != null) {
+      options.setKeyCertOptions(settings.tls().keyCertOptions());
+    }
+    this.client = GrpcClient.client(vertx, options);
     this.address = SocketAddress.inetSocketAddress(port, url.getHost());
   }
 
-  void export(byte[] request, String tenant) throws BackendException {
-    String tenantHeader = tenant != null ? tenant : settings.staticTenant();
+  /**
+   * @param tenant x-scope-orgid; null or "" for the static tenant, if any
+   * @return the ExportTraceServiceResponse bytes
+   */
+  byte[] export(byte[] request, String tenant) throws BackendException {
+    String tenantHeader = tenant != null && !tenant.isEmpty() ? tenant : settings.staticTenant();
+    Buffer answer = Buffer.buffer();
     String auth = settings.authorization();
     GrpcClientResponse<Buffer, Buffer> response;
     try {
@@ -75,7 +86,7 @@ final class GrpcTraceBackend implements AutoCloseable {
                   })
               .compose(
                   resp -> {
-                    resp.handler(b -> {});
+                    resp.handler(answer::appendBuffer);
                     return resp.end().transform(ar -> Future.succeededFuture(resp));
                   })
               .await(settings.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -85,7 +96,7 @@ final class GrpcTraceBackend implements AutoCloseable {
     }
     GrpcStatus status = response.status();
     if (status == GrpcStatus.OK) {
-      return;
+      return answer.getBytes();
     }
     String message = settings.url() + " answered " + status + ": " + response.statusMessage();
     throw new BackendException(

@@ -1,5 +1,6 @@
 package io.otelstream.sinks.tempo;
 
+import io.otelstream.sinks.InvalidSetting;
 import io.otelstream.sinks.Signal;
 import io.otelstream.sinks.http.HttpSinkSettings;
 import java.util.Map;
@@ -7,7 +8,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 
 /** Tempo over OTLP/gRPC (default) or OTLP/HTTP: traces only. */
 public final class TempoSinkSettings extends HttpSinkSettings {
@@ -31,7 +31,7 @@ public final class TempoSinkSettings extends HttpSinkSettings {
   public TempoSinkSettings(Map<String, String> props) {
     super(CONFIG, props);
     if (signal() != Signal.TRACES) {
-      throw new ConfigException(SIGNAL, getString(SIGNAL), "the Tempo sink takes traces only");
+      throw new InvalidSetting(SIGNAL, getString(SIGNAL), "the Tempo sink takes traces only");
     }
   }
 

@@ -2,20 +2,19 @@ package io.otelstream.sinks.tempo;
 
 import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask;
+import io.otelstream.sinks.OtlpRequests;
+import io.otelstream.sinks.Signal;
 import io.otelstream.sinks.SinkSettings;
-import io.otelstream.sinks.http.HttpBackend;
-import java.io.ByteArrayOutputStream;
-import java.util.LinkedHashMap;
+import io.otelstream.sinks.http.OtlpHttpExporter;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Sends kept traces to Tempo over OTLP/gRPC (default) or OTLP/HTTP. The record values are export
- * requests; concatenated, their repeated fields merge, so a batch is one request built from the
- * bytes as they are. One request per tenant in the batch.
+ * Sends kept traces to Tempo over OTLP/gRPC (default) or OTLP/HTTP, one request per tenant in the
+ * batch, built from the record bytes as they are.
  */
 public final class TempoSinkTask extends BatchingSinkTask {
-  private HttpBackend http;
+  private OtlpHttpExporter http;
   private GrpcTraceBackend grpc;
 
   @Override
@@ -29,24 +28,21 @@ public final class TempoSinkTask extends BatchingSinkTask {
     if (s.grpc()) {
       grpc = new GrpcTraceBackend(s);
     } else {
-      http = new HttpBackend(s);
+      http = new OtlpHttpExporter(s, this::countDropped);
     }
   }
 
   @Override
   protected void send(List<Item> batch) throws BackendException {
-    Map<String, ByteArrayOutputStream> byTenant = new LinkedHashMap<>();
-    for (Item item : batch) {
-      byTenant
-          .computeIfAbsent(tenant(item), t -> new ByteArrayOutputStream())
-          .writeBytes((byte[]) item.record().value());
+    if (http != null) {
+      http.export(batch);
+      return;
     }
-    for (Map.Entry<String, ByteArrayOutputStream> e : byTenant.entrySet()) {
-      String tenant = e.getKey().isEmpty() ? null : e.getKey();
-      if (grpc != null) {
-        grpc.export(e.getValue().toByteArray(), tenant);
-      } else {
-        http.post(e.getValue().toByteArray(), "application/x-protobuf", Map.of(), tenant);
+    for (Map.Entry<String, byte[]> request : OtlpRequests.byTenant(batch).entrySet()) {
+      byte[] answer = grpc.export(request.getValue(), request.getKey());
+      OtlpRequests.PartialSuccess partial = OtlpRequests.partialSuccess(Signal.TRACES, answer);
+      if (partial.rejected() > 0) {
+        countDropped("backend_rejected", partial.rejected());
       }
     }
   }

@@ -1,0 +1,47 @@
+package io.otelstream.sinks.http;
+
+import io.otelstream.sinks.BackendException;
+import io.otelstream.sinks.BatchingSinkTask.Item;
+import io.otelstream.sinks.OtlpRequests;
+import io.otelstream.sinks.Signal;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ObjLongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OTLP/HTTP export (binary protobuf) of a batch, one request per tenant. Items a backend reports
+ * rejected through partial_success are counted as dropped with reason {@code backend_rejected}.
+ */
+public final class OtlpHttpExporter {
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpExporter.class);
+  private final HttpBackend backend;
+  private final Signal signal;
+  private final ObjLongConsumer<String> dropped;
+
+  /**
+   * @param dropped counts items the backend did not store, by reason
+   */
+  public OtlpHttpExporter(HttpSinkSettings settings, ObjLongConsumer<String> dropped) {
+    this.backend = new HttpBackend(settings);
+    this.signal = settings.signal();
+    this.dropped = dropped;
+  }
+
+  public void export(List<Item> batch) throws BackendException {
+    for (Map.Entry<String, byte[]> request : OtlpRequests.byTenant(batch).entrySet()) {
+      byte[] answer =
+          backend.post(request.getValue(), "application/x-protobuf", Map.of(), request.getKey());
+      OtlpRequests.PartialSuccess partial = OtlpRequests.partialSuccess(signal, answer);
+      if (partial.rejected() > 0) {
+        dropped.accept("backend_rejected", partial.rejected());
+        LOG.warn(
+            "backend stored the batch but rejected {} {}: {}",
+            partial.rejected(),
+            signal.label(),
+            partial.message());
+      }
+    }
+  }
+}
