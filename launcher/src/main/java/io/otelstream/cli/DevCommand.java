@@ -60,16 +60,28 @@ final class DevCommand implements Callable<Integer> {
 
   @Option(
       names = "--tempo",
-      description = "send kept traces to this Tempo OTLP/HTTP URL instead of a file")
+      description =
+          "send kept traces to Tempo instead of a file: http://host:4317 (OTLP/gRPC) or a .../v1/traces URL (OTLP/HTTP)")
   String tempo;
 
   @Option(
       names = "--mimir",
-      description = "send metrics to this remote-write URL (Mimir, Prometheus) instead of a file")
+      description =
+          "send metrics to a remote-write URL (Mimir, Prometheus) or a Mimir .../otlp/v1/metrics URL instead of a file")
   String mimir;
 
-  @Option(names = "--loki", description = "send logs to this Loki push URL instead of a file")
+  @Option(
+      names = "--loki",
+      description =
+          "send logs to a Loki push URL (.../loki/api/v1/push) or .../otlp/v1/logs URL instead of a file")
   String loki;
+
+  @Option(
+      names = "--sinks-config",
+      description =
+          "YAML file choosing each signal's connector and its settings (see launcher/README.md);"
+              + " --tempo/--mimir/--loki override it")
+  Path sinksConfig;
 
   @Option(
       names = "--streams-config",
@@ -104,7 +116,7 @@ final class DevCommand implements Callable<Integer> {
                 connectPort,
                 new TopicCatalog(config.topics()),
                 dataDir.toAbsolutePath().resolve("files"),
-                new DevConnect.Backends(tempo, mimir, loki));
+                sinks().withFlags(tempo, mimir, loki));
         running.add(sinks);
         StreamsApp streams =
             StreamsApp.start(streamsConfig(config.topics(), kafka.bootstrapServers()));
@@ -118,7 +130,7 @@ final class DevCommand implements Callable<Integer> {
                 + "  OTLP/HTTP     http://localhost:%d/v1/{traces,metrics,logs}%n"
                 + "  edge admin    http://localhost:%d/health/ready  /metrics%n"
                 + "  streams admin http://localhost:%d/health/ready  /metrics  (tail sampling: %s)%n"
-                + "  Connect       %s  (files in %s unless --tempo/--mimir/--loki)%n"
+                + "  Connect       %s  (files in %s unless configured otherwise)%n"
                 + "  point an SDK: OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:%d%n",
             kafka.bootstrapServers(),
             kafka.dataDir(),
@@ -143,6 +155,12 @@ final class DevCommand implements Callable<Integer> {
           System.out.println("otelstream dev stopped");
         });
     return 0;
+  }
+
+  private DevSinks sinks() {
+    return sinksConfig == null
+        ? DevSinks.files()
+        : ConfigLoader.withSystemEnv().load(sinksConfig, DevSinks.class);
   }
 
   private StreamsAppConfig streamsConfig(TopicsConfig topics, String bootstrap) {

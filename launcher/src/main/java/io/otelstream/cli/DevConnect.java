@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
@@ -22,10 +23,7 @@ final class DevConnect implements AutoCloseable {
   private final String rest;
   private final String deadLetterTopic;
 
-  /** Backend URLs that replace a signal's file sink; null keeps the file. */
-  record Backends(String tempo, String mimir, String loki) {}
-
-  DevConnect(String bootstrap, int port, TopicCatalog topics, Path filesDir, Backends backends) {
+  DevConnect(String bootstrap, int port, TopicCatalog topics, Path filesDir, DevSinks sinks) {
     this.rest = "http://localhost:" + port;
     this.deadLetterTopic = topics.name(Topic.DEADLETTER);
     Map<String, String> worker = new HashMap<>();
@@ -44,61 +42,54 @@ final class DevConnect implements AutoCloseable {
     connect = new ConnectDistributed().startConnect(worker);
     awaitRest();
     sink(
-        "otelstream-traces",
-        topics.name(Topic.TRACES_SAMPLED),
-        "traces",
-        filesDir,
-        backends.tempo(),
-        "io.otelstream.sinks.tempo.TempoSinkConnector");
+        "otelstream-traces", topics.name(Topic.TRACES_SAMPLED), "traces", filesDir, sinks.traces());
     sink(
         "otelstream-metrics",
         topics.name(Topic.METRICS_PROCESSED),
         "metrics",
         filesDir,
-        backends.mimir(),
-        "io.otelstream.sinks.mimir.MimirSinkConnector");
-    sink(
-        "otelstream-logs",
-        topics.name(Topic.LOGS_PROCESSED),
-        "logs",
-        filesDir,
-        backends.loki(),
-        "io.otelstream.sinks.loki.LokiSinkConnector");
+        sinks.metrics());
+    sink("otelstream-logs", topics.name(Topic.LOGS_PROCESSED), "logs", filesDir, sinks.logs());
   }
 
   String restUrl() {
     return rest;
   }
 
-  private void sink(
-      String name, String topic, String signal, Path dir, String backendUrl, String backendClass) {
-    String target =
-        backendUrl == null
-            ? "\"connector.class\": \"io.otelstream.sinks.file.FileSinkConnector\", \"file.directory\": \""
-                + dir.toString().replace("\\", "\\\\")
-                + "\""
-            : "\"connector.class\": \""
-                + backendClass
-                + "\", \"backend.url\": \""
-                + backendUrl
-                + "\""
-                // A Tempo URL ending in /v1/traces is OTLP/HTTP; host:port alone is OTLP/gRPC.
-                + (backendUrl.endsWith("/v1/traces") ? ", \"tempo.protocol\": \"http\"" : "");
-    String config =
-        String.format(
-            "{%s, \"topics\": \"%s\","
-                + " \"otlp.signal\": \"%s\", \"errors.tolerance\": \"all\","
-                + " \"errors.deadletterqueue.topic.name\": \"%s\", \"errors.deadletterqueue.topic.replication.factor\": \"1\","
-                + " \"errors.deadletterqueue.context.headers.enable\": \"true\"}",
-            target, topic, signal, deadLetterTopic);
+  private void sink(String name, String topic, String signal, Path dir, DevSinks.Sink sink) {
+    Map<String, String> config = new LinkedHashMap<>();
+    if (sink == null) {
+      config.put("connector.class", "io.otelstream.sinks.file.FileSinkConnector");
+      config.put("file.directory", dir.toString());
+    } else {
+      config.put("connector.class", sink.connectorClass());
+      if (sink.connector().equals("file")) {
+        config.put("file.directory", dir.toString());
+      }
+      config.putAll(sink.settings());
+    }
+    config.put("topics", topic);
+    config.put("otlp.signal", signal);
+    config.putIfAbsent("errors.tolerance", "all");
+    config.putIfAbsent("errors.deadletterqueue.topic.name", deadLetterTopic);
+    config.putIfAbsent("errors.deadletterqueue.topic.replication.factor", "1");
+    config.putIfAbsent("errors.deadletterqueue.context.headers.enable", "true");
     HttpResponse<String> r =
         send(
             HttpRequest.newBuilder(URI.create(rest + "/connectors/" + name + "/config"))
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(config))
+                .PUT(HttpRequest.BodyPublishers.ofString(json(config)))
                 .build());
     if (r.statusCode() / 100 != 2) {
       throw new IllegalStateException("Connect refused " + name + ": " + r.body());
+    }
+  }
+
+  private static String json(Map<String, String> config) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -95,8 +95,18 @@ class EndToEndIT {
               freePort(),
               catalog,
               dir.resolve("files"),
-              new DevConnect.Backends(
-                  tempo.url(), prometheus.prometheus + "/api/v1/write", loki.url())));
+              ConfigLoader.withSystemEnv()
+                  .parse(
+                      """
+                      traces: {connector: tempo, settings: {backend.url: "%s", tempo.protocol: http}}
+                      metrics: {connector: mimir, settings: {backend.url: "%s/api/v1/write"}}
+                      logs:
+                        connector: loki
+                        settings: {backend.url: "%s", batch.linger.ms: 200}
+                      """
+                          .formatted(tempo.url(), prometheus.prometheus, loki.url()),
+                      DevSinks.class,
+                      "end-to-end sinks")));
       running.add(0, StreamsApp.start(streamsConfig));
       EdgeServer edge = EdgeServer.start(edgeConfig);
       running.add(0, edge);

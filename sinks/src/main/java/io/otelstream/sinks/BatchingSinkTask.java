@@ -51,6 +51,12 @@ public abstract class BatchingSinkTask extends SinkTask {
   /** Opens backend resources. */
   protected abstract void open(SinkSettings settings);
 
+  /**
+   * Refuses, with a permanent BackendException, a record this backend can never take, before it
+   * joins a batch; such a record is handled alone and costs no other record its delivery.
+   */
+  protected void check(Item item) throws BackendException {}
+
   /** Delivers a batch, completely or not at all. */
   protected abstract void send(List<Item> batch) throws BackendException;
 
@@ -88,10 +94,17 @@ public abstract class BatchingSinkTask extends SinkTask {
                 + e.getMessage());
         continue;
       }
+      Item item = new Item(r, message, value.length);
+      try {
+        check(item);
+      } catch (BackendException e) {
+        reject(List.of(r), e.reason(), e.getMessage());
+        continue;
+      }
       if (batch.isEmpty()) {
         firstBufferedAt = System.currentTimeMillis();
       }
-      batch.add(new Item(r, message, value.length));
+      batch.add(item);
       batchBytes += value.length;
       if (batch.size() >= settings.batchMaxRecords() || batchBytes >= settings.batchMaxBytes()) {
         deliver(); // a batch never grows past its limits, however many records one put brings

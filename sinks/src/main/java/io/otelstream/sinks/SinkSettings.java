@@ -13,6 +13,7 @@ public class SinkSettings extends AbstractConfig {
   public static final String BATCH_MAX_RECORDS = "batch.max.records";
   public static final String BATCH_MAX_BYTES = "batch.max.bytes";
   public static final String BATCH_LINGER_MS = "batch.linger.ms";
+  public static final String TENANT = "tenant.static";
 
   private static final String RECORDS_GROUP = "Records";
   private static final String BATCHING_GROUP = "Batching";
@@ -35,6 +36,16 @@ public class SinkSettings extends AbstractConfig {
             1,
             Width.SHORT,
             "OTLP signal")
+        .define(
+            TENANT,
+            Type.STRING,
+            null,
+            Importance.MEDIUM,
+            "Tenant (X-Scope-OrgID) of records without an otelstream.tenant header (default: none).",
+            RECORDS_GROUP,
+            2,
+            Width.MEDIUM,
+            "Static tenant")
         .define(
             BATCH_MAX_RECORDS,
             Type.INT,
@@ -72,6 +83,11 @@ public class SinkSettings extends AbstractConfig {
 
   public Signal signal() {
     return Signal.of(getString(SIGNAL));
+  }
+
+  /** The tenant of records without a tenant header, or null. */
+  public String staticTenant() {
+    return getString(TENANT);
   }
 
   public int batchMaxRecords() {

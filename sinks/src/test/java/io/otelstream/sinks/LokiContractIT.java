@@ -11,6 +11,7 @@ import io.otelstream.schemas.loki.PushRequest;
 import io.otelstream.schemas.loki.StreamAdapter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.xerial.snappy.Snappy;
 
 /** The contract for Loki's push API; the receiver applies Loki's stream rules. */
@@ -26,7 +27,7 @@ class LokiContractIT extends SinkContract {
   }
 
   @Override
-  Receiver receiver() throws Exception {
+  ContractBackend backend() throws Exception {
     return new Receiver(
         "/loki/api/v1/push",
         (ex, body) -> {
@@ -40,6 +41,11 @@ class LokiContractIT extends SinkContract {
           }
           return lines;
         });
+  }
+
+  @Override
+  Map<String, String> badBackendSettings() {
+    return Map.of("backend.url", "not a url", "loki.protocol", "carrier-pigeon");
   }
 
   @Override

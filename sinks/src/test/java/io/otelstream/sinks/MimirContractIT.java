@@ -13,6 +13,7 @@ import io.otelstream.schemas.prometheus.TimeSeries;
 import io.otelstream.schemas.prometheus.WriteRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.xerial.snappy.Snappy;
 
 /** The contract for remote write; the receiver checks the remote-write 1.0 headers and encoding. */
@@ -28,7 +29,7 @@ class MimirContractIT extends SinkContract {
   }
 
   @Override
-  Receiver receiver() throws Exception {
+  ContractBackend backend() throws Exception {
     return new Receiver(
         "/api/v1/push",
         (ex, body) -> {
@@ -48,6 +49,11 @@ class MimirContractIT extends SinkContract {
           }
           return items;
         });
+  }
+
+  @Override
+  Map<String, String> badBackendSettings() {
+    return Map.of("backend.url", "not a url", "mimir.protocol", "carrier-pigeon");
   }
 
   @Override

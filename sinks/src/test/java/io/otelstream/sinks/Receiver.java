@@ -19,7 +19,7 @@ import javax.net.ssl.SSLParameters;
  * would (the decoder throws for what the backend refuses with 400), records item names, tenants and
  * authorizations, and can be told to answer a fixed status.
  */
-public final class Receiver implements AutoCloseable {
+public final class Receiver implements ContractBackend {
   /** Decodes one request body into the names of the items in it. */
   public interface Decoder {
     List<String> decode(HttpExchange exchange, byte[] body) throws Exception;
@@ -105,6 +105,42 @@ public final class Receiver implements AutoCloseable {
                           .forEach(ss -> ss.getSpansList().forEach(s -> names.add(s.getName()))));
           return names;
         });
+  }
+
+  @Override
+  public String settings() {
+    return ", \"backend.url\": \"" + url() + "\"";
+  }
+
+  @Override
+  public List<String> items() {
+    return items;
+  }
+
+  @Override
+  public List<String> tenants() {
+    return tenants;
+  }
+
+  @Override
+  public java.util.Optional<List<String>> authorizations() {
+    return java.util.Optional.of(authorizations);
+  }
+
+  @Override
+  public void outage(boolean on) {
+    forcedStatus = on ? 503 : 0;
+  }
+
+  @Override
+  public String refuse() {
+    forcedStatus = 400;
+    return null;
+  }
+
+  @Override
+  public List<String> refusalMessage() {
+    return List.of("answered 400: forced status 400 from the test receiver");
   }
 
   public String url() {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,13 +24,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The delivery contract every HTTP sink keeps, run against each connector through a real Connect
- * worker: delivery with tenant and authentication, batching, retry with offsets held back during an
- * outage, the dead-letter queue or a failed task for a refused batch, and per-field validation.
+ * The delivery contract every sink keeps, run against each connector through a real Connect worker:
+ * delivery with tenant (and authentication where the backend has it), batching, retry with offsets
+ * held back during an outage, the dead-letter queue or a failed task for refused records, and
+ * per-field validation. Counts of batches come from the connector's own metrics over JMX.
  */
 abstract class SinkContract {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
-  private static ConnectWorker connect;
+  static ConnectWorker connect;
   private static final AtomicInteger TOPICS = new AtomicInteger();
 
   /** The connector class under test. */
@@ -37,8 +41,8 @@ abstract class SinkContract {
 
   abstract String signal();
 
-  /** A receiver that decodes this backend's wire format. */
-  abstract Receiver receiver() throws Exception;
+  /** A backend double that decodes this backend's wire format. */
+  abstract ContractBackend backend() throws Exception;
 
   /** Connector settings this backend needs beyond the shared ones, as ", \"key\": \"value\"". */
   String extraConfig() {
@@ -82,35 +86,45 @@ abstract class SinkContract {
     }
   }
 
-  private String config(String topic, String url, String extra) {
+  private String config(String topic, ContractBackend backend, String extra) {
     return """
-        {"connector.class": "%s", "topics": "%s", "tasks.max": "1", "otlp.signal": "%s", "backend.url": "%s",
+        {"connector.class": "%s", "topics": "%s", "tasks.max": "1", "otlp.signal": "%s",
          "batch.linger.ms": "100", "batch.max.records": "7", "tenant.static": "fallback"%s}
         """
-        .formatted(connectorClass(), topic, signal(), url, extraConfig() + extra);
+        .formatted(connectorClass(), topic, signal(), backend.settings() + extraConfig() + extra);
+  }
+
+  private static double metric(String connector, String name) throws Exception {
+    return PluginMetricsJmx.sum(connector, name);
   }
 
   @Test
   void deliversInBatchesWithTenantAndAuthentication() throws Exception {
-    try (Receiver backend = receiver()) {
+    try (ContractBackend backend = backend()) {
       String topic = topic();
       produce(topic, "acme-", 20, "acme");
       produce(topic, "none-", 20, null);
       connect.put(
           "/connectors/" + topic + "/config",
           config(
-              topic,
-              backend.url(),
-              ", \"auth.basic.username\": \"u\"," + " \"auth.basic.password\": \"p\""));
+              topic, backend, ", \"auth.basic.username\": \"u\", \"auth.basic.password\": \"p\""));
       Awaitility.await()
           .atMost(60, TimeUnit.SECONDS)
-          .until(() -> new HashSet<>(backend.items).size() == 40);
-      for (int i = 0; i < backend.items.size(); i++) {
-        assertThat(backend.tenants.get(i))
-            .isEqualTo(backend.items.get(i).startsWith("acme-") ? "acme" : "fallback");
+          .until(() -> new HashSet<>(backend.items()).size() == 40);
+      List<String> items = backend.items();
+      List<String> tenants = backend.tenants();
+      for (int i = 0; i < items.size(); i++) {
+        assertThat(tenants.get(i))
+            .as("tenant of " + items.get(i))
+            .isEqualTo(items.get(i).startsWith("acme-") ? "acme" : "fallback");
       }
-      assertThat(backend.authorizations).allMatch("Basic dTpw"::equals);
-      assertThat(backend.requests.get())
+      backend
+          .authorizations()
+          .ifPresent(auth -> assertThat(auth).isNotEmpty().allMatch("Basic dTpw"::equals));
+      Awaitility.await()
+          .atMost(30, TimeUnit.SECONDS)
+          .until(() -> metric(topic, "records-sent-total") >= 40);
+      assertThat(metric(topic, "batches-sent-total"))
           .as("batches of at most 7 records")
           .isGreaterThanOrEqualTo(6);
     }
@@ -118,15 +132,28 @@ abstract class SinkContract {
 
   @Test
   void outageHoldsOffsetsBackAndEverythingArrivesAfterwards() throws Exception {
-    try (Receiver backend = receiver();
+    try (ContractBackend backend = backend();
         Admin admin = kafka.admin()) {
       String topic = topic();
-      backend.forcedStatus = 503;
+      connect.put("/connectors/" + topic + "/config", config(topic, backend, ""));
+      Awaitility.await()
+          .atMost(60, TimeUnit.SECONDS)
+          .until(
+              () ->
+                  connect
+                      .get("/connectors/" + topic + "/status")
+                      .body()
+                      .matches(".*\"tasks\":\\[\\{\"id\":0,\"state\":\"RUNNING\".*"));
+      backend.outage(true);
       produce(topic, "a-", 10, null);
-      connect.put("/connectors/" + topic + "/config", config(topic, backend.url(), ""));
-      Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() -> backend.requests.get() >= 3);
+      Awaitility.await()
+          .atMost(60, TimeUnit.SECONDS)
+          .until(() -> metric(topic, "batches-failed-total") >= 3);
       produce(topic, "b-", 10, null);
-      Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> backend.requests.get() >= 6);
+      double failed = metric(topic, "batches-failed-total");
+      Awaitility.await()
+          .atMost(30, TimeUnit.SECONDS)
+          .until(() -> metric(topic, "batches-failed-total") >= failed + 3);
       Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets("connect-" + topic).partitionsToOffsetAndMetadata().get();
       assertThat(
@@ -136,10 +163,11 @@ abstract class SinkContract {
                   .sum())
           .as("no offset committed while the backend refuses")
           .isZero();
-      backend.forcedStatus = 0;
+      assertThat(backend.items()).isEmpty();
+      backend.outage(false);
       Awaitility.await()
           .atMost(60, TimeUnit.SECONDS)
-          .until(() -> new HashSet<>(backend.items).size() == 20);
+          .until(() -> new HashSet<>(backend.items()).size() == 20);
       Awaitility.await()
           .atMost(30, TimeUnit.SECONDS)
           .until(
@@ -157,16 +185,16 @@ abstract class SinkContract {
   }
 
   @Test
-  void refusedBatchGoesToTheDeadLetterQueueOrFailsTheTask() throws Exception {
-    try (Receiver backend = receiver()) {
-      backend.forcedStatus = 400;
+  void refusedRecordsGoToTheDeadLetterQueueOrFailTheTask() throws Exception {
+    try (ContractBackend backend = backend()) {
+      String tenant = backend.refuse();
       String topic = topic();
-      produce(topic, "r-", 3, null);
+      produce(topic, "r-", 3, tenant);
       connect.put(
           "/connectors/" + topic + "-dlq/config",
           config(
               topic,
-              backend.url(),
+              backend,
               ", \"errors.tolerance\": \"all\", \"errors.deadletterqueue.topic.name\": \""
                   + topic
                   + "-dlq\","
@@ -184,10 +212,10 @@ abstract class SinkContract {
                       .lastHeader("__connect.errors.exception.message")
                       .value(),
                   StandardCharsets.UTF_8))
-          .contains("http_400")
-          .contains("forced status 400 from the test receiver");
+          .contains(backend.refusalMessage());
+      assertThat(metric(topic + "-dlq", "records-deadlettered-total")).isEqualTo(3);
 
-      connect.put("/connectors/" + topic + "-strict/config", config(topic, backend.url(), ""));
+      connect.put("/connectors/" + topic + "-strict/config", config(topic, backend, ""));
       Awaitility.await()
           .atMost(60, TimeUnit.SECONDS)
           .until(
@@ -197,25 +225,39 @@ abstract class SinkContract {
                       .body()
                       .contains("\"state\":\"FAILED\""));
       assertThat(connect.get("/connectors/" + topic + "-strict/status").body())
-          .contains("forced status 400 from the test receiver");
+          .contains(backend.refusalMessage());
     }
   }
+
+  /** Bad values of this backend's own settings (a URL, a mode...), by setting name. */
+  abstract Map<String, String> badBackendSettings();
 
   @Test
   void validationNamesEachBadField() throws Exception {
     String simpleName = connectorClass().substring(connectorClass().lastIndexOf('.') + 1);
+    Map<String, String> request = new java.util.LinkedHashMap<>(badBackendSettings());
+    request.put("name", "v");
+    request.put("connector.class", connectorClass());
+    request.put("topics", "x");
+    request.put("batch.max.bytes", "0");
+    // otlp.signal, which is required, is left out
     var r =
         connect.put(
             "/connector-plugins/" + simpleName + "/config/validate",
-            "{\"name\": \"v\", \"connector.class\": \""
-                + connectorClass()
-                + "\", \"topics\": \"x\","
-                + " \"otlp.signal\": \""
-                + signal()
-                + "\", \"backend.url\": \"not a url\", \"batch.max.bytes\": \"0\"}");
-    assertThat(r.body())
-        .contains("\"error_count\":2")
-        .contains("backend.url")
-        .contains("Value must be at least 1");
+            JSON.writeValueAsString(request));
+    assertThat(r.statusCode()).isEqualTo(200);
+    Map<String, String> errors = new java.util.TreeMap<>();
+    for (var config : JSON.readTree(r.body()).get("configs")) {
+      var value = config.get("value");
+      if (!value.get("errors").isEmpty()) {
+        errors.put(value.get("name").asText(), value.get("errors").toString());
+      }
+    }
+    Set<String> expected = new java.util.TreeSet<>(badBackendSettings().keySet());
+    expected.add("batch.max.bytes");
+    expected.add("otlp.signal");
+    assertThat(errors.keySet()).isEqualTo(expected);
+    assertThat(errors.get("otlp.signal")).contains("Missing required configuration");
+    assertThat(errors.get("batch.max.bytes")).contains("Value must be at least 1");
   }
 }

@@ -6,6 +6,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.nio.ByteBuffer;
+import java.util.Map;
 
 /** The contract for Tempo over OTLP/HTTP; the receiver decodes the real OTLP protos. */
 class TempoContractIT extends SinkContract {
@@ -20,13 +21,18 @@ class TempoContractIT extends SinkContract {
   }
 
   @Override
-  Receiver receiver() throws Exception {
+  ContractBackend backend() throws Exception {
     return Receiver.otlpTraces();
   }
 
   @Override
   String extraConfig() {
     return ", \"tempo.protocol\": \"http\"";
+  }
+
+  @Override
+  Map<String, String> badBackendSettings() {
+    return Map.of("backend.url", "not a url", "tempo.protocol", "carrier-pigeon");
   }
 
   @Override

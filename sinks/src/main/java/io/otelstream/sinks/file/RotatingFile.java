@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** An append-only file that rotates by size: name, name.1 (newest rotated) ... name.N. */
+/**
+ * An append-only file that rotates by size: name, name.1 (newest rotated) ... name.N. It is opened
+ * on the first append and opened again when it was removed from under it, so an unavailable
+ * directory is a retriable write failure rather than a task that cannot start.
+ */
 final class RotatingFile implements AutoCloseable {
   private final Path path;
   private final long maxBytes;
@@ -15,16 +19,19 @@ final class RotatingFile implements AutoCloseable {
   private OutputStream out;
   private long size;
 
-  RotatingFile(Path path, long maxBytes, int maxFiles) throws IOException {
+  RotatingFile(Path path, long maxBytes, int maxFiles) {
     this.path = path;
     this.maxBytes = maxBytes;
     this.maxFiles = maxFiles;
-    Files.createDirectories(path.getParent());
-    open();
   }
 
   /** Appends whole lines and makes them durable before returning. */
   void append(byte[] lines) throws IOException {
+    if (out == null || !Files.exists(path)) {
+      close();
+      Files.createDirectories(path.getParent());
+      open();
+    }
     if (size > 0 && size + lines.length > maxBytes) {
       rotate();
     }
@@ -41,7 +48,7 @@ final class RotatingFile implements AutoCloseable {
   }
 
   private void rotate() throws IOException {
-    out.close();
+    close();
     Files.deleteIfExists(rotated(maxFiles));
     for (int i = maxFiles - 1; i >= 1; i--) {
       if (Files.exists(rotated(i))) {
@@ -58,6 +65,9 @@ final class RotatingFile implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    out.close();
+    if (out != null) {
+      out.close();
+      out = null;
+    }
   }
 }

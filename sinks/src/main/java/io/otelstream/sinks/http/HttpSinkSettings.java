@@ -16,7 +16,6 @@ import org.apache.kafka.common.config.types.Password;
 public class HttpSinkSettings extends SinkSettings {
   public static final String URL = "backend.url";
   public static final String TIMEOUT_MS = "backend.timeout.ms";
-  public static final String TENANT = "tenant.static";
   public static final String BEARER_TOKEN = "auth.bearer.token";
   public static final String BASIC_USER = "auth.basic.username";
   public static final String BASIC_PASSWORD = "auth.basic.password";
@@ -69,16 +68,6 @@ public class HttpSinkSettings extends SinkSettings {
             2,
             Width.SHORT,
             "Timeout (ms)")
-        .define(
-            TENANT,
-            Type.STRING,
-            null,
-            Importance.MEDIUM,
-            "X-Scope-OrgID for records without an otelstream.tenant header (default: none).",
-            BACKEND,
-            3,
-            Width.MEDIUM,
-            "Static tenant")
         .define(
             BEARER_TOKEN,
             Type.PASSWORD,
@@ -190,10 +179,6 @@ public class HttpSinkSettings extends SinkSettings {
 
   public Duration timeout() {
     return Duration.ofMillis(getLong(TIMEOUT_MS));
-  }
-
-  public String staticTenant() {
-    return getString(TENANT);
   }
 
   /** The Authorization header value, or null. */

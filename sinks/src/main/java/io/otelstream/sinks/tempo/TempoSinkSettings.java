@@ -33,6 +33,15 @@ public final class TempoSinkSettings extends HttpSinkSettings {
     if (signal() != Signal.TRACES) {
       throw new InvalidSetting(SIGNAL, getString(SIGNAL), "the Tempo sink takes traces only");
     }
+    String path = url().getPath();
+    if (grpc() && path != null && !path.isEmpty() && !path.equals("/")) {
+      throw new InvalidSetting(
+          URL,
+          getString(URL),
+          "has a path, but OTLP/gRPC takes http(s)://host:port; for OTLP/HTTP to this URL set "
+              + PROTOCOL
+              + "=http");
+    }
   }
 
   public boolean grpc() {
