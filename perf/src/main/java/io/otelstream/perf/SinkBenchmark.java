@@ -1,33 +1,14 @@
 package io.otelstream.perf;
 
-import com.sun.net.httpserver.HttpServer;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
-import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.opentelemetry.proto.metrics.v1.Sum;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.otelstream.sinks.file.FileSinkTask;
 import io.otelstream.sinks.loki.LokiSinkTask;
 import io.otelstream.sinks.mimir.MimirSinkTask;
 import io.otelstream.sinks.tempo.TempoSinkTask;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -42,19 +23,7 @@ public final class SinkBenchmark {
 
   public static void main(String[] args) throws Exception {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
-    AtomicLong received = new AtomicLong();
-    HttpServer receiver = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-    receiver.createContext(
-        "/",
-        ex -> {
-          received.addAndGet(ex.getRequestBody().readAllBytes().length);
-          ex.sendResponseHeaders(204, -1);
-          ex.close();
-        });
-    receiver.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
-    receiver.start();
-    String base = "http://localhost:" + receiver.getAddress().getPort();
-    SplittableRandom random = new SplittableRandom(5);
+    AckingReceiver receiver = new AckingReceiver();
     try {
       run(
           "file (traces)",
@@ -67,27 +36,33 @@ public final class SinkBenchmark {
               "file.max.bytes",
               Long.toString(1L << 30)),
           records,
-          i -> TraceFill.trace(ByteBuffer.allocate(16).putLong(1).putLong(i).array(), 10, random));
+          SinkPayloads::traces);
       run(
           "tempo (OTLP/HTTP)",
           new TempoSinkTask(),
-          Map.of("otlp.signal", "traces", "backend.url", base + "/v1/traces"),
+          Map.of(
+              "otlp.signal",
+              "traces",
+              "tempo.protocol",
+              "http",
+              "backend.url",
+              receiver.url("/v1/traces")),
           records,
-          i -> TraceFill.trace(ByteBuffer.allocate(16).putLong(2).putLong(i).array(), 10, random));
+          SinkPayloads::traces);
       run(
           "mimir (remote write)",
           new MimirSinkTask(),
-          Map.of("otlp.signal", "metrics", "backend.url", base + "/api/v1/push"),
+          Map.of("otlp.signal", "metrics", "backend.url", receiver.url("/api/v1/push")),
           records,
-          i -> metrics(i));
+          SinkPayloads::metrics);
       run(
           "loki (push)",
           new LokiSinkTask(),
-          Map.of("otlp.signal", "logs", "backend.url", base + "/loki/api/v1/push"),
+          Map.of("otlp.signal", "logs", "backend.url", receiver.url("/loki/api/v1/push")),
           records,
-          i -> logs(i));
+          SinkPayloads::logs);
     } finally {
-      receiver.stop(0);
+      receiver.close();
       System.exit(0);
     }
   }
@@ -124,65 +99,5 @@ public final class SinkBenchmark {
     System.out.printf(
         "%-22s %8.0f records/s  %6.1f MB/s  (%d records of ~%d bytes in %.1fs)%n",
         name, records / secs, bytes / secs / 1e6, records, bytes / records, secs);
-  }
-
-  private static KeyValue kv(String k, String v) {
-    return KeyValue.newBuilder()
-        .setKey(k)
-        .setValue(AnyValue.newBuilder().setStringValue(v))
-        .build();
-  }
-
-  private static byte[] metrics(int i) {
-    ScopeMetrics.Builder scope = ScopeMetrics.newBuilder();
-    for (int m = 0; m < 20; m++) {
-      scope.addMetrics(
-          Metric.newBuilder()
-              .setName("http.server.requests." + m)
-              .setUnit("{request}")
-              .setSum(
-                  Sum.newBuilder()
-                      .setIsMonotonic(true)
-                      .setAggregationTemporality(
-                          AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
-                      .addDataPoints(
-                          NumberDataPoint.newBuilder()
-                              .setTimeUnixNano(System.currentTimeMillis() * 1_000_000L)
-                              .setAsInt(i)
-                              .addAttributes(kv("http.route", "/api/" + (i % 50))))));
-    }
-    return ExportMetricsServiceRequest.newBuilder()
-        .addResourceMetrics(
-            ResourceMetrics.newBuilder()
-                .setResource(
-                    Resource.newBuilder()
-                        .addAttributes(kv("service.name", "bench"))
-                        .addAttributes(kv("host.name", "h" + (i % 10))))
-                .addScopeMetrics(scope))
-        .build()
-        .toByteArray();
-  }
-
-  private static byte[] logs(int i) {
-    ScopeLogs.Builder scope = ScopeLogs.newBuilder();
-    for (int l = 0; l < 10; l++) {
-      scope.addLogRecords(
-          LogRecord.newBuilder()
-              .setTimeUnixNano(1_700_000_000_000_000_000L + l)
-              .setSeverityNumberValue(9)
-              .setBody(
-                  AnyValue.newBuilder().setStringValue("order " + i + " line " + l + " processed"))
-              .addAttributes(kv("order.id", "o-" + i)));
-    }
-    return ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(
-            ResourceLogs.newBuilder()
-                .setResource(
-                    Resource.newBuilder()
-                        .addAttributes(kv("service.name", "bench"))
-                        .addAttributes(kv("deployment.environment", "prod")))
-                .addScopeLogs(scope))
-        .build()
-        .toByteArray();
   }
 }

@@ -1,0 +1,227 @@
+package io.otelstream.perf;
+
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.cli.ConnectDistributed;
+import org.apache.kafka.connect.runtime.Connect;
+
+/**
+ * Throughput of each connector in a real Kafka Connect worker (distributed mode, in this JVM): a
+ * topic is filled first, then the connector drains it into a local receiver that acknowledges every
+ * request. Progress is read from the connector's records-sent-total metric; the rate is taken from
+ * the first delivered batch to the last, so consumer-group startup is reported apart. Usage:
+ * ConnectSinkBenchmark bootstrap-servers [records] [tasks]
+ */
+public final class ConnectSinkBenchmark {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private ConnectSinkBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    String bootstrap = args[0];
+    int records = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+    int tasks = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    String rest;
+    try (ServerSocket s = new ServerSocket(0)) {
+      rest = "http://localhost:" + s.getLocalPort();
+    }
+    String group = "sink-bench-" + System.currentTimeMillis();
+    Map<String, String> worker = new HashMap<>();
+    worker.put("bootstrap.servers", bootstrap);
+    worker.put("group.id", group);
+    worker.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    worker.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    worker.put("config.storage.topic", group + "-configs");
+    worker.put("offset.storage.topic", group + "-offsets");
+    worker.put("status.storage.topic", group + "-status");
+    worker.put("config.storage.replication.factor", "1");
+    worker.put("offset.storage.replication.factor", "1");
+    worker.put("status.storage.replication.factor", "1");
+    worker.put("listeners", rest);
+    Connect<?> connect = new ConnectDistributed().startConnect(worker);
+    try (AckingReceiver receiver = new AckingReceiver()) {
+      awaitRest(rest);
+      Map<String, String> file = new LinkedHashMap<>();
+      file.put("connector.class", "io.otelstream.sinks.file.FileSinkConnector");
+      file.put("otlp.signal", "traces");
+      file.put("file.directory", Files.createTempDirectory("connect-sink-bench").toString());
+      file.put("file.max.bytes", Long.toString(1L << 30));
+      run(rest, bootstrap, "file", file, records, 1, SinkPayloads::traces);
+      run(
+          rest,
+          bootstrap,
+          "tempo-http",
+          Map.of(
+              "connector.class", "io.otelstream.sinks.tempo.TempoSinkConnector",
+              "otlp.signal", "traces",
+              "tempo.protocol", "http",
+              "backend.url", receiver.url("/v1/traces")),
+          records,
+          tasks,
+          SinkPayloads::traces);
+      run(
+          rest,
+          bootstrap,
+          "mimir",
+          Map.of(
+              "connector.class", "io.otelstream.sinks.mimir.MimirSinkConnector",
+              "otlp.signal", "metrics",
+              "backend.url", receiver.url("/api/v1/push")),
+          records,
+          tasks,
+          SinkPayloads::metrics);
+      run(
+          rest,
+          bootstrap,
+          "loki",
+          Map.of(
+              "connector.class", "io.otelstream.sinks.loki.LokiSinkConnector",
+              "otlp.signal", "logs",
+              "backend.url", receiver.url("/loki/api/v1/push")),
+          records,
+          tasks,
+          SinkPayloads::logs);
+    } finally {
+      connect.stop();
+      connect.awaitStop();
+      System.exit(0);
+    }
+  }
+
+  private static void run(
+      String rest,
+      String bootstrap,
+      String name,
+      Map<String, String> settings,
+      int records,
+      int tasks,
+      IntFunction<byte[]> payload)
+      throws Exception {
+    String topic = "sink-bench-" + name + "-" + System.currentTimeMillis();
+    long bytes = fill(bootstrap, topic, records, payload);
+    Map<String, String> config = new LinkedHashMap<>(settings);
+    config.put("topics", topic);
+    config.put("tasks.max", Integer.toString(tasks));
+    config.put("batch.max.records", "500");
+    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
+    long created = System.nanoTime();
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(rest + "/connectors/" + topic + "/config"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() / 100 != 2) {
+      throw new IllegalStateException("Connect refused " + name + ": " + r.body());
+    }
+    long first = 0;
+    double sent = 0;
+    while (sent < records) {
+      Thread.sleep(20);
+      sent = sentRecords(topic);
+      if (first == 0 && sent > 0) {
+        first = System.nanoTime();
+      }
+      if (System.nanoTime() - created > 600e9) {
+        throw new IllegalStateException(name + ": only " + sent + " records after 10 minutes");
+      }
+    }
+    long done = System.nanoTime();
+    double secs = (done - first) / 1e9;
+    System.out.printf(
+        "%-11s tasks=%d %8.0f records/s %6.1f MB/s  (%d records of ~%d bytes in %.1fs; startup"
+            + " %.1fs)%n",
+        name,
+        tasks,
+        records / secs,
+        bytes / secs / 1e6,
+        records,
+        bytes / records,
+        secs,
+        (first - created) / 1e9);
+  }
+
+  /** Fills a 2-partition topic with {@code records} values; returns their total size. */
+  private static long fill(String bootstrap, String topic, int records, IntFunction<byte[]> payload)
+      throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+    }
+    byte[][] values = new byte[1000][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = payload.apply(i);
+    }
+    long bytes = 0;
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                "bootstrap.servers", bootstrap,
+                "linger.ms", "20",
+                "batch.size", "262144",
+                "compression.type", "lz4"),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      for (int i = 0; i < records; i++) {
+        byte[] v = values[i % values.length];
+        bytes += v.length;
+        producer.send(new ProducerRecord<>(topic, Integer.toString(i).getBytes(), v));
+      }
+    }
+    return bytes;
+  }
+
+  /** records-sent-total summed over the connector's tasks, from JMX. */
+  private static double sentRecords(String connector) throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    double total = 0;
+    for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:*"), null)) {
+      if (connector.equals(name.getKeyProperty("connector"))) {
+        try {
+          Object v = server.getAttribute(name, "records-sent-total");
+          if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
+            total += n.doubleValue();
+          }
+        } catch (javax.management.AttributeNotFoundException e) {
+          // another metric group of the same connector
+        }
+      }
+    }
+    return total;
+  }
+
+  private static void awaitRest(String rest) throws Exception {
+    for (int i = 0; i < 600; i++) {
+      try {
+        if (HTTP.send(
+                    HttpRequest.newBuilder(URI.create(rest + "/connectors")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode()
+            == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("Connect did not answer on " + rest);
+  }
+}
