@@ -79,7 +79,7 @@ final class DevCommand implements Callable<Integer> {
   @Option(
       names = "--sinks-config",
       description =
-          "YAML file choosing each signal's connector and its settings (see launcher/README.md);"
+          "YAML file choosing each signal's connector and its settings (example: sinks/config/dev-sinks.yaml);"
               + " --tempo/--mimir/--loki override it")
   Path sinksConfig;
 

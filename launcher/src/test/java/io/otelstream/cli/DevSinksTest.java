@@ -59,4 +59,13 @@ class DevSinksTest {
     assertThatThrownBy(() -> parse("trace: {connector: tempo}"))
         .hasMessageContaining("unknown key 'trace'");
   }
+
+  @Test
+  void theExampleFileParses() {
+    DevSinks example =
+        new ConfigLoader(Map.of())
+            .load(java.nio.file.Path.of("../sinks/config/dev-sinks.yaml"), DevSinks.class);
+    assertThat(example.traces().settings()).containsEntry("backend.url", "http://localhost:4317");
+    assertThat(example.logs().settings()).containsEntry("loki.protocol", "otlp");
+  }
 }
