@@ -3,27 +3,20 @@ package io.otelstream.sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otelstream.schemas.loki.PushRequest;
 import io.otelstream.sinks.loki.LokiSinkTask;
 import io.otelstream.sinks.mimir.MimirSinkSettings;
 import io.otelstream.sinks.tempo.TempoSinkTask;
 import io.otelstream.testing.TestCertificates;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import io.vertx.grpc.server.GrpcServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -115,59 +108,23 @@ class SinkTlsIT {
 
   @Test
   void exportsToTempoOverGrpcWithMutualTls() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    List<String> spans = new CopyOnWriteArrayList<>();
-    try {
-      GrpcServer grpc =
-          GrpcServer.server(vertx)
-              .callHandler(
-                  call ->
-                      call.handler(
-                          body -> {
-                            try {
-                              ExportTraceServiceRequest.parseFrom(body.getBytes())
-                                  .getResourceSpansList()
-                                  .forEach(
-                                      rs ->
-                                          rs.getScopeSpansList()
-                                              .forEach(
-                                                  ss ->
-                                                      ss.getSpansList()
-                                                          .forEach(s -> spans.add(s.getName()))));
-                              call.response().end(Buffer.buffer());
-                            } catch (Exception e) {
-                              call.response().end();
-                            }
-                          }));
-      HttpServer server =
-          vertx
-              .createHttpServer(
-                  new HttpServerOptions()
-                      .setSsl(true)
-                      .setUseAlpn(true)
-                      .setClientAuth(ClientAuth.REQUIRED)
-                      .setKeyCertOptions(
-                          new PemKeyCertOptions()
-                              .setCertPath(certs.file("server.crt").toString())
-                              .setKeyPath(certs.file("server.key").toString()))
-                      .setTrustOptions(
-                          new PemTrustOptions().addCertPath(certs.file("ca.crt").toString())))
-              .requestHandler(grpc)
-              .listen(0, "localhost")
-              .await(30, TimeUnit.SECONDS);
+    try (GrpcTraceReceiver tempo =
+        new GrpcTraceReceiver(
+            new HttpServerOptions()
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setClientAuth(ClientAuth.REQUIRED)
+                .setKeyCertOptions(
+                    new PemKeyCertOptions()
+                        .setCertPath(certs.file("server.crt").toString())
+                        .setKeyPath(certs.file("server.key").toString()))
+                .setTrustOptions(
+                    new PemTrustOptions().addCertPath(certs.file("ca.crt").toString())))) {
       SinkTask task = new TempoSinkTask();
-      task.start(
-          tls(
-              Map.of(
-                  "otlp.signal",
-                  "traces",
-                  "backend.url",
-                  "https://localhost:" + server.actualPort())));
+      task.start(tls(Map.of("otlp.signal", "traces", "backend.url", tempo.url())));
       task.put(records(new TempoContractIT().record("secure-span")));
       task.stop();
-      assertThat(spans).containsExactly("secure-span");
-    } finally {
-      vertx.close();
+      assertThat(tempo.spans).containsExactly("secure-span");
     }
   }
 

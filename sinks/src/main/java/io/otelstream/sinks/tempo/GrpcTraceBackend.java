@@ -98,7 +98,8 @@ final class GrpcTraceBackend implements AutoCloseable {
     if (status == GrpcStatus.OK) {
       return answer.getBytes();
     }
-    String message = settings.url() + " answered " + status + ": " + response.statusMessage();
+    String message =
+        settings.url() + " answered " + status.name() + ": " + response.statusMessage();
     throw new BackendException(
         message, RETRIABLE.contains(status), "grpc_" + status.name().toLowerCase(), null);
   }

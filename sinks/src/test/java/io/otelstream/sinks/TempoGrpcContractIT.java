@@ -1,0 +1,14 @@
+package io.otelstream.sinks;
+
+/** The contract for Tempo over OTLP/gRPC, the default protocol. */
+class TempoGrpcContractIT extends TempoContractIT {
+  @Override
+  ContractBackend backend() {
+    return new GrpcTraceReceiver();
+  }
+
+  @Override
+  String extraConfig() {
+    return "";
+  }
+}
