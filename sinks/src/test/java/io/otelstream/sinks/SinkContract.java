@@ -168,6 +168,15 @@ abstract class SinkContract {
       Awaitility.await()
           .atMost(60, TimeUnit.SECONDS)
           .until(() -> new HashSet<>(backend.items()).size() == 20);
+      Set<String> expected = new HashSet<>();
+      for (int i = 0; i < 10; i++) {
+        expected.add("a-" + i);
+        expected.add("b-" + i);
+      }
+      assertThat(new HashSet<>(backend.items())).isEqualTo(expected);
+      assertThat(metric(topic, "records-sent-total"))
+          .as("counted once delivered")
+          .isGreaterThanOrEqualTo(20);
       Awaitility.await()
           .atMost(30, TimeUnit.SECONDS)
           .until(
