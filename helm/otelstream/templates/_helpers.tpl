@@ -1,0 +1,53 @@
+{{/* Names, labels and the configuration shared by the templates. */}}
+
+{{- define "otelstream.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "otelstream.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "otelstream.selector" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "otelstream.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end -}}
+
+{{- define "otelstream.bootstrap" -}}
+{{- required "kafka.bootstrapServers is required: the Kafka the pipeline reads and writes" .Values.kafka.bootstrapServers -}}
+{{- end -}}
+
+{{/* Kafka client settings of the edge and the streams app. */}}
+{{- define "otelstream.kafka" -}}
+{{- $kafka := deepCopy .Values.kafka.properties -}}
+{{- $_ := set $kafka "bootstrap.servers" (include "otelstream.bootstrap" .) -}}
+{{- toYaml $kafka -}}
+{{- end -}}
+
+{{/* A topic's name from its default name: the prefix, then the override's name or the default. */}}
+{{- define "otelstream.topic" -}}
+{{- $config := .root.Values.topics.config -}}
+{{- $override := index (default dict $config.topics) .name | default dict -}}
+{{- printf "%s%s" (default "" $config.prefix) (default .name $override.name) -}}
+{{- end -}}
+
+{{- define "otelstream.javaCommand" -}}
+- java
+- {{ .javaOpts | quote }}
+- -cp
+- /opt/otelstream/otelstream-launcher.jar:/opt/otelstream/lib/*
+- io.otelstream.cli.Otelstream
+{{- end -}}

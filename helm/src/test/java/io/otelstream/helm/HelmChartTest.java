@@ -1,0 +1,288 @@
+package io.otelstream.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.otelstream.cli.Otelstream;
+import io.otelstream.config.ConfigLoader;
+import io.otelstream.edge.EdgeConfig;
+import io.otelstream.streams.app.StreamsAppConfig;
+import io.otelstream.topics.Topic;
+import io.otelstream.topics.TopicCatalog;
+import io.otelstream.topics.TopicsConfig;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
+import org.apache.kafka.connect.sink.SinkConnector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The chart through Helm itself (helm-java ships Helm's native library): strict lint, then rendered
+ * manifests checked against the real thing. The ConfigMaps bind to the configuration records, the
+ * connectors pass their own ConfigDef, the worker passes Connect's DistributedConfig, and the
+ * command lines parse.
+ */
+class HelmChartTest {
+  private static final Path CHART = Path.of("otelstream");
+  private static final String KUBERNETES = "1.31.0";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static List<JsonNode> render(Map<String, Object> values) throws Exception {
+    TemplateCommand template =
+        new Helm(CHART)
+            .template()
+            .withName("obs")
+            .withNamespace("telemetry")
+            .withKubeVersion(KUBERNETES);
+    template.set("kafka.bootstrapServers", "kafka-0.kafka:9092");
+    values.forEach(template::set);
+    List<JsonNode> docs = new ArrayList<>();
+    try (var it = YAML.readerFor(JsonNode.class).readValues(template.call())) {
+      while (it.hasNext()) {
+        JsonNode doc = (JsonNode) it.next();
+        if (doc != null && !doc.isNull() && !doc.isEmpty()) {
+          docs.add(doc);
+        }
+      }
+    }
+    return docs;
+  }
+
+  private static JsonNode find(List<JsonNode> docs, String kind, String name) {
+    return docs.stream()
+        .filter(d -> kind.equals(d.path("kind").asText()))
+        .filter(d -> name.equals(d.path("metadata").path("name").asText()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+  }
+
+  private static JsonNode container(JsonNode workload) {
+    return workload.path("spec").path("template").path("spec").path("containers").get(0);
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  private static void parsesAsLauncherCommand(JsonNode container) {
+    String[] args = strings(container.path("args")).toArray(String[]::new);
+    CommandLine.ParseResult parsed = new CommandLine(new Otelstream()).parseArgs(args);
+    assertThat(parsed.hasSubcommand()).isTrue();
+    assertThat(strings(container.path("command"))).contains("io.otelstream.cli.Otelstream");
+  }
+
+  @Test
+  void passesStrictLintWithTheRequiredValueSet(@TempDir Path dir) throws Exception {
+    // helm lint --set has no equivalent here: lint a copy whose values carry the one required
+    // value.
+    Path copy = dir.resolve("otelstream");
+    try (Stream<Path> files = Files.walk(CHART)) {
+      for (Path f : files.toList()) {
+        Path target = copy.resolve(CHART.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    Path values = copy.resolve("values.yaml");
+    Files.writeString(
+        values,
+        Files.readString(values)
+            .replace("bootstrapServers: \"\"", "bootstrapServers: \"kafka:9092\""));
+    LintResult lint = new Helm(copy).lint().strict().call();
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+  }
+
+  @Test
+  void withoutKafkaTheRenderFailsNamingTheValue() {
+    assertThatThrownBy(
+            () -> new Helm(CHART).template().withName("obs").withKubeVersion(KUBERNETES).call())
+        .hasMessageContaining("kafka.bootstrapServers is required");
+  }
+
+  @Test
+  void edgeConfigBindsAndMatchesTheContainer() throws Exception {
+    List<JsonNode> docs = render(Map.of());
+    String yaml =
+        find(docs, "ConfigMap", "obs-otelstream-edge").path("data").path("edge.yaml").asText();
+    EdgeConfig edge = new ConfigLoader(Map.of()).parse(yaml, EdgeConfig.class, "edge.yaml");
+    assertThat(edge.kafka()).containsEntry("bootstrap.servers", "kafka-0.kafka:9092");
+
+    JsonNode deployment = find(docs, "Deployment", "obs-otelstream-edge");
+    JsonNode c = container(deployment);
+    parsesAsLauncherCommand(c);
+    Map<String, Integer> ports = new HashMap<>();
+    c.path("ports")
+        .forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+    assertThat(ports)
+        .containsEntry("otlp-grpc", edge.grpc().port())
+        .containsEntry("otlp-http", edge.http().port())
+        .containsEntry("admin", edge.admin().port());
+    assertThat(c.path("readinessProbe").path("httpGet").path("path").asText())
+        .isEqualTo("/health/ready");
+    assertThat(deployment.path("spec").has("replicas")).as("the HPA owns replicas").isFalse();
+    find(docs, "HorizontalPodAutoscaler", "obs-otelstream-edge");
+    find(docs, "PodDisruptionBudget", "obs-otelstream-edge");
+    JsonNode service = find(docs, "Service", "obs-otelstream-edge");
+    assertThat(service.path("spec").path("ports").findValuesAsText("port"))
+        .contains("4317", "4318");
+  }
+
+  @Test
+  void streamsConfigBindsAndItsStateLivesOnAVolume() throws Exception {
+    List<JsonNode> docs = render(Map.of());
+    String yaml =
+        find(docs, "ConfigMap", "obs-otelstream-streams")
+            .path("data")
+            .path("streams.yaml")
+            .asText();
+    StreamsAppConfig streams =
+        new ConfigLoader(Map.of()).parse(yaml, StreamsAppConfig.class, "streams.yaml");
+    assertThat(streams.kafka()).containsEntry("bootstrap.servers", "kafka-0.kafka:9092");
+    assertThat(streams.tailSampling().policies()).hasSize(3);
+
+    JsonNode set = find(docs, "StatefulSet", "obs-otelstream-streams");
+    JsonNode c = container(set);
+    parsesAsLauncherCommand(c);
+    assertThat(c.path("volumeMounts").findValuesAsText("mountPath")).contains(streams.stateDir());
+    assertThat(
+            set.path("spec")
+                .path("volumeClaimTemplates")
+                .get(0)
+                .path("metadata")
+                .path("name")
+                .asText())
+        .isEqualTo("state");
+    assertThat(set.path("spec").path("replicas").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void keda_scalesStreamsOnTheConsumerGroupsLag() throws Exception {
+    List<JsonNode> docs =
+        render(
+            Map.of(
+                "streams.autoscaling.enabled",
+                true,
+                "streams.config.application_id",
+                "prod-sampler"));
+    JsonNode scaled = find(docs, "ScaledObject", "obs-otelstream-streams");
+    JsonNode trigger = scaled.path("spec").path("triggers").get(0);
+    assertThat(trigger.path("type").asText()).isEqualTo("kafka");
+    assertThat(trigger.path("metadata").path("consumerGroup").asText()).isEqualTo("prod-sampler");
+    assertThat(trigger.path("metadata").path("bootstrapServers").asText())
+        .isEqualTo("kafka-0.kafka:9092");
+    assertThat(find(docs, "StatefulSet", "obs-otelstream-streams").path("spec").has("replicas"))
+        .isFalse();
+  }
+
+  @Test
+  void topicsAreAppliedByAJobPerRevision() throws Exception {
+    List<JsonNode> docs = render(Map.of());
+    JsonNode job = find(docs, "Job", "obs-otelstream-topics-1");
+    parsesAsLauncherCommand(container(job));
+    assertThat(strings(container(job).path("args"))).startsWith("topics", "apply");
+    String yaml =
+        find(docs, "ConfigMap", "obs-otelstream-topics").path("data").path("topics.yaml").asText();
+    TopicsConfig topics = new ConfigLoader(Map.of()).parse(yaml, TopicsConfig.class, "topics.yaml");
+    assertThat(topics.replicationFactor()).isEqualTo((short) 3);
+  }
+
+  @Test
+  void connectorsPassTheirOwnValidationAndReadThePipelinesTopics() throws Exception {
+    List<JsonNode> docs =
+        render(
+            Map.of(
+                "topics.config.prefix",
+                "prod.",
+                "topics.config.topics.otlp-logs-processed.name",
+                "logs-kept",
+                "connect.connectors.metrics.settings.mimir\\.protocol",
+                "otlp",
+                "connect.connectors.metrics.settings.backend\\.url",
+                "https://mimir.example/otlp/v1/metrics"));
+    TopicsConfig topicsConfig =
+        new ConfigLoader(Map.of())
+            .parse(
+                find(docs, "ConfigMap", "obs-otelstream-topics")
+                    .path("data")
+                    .path("topics.yaml")
+                    .asText(),
+                TopicsConfig.class,
+                "topics.yaml");
+    TopicCatalog catalog = new TopicCatalog(topicsConfig);
+    JsonNode data = find(docs, "ConfigMap", "obs-otelstream-connectors").path("data");
+    Map<String, Topic> expected =
+        Map.of(
+            "traces", Topic.TRACES_SAMPLED,
+            "metrics", Topic.METRICS_PROCESSED,
+            "logs", Topic.LOGS_PROCESSED);
+    for (Map.Entry<String, Topic> e : expected.entrySet()) {
+      Map<String, String> config =
+          JSON.readValue(
+              data.path(e.getKey() + ".json").asText(),
+              JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class));
+      SinkConnector connector =
+          (SinkConnector)
+              Class.forName(config.get("connector.class")).getDeclaredConstructor().newInstance();
+      for (ConfigValue v : connector.validate(config).configValues()) {
+        assertThat(v.errorMessages()).as(e.getKey() + ": " + v.name()).isEmpty();
+      }
+      assertThat(config.get("topics")).isEqualTo(catalog.name(e.getValue()));
+      assertThat(config.get("errors.deadletterqueue.topic.name"))
+          .isEqualTo(catalog.name(Topic.DEADLETTER));
+    }
+    assertThat(catalog.name(Topic.LOGS_PROCESSED)).isEqualTo("prod.logs-kept");
+    find(docs, "Job", "obs-otelstream-connectors-1");
+  }
+
+  @Test
+  void anUnknownConnectorIsNamed() {
+    assertThatThrownBy(() -> render(Map.of("connect.connectors.logs.connector", "elastic")))
+        .hasMessageContaining(
+            "connect.connectors.logs.connector must be file, tempo, mimir or loki")
+        .hasMessageContaining("elastic");
+  }
+
+  @Test
+  void theConnectWorkerPassesDistributedConfig() throws Exception {
+    List<JsonNode> docs = render(Map.of("connect.worker.security\\.protocol", "SSL"));
+    Properties worker = new Properties();
+    worker.load(
+        new StringReader(
+            find(docs, "ConfigMap", "obs-otelstream-connect")
+                .path("data")
+                .path("connect.properties")
+                .asText()));
+    Map<String, String> props = new HashMap<>();
+    worker.stringPropertyNames().forEach(k -> props.put(k, worker.getProperty(k)));
+    new DistributedConfig(props);
+    assertThat(props)
+        .containsEntry("bootstrap.servers", "kafka-0.kafka:9092")
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("config.storage.replication.factor", "3")
+        .containsEntry("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    JsonNode c = container(find(docs, "Deployment", "obs-otelstream-connect"));
+    assertThat(strings(c.path("command")).get(1)).endsWith("connect.properties");
+  }
+}
