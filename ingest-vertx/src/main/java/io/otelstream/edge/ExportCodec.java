@@ -34,13 +34,19 @@ final class ExportCodec {
     };
   }
 
+  private static final WireValidator TRACES =
+      new WireValidator(ExportTraceServiceRequest.getDescriptor());
+
   /**
-   * Protobuf bodies are parsed only to prove they are a valid ExportTraceServiceRequest; records
+   * Protobuf bodies are only checked to be a valid ExportTraceServiceRequest, never built; records
    * are then cut from the original bytes. JSON is converted to protobuf bytes first.
    */
   private static byte[] validatedTraces(Format format, byte[] body) {
-    ExportTraceServiceRequest request = parse(ExportTraceServiceRequest.newBuilder(), format, body);
-    return format == Format.JSON ? request.toByteArray() : body;
+    if (format == Format.PROTOBUF) {
+      TRACES.validate(body);
+      return body;
+    }
+    return parse(ExportTraceServiceRequest.newBuilder(), format, body).toByteArray();
   }
 
   @SuppressWarnings("unchecked")

@@ -32,7 +32,7 @@ final class WireReader {
     long result = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (pos >= end) {
-        throw malformed();
+        throw malformed("truncated");
       }
       byte b = buf[pos++];
       result |= (long) (b & 0x7f) << shift;
@@ -40,7 +40,7 @@ final class WireReader {
         return result;
       }
     }
-    throw malformed();
+    throw malformed(OVERLONG_VARINT);
   }
 
   /** Reads a length prefix and checks that the bytes are there. */
@@ -87,8 +87,16 @@ final class WireReader {
     return 1 + varintSize(length) + length;
   }
 
+  /** The one rule enforced more strictly than protobuf-java, which lets some through. */
+  static final String OVERLONG_VARINT = "a varint runs past 10 bytes";
+
   private static EdgeError malformed() {
-    return new EdgeError(
-        EdgeError.Kind.INVALID, "invalid_protobuf", "request body is not valid protobuf");
+    return malformed("truncated or malformed");
+  }
+
+  static final String NOT_PROTOBUF = "request body is not valid protobuf: ";
+
+  private static EdgeError malformed(String problem) {
+    return new EdgeError(EdgeError.Kind.INVALID, "invalid_protobuf", NOT_PROTOBUF + problem);
   }
 }

@@ -1,0 +1,167 @@
+package io.otelstream.edge;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.UnsafeByteOperations;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Decides whether protobuf bytes are a valid message of a given type, as protobuf-java's parser
+ * would, without building the message: the profile of the edge showed the full parse, done only to
+ * validate, costing more than everything else. Well-formed tags, varints and lengths; nested
+ * messages walked to their end; proto3 strings valid UTF-8; packed repeated scalars whole; unknown
+ * fields and groups skipped; a known field with an unexpected wire type treated as unknown, as the
+ * parser does; at most 100 levels of nesting.
+ */
+final class WireValidator {
+  private static final int MAX_DEPTH = 100;
+  private static final int START_GROUP = 3;
+  private static final int END_GROUP = 4;
+
+  private enum Kind {
+    MESSAGE,
+    STRING,
+    OTHER
+  }
+
+  /** One known field: the wire type it is written with, and how its payload is checked. */
+  private record Field(int wireType, Kind kind, MessageType message, boolean packable) {}
+
+  /** A message type's known fields, indexed by field number. */
+  private static final class MessageType {
+    Field[] fields = new Field[0];
+
+    Field field(int number) {
+      return number < fields.length ? fields[number] : null;
+    }
+  }
+
+  private final MessageType root;
+  private final String typeName;
+
+  WireValidator(Descriptor descriptor) {
+    this.root = type(descriptor, new HashMap<>());
+    this.typeName = descriptor.getName();
+  }
+
+  private static MessageType type(Descriptor d, Map<Descriptor, MessageType> seen) {
+    MessageType existing = seen.get(d);
+    if (existing != null) {
+      return existing; // recursive types (AnyValue in ArrayValue in AnyValue) share one node
+    }
+    MessageType type = new MessageType();
+    seen.put(d, type);
+    int max = 0;
+    for (FieldDescriptor f : d.getFields()) {
+      max = Math.max(max, f.getNumber());
+    }
+    Field[] fields = new Field[max + 1];
+    for (FieldDescriptor f : d.getFields()) {
+      Kind kind =
+          switch (f.getJavaType()) {
+            case MESSAGE -> Kind.MESSAGE;
+            case STRING -> Kind.STRING;
+            default -> Kind.OTHER;
+          };
+      fields[f.getNumber()] =
+          new Field(
+              f.getLiteType().getWireType(),
+              kind,
+              kind == Kind.MESSAGE ? type(f.getMessageType(), seen) : null,
+              f.isRepeated() && f.getLiteType().isPackable());
+    }
+    type.fields = fields;
+    return type;
+  }
+
+  /** Throws an INVALID EdgeError naming the problem when the bytes are not a valid message. */
+  void validate(byte[] body) {
+    try {
+      walk(root, new WireReader(body, 0, body.length), 0);
+    } catch (EdgeError e) {
+      String message = e.getMessage();
+      throw invalid(
+          message.startsWith(WireReader.NOT_PROTOBUF)
+              ? message.substring(WireReader.NOT_PROTOBUF.length())
+              : message);
+    }
+  }
+
+  private void walk(MessageType type, WireReader r, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw invalid("messages nested more than " + MAX_DEPTH + " levels deep");
+    }
+    while (r.hasNext()) {
+      int tag = r.readTag();
+      int number = tag >>> 3;
+      int wireType = tag & 7;
+      if (number == 0) {
+        throw invalid("a field has number 0");
+      }
+      Field f = type.field(number);
+      if (f != null && wireType == f.wireType()) {
+        switch (f.kind()) {
+          case MESSAGE -> {
+            int length = r.readLength();
+            walk(f.message(), new WireReader(r.buf, r.pos, r.pos + length), depth + 1);
+            r.pos += length;
+          }
+          case STRING -> {
+            int length = r.readLength();
+            if (!UnsafeByteOperations.unsafeWrap(r.buf, r.pos, length).isValidUtf8()) {
+              throw invalid("a string field is not valid UTF-8");
+            }
+            r.pos += length;
+          }
+          case OTHER -> r.skip(tag);
+        }
+      } else if (f != null && f.packable() && wireType == WireReader.LEN) {
+        int length = r.readLength();
+        WireReader packed = new WireReader(r.buf, r.pos, r.pos + length);
+        while (packed.hasNext()) {
+          packed.skip(number << 3 | f.wireType());
+        }
+        r.pos += length;
+      } else {
+        skipUnknown(r, tag, depth);
+      }
+    }
+  }
+
+  /** Skips an unknown field; groups are skipped to their matching end tag. */
+  private void skipUnknown(WireReader r, int tag, int depth) {
+    int wireType = tag & 7;
+    if (wireType == END_GROUP) {
+      throw invalid("an end-group tag without its start");
+    }
+    if (wireType != START_GROUP) {
+      r.skip(tag);
+      return;
+    }
+    if (depth + 1 > MAX_DEPTH) {
+      throw invalid("groups nested more than " + MAX_DEPTH + " levels deep");
+    }
+    int end = (tag >>> 3) << 3 | END_GROUP;
+    while (true) {
+      if (!r.hasNext()) {
+        throw invalid("a group is not closed");
+      }
+      int inner = r.readTag();
+      if (inner == end) {
+        return;
+      }
+      if ((inner >>> 3) == 0) {
+        throw invalid("a field has number 0");
+      }
+      skipUnknown(r, inner, depth + 1);
+    }
+  }
+
+  private EdgeError invalid(String problem) {
+    return new EdgeError(
+        EdgeError.Kind.INVALID,
+        "invalid_protobuf",
+        "request body is not a valid " + typeName + ": " + problem);
+  }
+}
