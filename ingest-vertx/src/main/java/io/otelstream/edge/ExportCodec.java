@@ -11,6 +11,8 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.otelstream.schemas.wire.InvalidWireException;
+import io.otelstream.schemas.wire.WireValidator;
 
 /** Request bodies to record batches, and batches to OTLP responses, per signal and encoding. */
 final class ExportCodec {
@@ -24,7 +26,14 @@ final class ExportCodec {
 
   static Batch decode(Signal signal, Format format, byte[] body, int maxRecordBytes) {
     return switch (signal) {
-      case TRACES -> TraceRecords.split(validatedTraces(format, body), maxRecordBytes);
+      case TRACES -> {
+        try {
+          yield TraceRecords.split(validatedTraces(format, body), maxRecordBytes);
+        } catch (InvalidWireException e) {
+          throw new EdgeError(
+              EdgeError.Kind.INVALID, "invalid_protobuf", "request body is " + e.getMessage());
+        }
+      }
       case METRICS ->
           ResourceRecords.metrics(
               parse(ExportMetricsServiceRequest.newBuilder(), format, body), maxRecordBytes);

@@ -1,6 +1,7 @@
 package io.otelstream.edge;
 
 import io.otelstream.schemas.RecordKeys;
+import io.otelstream.schemas.wire.WireReader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

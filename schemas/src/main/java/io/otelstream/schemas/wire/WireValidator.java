@@ -1,4 +1,4 @@
-package io.otelstream.edge;
+package io.otelstream.schemas.wire;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -8,13 +8,13 @@ import java.util.Map;
 
 /**
  * Decides whether protobuf bytes are a valid message of a given type, as protobuf-java's parser
- * would, without building the message: the profile of the edge showed the full parse, done only to
- * validate, costing more than everything else. Well-formed tags, varints and lengths; nested
+ * would, without building the message: where the full parse is done only to validate, it costs more
+ * than everything else the edge does with a request. Well-formed tags, varints and lengths; nested
  * messages walked to their end; proto3 strings valid UTF-8; packed repeated scalars whole; unknown
  * fields and groups skipped; a known field with an unexpected wire type treated as unknown, as the
  * parser does; at most 100 levels of nesting.
  */
-final class WireValidator {
+public final class WireValidator {
   private static final int MAX_DEPTH = 100;
   private static final int START_GROUP = 3;
   private static final int END_GROUP = 4;
@@ -40,7 +40,7 @@ final class WireValidator {
   private final MessageType root;
   private final String typeName;
 
-  WireValidator(Descriptor descriptor) {
+  public WireValidator(Descriptor descriptor) {
     this.root = type(descriptor, new HashMap<>());
     this.typeName = descriptor.getName();
   }
@@ -75,16 +75,15 @@ final class WireValidator {
     return type;
   }
 
-  /** Throws an INVALID EdgeError naming the problem when the bytes are not a valid message. */
-  void validate(byte[] body) {
+  /**
+   * Throws InvalidWireException, "not a valid &lt;Type&gt;: &lt;problem&gt;", when the bytes are
+   * not a valid message.
+   */
+  public void validate(byte[] body) {
     try {
       walk(root, new WireReader(body, 0, body.length), 0);
-    } catch (EdgeError e) {
-      String message = e.getMessage();
-      throw invalid(
-          message.startsWith(WireReader.NOT_PROTOBUF)
-              ? message.substring(WireReader.NOT_PROTOBUF.length())
-              : message);
+    } catch (InvalidWireException e) {
+      throw e.getMessage().startsWith("not a valid ") ? e : invalid(e.getMessage());
     }
   }
 
@@ -158,10 +157,7 @@ final class WireValidator {
     }
   }
 
-  private EdgeError invalid(String problem) {
-    return new EdgeError(
-        EdgeError.Kind.INVALID,
-        "invalid_protobuf",
-        "request body is not a valid " + typeName + ": " + problem);
+  private InvalidWireException invalid(String problem) {
+    return new InvalidWireException("not a valid " + typeName + ": " + problem);
   }
 }

@@ -1,34 +1,34 @@
-package io.otelstream.edge;
+package io.otelstream.schemas.wire;
 
 /**
- * A cursor over protobuf wire format, for walking already-validated messages without materialising
- * them.
+ * A cursor over protobuf wire format, for walking messages without materialising them. Malformed
+ * input throws {@link InvalidWireException}.
  */
-final class WireReader {
-  static final int VARINT = 0;
-  static final int FIXED64 = 1;
-  static final int LEN = 2;
-  static final int FIXED32 = 5;
+public final class WireReader {
+  public static final int VARINT = 0;
+  public static final int FIXED64 = 1;
+  public static final int LEN = 2;
+  public static final int FIXED32 = 5;
 
-  final byte[] buf;
-  int pos;
-  final int end;
+  public final byte[] buf;
+  public int pos;
+  public final int end;
 
-  WireReader(byte[] buf, int start, int end) {
+  public WireReader(byte[] buf, int start, int end) {
     this.buf = buf;
     this.pos = start;
     this.end = end;
   }
 
-  boolean hasNext() {
+  public boolean hasNext() {
     return pos < end;
   }
 
-  int readTag() {
+  public int readTag() {
     return (int) readVarint();
   }
 
-  long readVarint() {
+  public long readVarint() {
     long result = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (pos >= end) {
@@ -44,7 +44,7 @@ final class WireReader {
   }
 
   /** Reads a length prefix and checks that the bytes are there. */
-  int readLength() {
+  public int readLength() {
     long length = readVarint();
     if (length < 0 || length > end - pos) {
       throw malformed();
@@ -52,7 +52,7 @@ final class WireReader {
     return (int) length;
   }
 
-  void skip(int tag) {
+  public void skip(int tag) {
     switch (tag & 7) {
       case VARINT -> readVarint();
       case FIXED64 -> advance(8);
@@ -69,11 +69,11 @@ final class WireReader {
     pos += n;
   }
 
-  static int field(int tag) {
+  public static int field(int tag) {
     return tag >>> 3;
   }
 
-  static int varintSize(long value) {
+  public static int varintSize(long value) {
     int n = 1;
     while ((value & ~0x7FL) != 0) {
       value >>>= 7;
@@ -83,20 +83,18 @@ final class WireReader {
   }
 
   /** Bytes a length-delimited field of this payload length takes, tag included (fields 1..15). */
-  static int framed(int length) {
+  public static int framed(int length) {
     return 1 + varintSize(length) + length;
   }
 
   /** The one rule enforced more strictly than protobuf-java, which lets some through. */
-  static final String OVERLONG_VARINT = "a varint runs past 10 bytes";
+  public static final String OVERLONG_VARINT = "a varint runs past 10 bytes";
 
-  private static EdgeError malformed() {
+  private static InvalidWireException malformed() {
     return malformed("truncated or malformed");
   }
 
-  static final String NOT_PROTOBUF = "request body is not valid protobuf: ";
-
-  private static EdgeError malformed(String problem) {
-    return new EdgeError(EdgeError.Kind.INVALID, "invalid_protobuf", NOT_PROTOBUF + problem);
+  private static InvalidWireException malformed(String problem) {
+    return new InvalidWireException(problem);
   }
 }

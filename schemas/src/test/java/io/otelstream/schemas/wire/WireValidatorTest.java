@@ -1,4 +1,4 @@
-package io.otelstream.edge;
+package io.otelstream.schemas.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -117,7 +117,7 @@ class WireValidatorTest {
     try {
       validator.validate(body);
       return null;
-    } catch (EdgeError e) {
+    } catch (InvalidWireException e) {
       return e.getMessage();
     }
   }
@@ -126,7 +126,7 @@ class WireValidatorTest {
     try {
       validator.validate(body);
       return true;
-    } catch (EdgeError e) {
+    } catch (InvalidWireException e) {
       return false;
     }
   }
