@@ -7,6 +7,7 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otelstream.schemas.AvroState;
 import io.otelstream.schemas.Headers;
+import io.otelstream.schemas.wire.InvalidWireException;
 import io.otelstream.streams.sampling.SamplingEngine;
 import io.otelstream.streams.sampling.TraceData;
 import java.nio.charset.StandardCharsets;
@@ -92,8 +93,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     }
     int spans;
     try {
-      spans = spanCount(ExportTraceServiceRequest.parseFrom(record.value()));
-    } catch (InvalidProtocolBufferException | NullPointerException e) {
+      spans = TraceWire.validSpanCount(record.value());
+    } catch (InvalidWireException e) {
       deadLetter(record, "undecodable");
       return;
     }
@@ -313,16 +314,6 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       }
     }
     return new TraceData(traceId, spans, bytes);
-  }
-
-  private static int spanCount(ExportTraceServiceRequest request) {
-    int n = 0;
-    for (ResourceSpans rs : request.getResourceSpansList()) {
-      for (ScopeSpans ss : rs.getScopeSpansList()) {
-        n += ss.getSpansCount();
-      }
-    }
-    return n;
   }
 
   private static String tenant(Record<byte[], byte[]> record) {
