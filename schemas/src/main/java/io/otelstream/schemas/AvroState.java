@@ -69,7 +69,12 @@ public final class AvroState {
   }
 
   public GenericRecord decode(byte[] bytes) {
-    int version = bytes[0];
+    return decode(bytes, 0);
+  }
+
+  /** Decodes a value that starts at {@code offset} (after a caller's own prefix). */
+  public GenericRecord decode(byte[] bytes, int offset) {
+    int version = bytes[offset];
     if (version < 1 || version > readers.size()) {
       throw new IllegalArgumentException(
           "state written by an unknown schema version "
@@ -80,7 +85,10 @@ public final class AvroState {
     try {
       return readers
           .get(version - 1)
-          .read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
+          .read(
+              null,
+              DecoderFactory.get()
+                  .binaryDecoder(bytes, offset + 1, bytes.length - offset - 1, null));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

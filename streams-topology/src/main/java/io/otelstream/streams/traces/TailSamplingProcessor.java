@@ -44,7 +44,6 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private KeyValueStore<Bytes, byte[]> fragments;
   private KeyValueStore<Bytes, byte[]> traces;
   private KeyValueStore<Bytes, byte[]> deadlines;
-  private KeyValueStore<Bytes, byte[]> decisions;
   private KeyValueStore<Bytes, byte[]> decisionExpiry;
   private long taskInFlight;
   private long lastRecordWallMs;
@@ -63,15 +62,15 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     fragments = context.getStateStore(TraceStores.FRAGMENTS);
     traces = context.getStateStore(TraceStores.TRACES);
     deadlines = context.getStateStore(TraceStores.DEADLINES);
-    decisions = context.getStateStore(TraceStores.DECISIONS);
     decisionExpiry = context.getStateStore(TraceStores.DECISION_EXPIRY);
     // This task's share of the instance-wide in-flight count, recounted from the restored store; a
     // revived task replaces its earlier share rather than adding to it.
     long count = 0;
     try (KeyValueIterator<Bytes, byte[]> all = traces.all()) {
       while (all.hasNext()) {
-        all.next();
-        count++;
+        if (TraceEntry.isState(all.next().value)) {
+          count++;
+        }
       }
     }
     metrics.inFlight().addAndGet(count - taskInFlight);
@@ -99,19 +98,20 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       return;
     }
     Bytes traceKey = TraceKeys.trace(traceId);
-    byte[] decided = decisions.get(traceKey);
-    if (decided != null) {
-      GenericRecord decision = AvroState.TRACE_DECISION.decode(decided);
+    byte[] entry = traces.get(traceKey);
+    if (TraceEntry.isDecision(entry)) {
+      GenericRecord decision = TraceEntry.decodeDecision(entry);
       if ((long) decision.get("expiresAtMs") > record.timestamp()) {
         late(record, (boolean) decision.get("sampled"), spans);
         return;
       }
-      forgetDecision(traceKey, decision);
+      // Past its TTL: the trace starts again; the new state below replaces the decision.
+      decisionExpiry.delete(TraceKeys.timed((long) decision.get("expiresAtMs"), traceId));
       metrics.lateSpans("new_trace", spans);
+      entry = null;
     }
-    byte[] stateBytes = traces.get(traceKey);
     GenericRecord state;
-    if (stateBytes == null) {
+    if (entry == null) {
       state = AvroState.TRACE_STATE.newRecord();
       long deadline = record.timestamp() + settings.decisionWait().toMillis();
       state.put("firstSeenMs", record.timestamp());
@@ -124,14 +124,14 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       taskInFlight++;
       metrics.inFlight().incrementAndGet();
     } else {
-      state = AvroState.TRACE_STATE.decode(stateBytes);
+      state = TraceEntry.decodeState(entry);
     }
     int seq = (int) state.get("nextSeq");
     fragments.put(TraceKeys.fragment(traceId, seq), record.value());
     state.put("nextSeq", seq + 1);
     state.put("spanCount", (int) state.get("spanCount") + spans);
     state.put("bytes", (long) state.get("bytes") + record.value().length);
-    traces.put(traceKey, AvroState.TRACE_STATE.encode(state));
+    traces.put(traceKey, TraceEntry.state(state));
 
     if ((int) state.get("spanCount") >= settings.maxSpansPerTrace()
         || (long) state.get("bytes") >= settings.maxBytesPerTrace()) {
@@ -174,8 +174,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       }
       for (byte[] traceId : due) {
         byte[] s = traces.get(TraceKeys.trace(traceId));
-        if (s != null) {
-          decide(traceId, AvroState.TRACE_STATE.decode(s), timeMs);
+        if (TraceEntry.isState(s)) {
+          decide(traceId, TraceEntry.decodeState(s), timeMs);
         }
       }
       if (due.size() < RELEASE_BATCH) {
@@ -207,11 +207,11 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       return;
     }
     byte[] s = traces.get(TraceKeys.trace(oldest));
-    if (s == null) {
+    if (!TraceEntry.isState(s)) {
       deadlines.delete(deadlineKeyScan(oldest));
       return;
     }
-    decide(oldest, AvroState.TRACE_STATE.decode(s), nowMs);
+    decide(oldest, TraceEntry.decodeState(s), nowMs);
   }
 
   private Bytes deadlineKeyScan(byte[] traceId) {
@@ -252,7 +252,6 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     }
     keys.forEach(fragments::delete);
     Bytes traceKey = TraceKeys.trace(traceId);
-    traces.delete(traceKey);
     deadlines.delete(TraceKeys.timed((long) state.get("deadlineMs"), traceId));
     GenericRecord decision = AvroState.TRACE_DECISION.newRecord();
     long expires = nowMs + settings.decisionCacheTtl().toMillis();
@@ -261,7 +260,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     decision.put("decidedAtMs", nowMs);
     decision.put("expiresAtMs", expires);
     decision.put("tenant", tenant);
-    decisions.put(traceKey, AvroState.TRACE_DECISION.encode(decision));
+    traces.put(traceKey, TraceEntry.decision(decision)); // replaces the state in one write
     decisionExpiry.put(TraceKeys.timed(expires, traceId), new byte[0]);
     taskInFlight--;
     metrics.inFlight().decrementAndGet();
@@ -279,20 +278,15 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     }
     for (KeyValue<Bytes, byte[]> e : expired) {
       Bytes traceKey = TraceKeys.trace(TraceKeys.traceIdOfTimed(e.key));
-      byte[] d = decisions.get(traceKey);
-      // A trace decided again later has a newer expiry; only remove the decision this entry is for.
-      if (d != null
-          && (long) AvroState.TRACE_DECISION.decode(d).get("expiresAtMs")
-              == TraceKeys.timeOf(e.key)) {
-        decisions.delete(traceKey);
+      byte[] d = traces.get(traceKey);
+      // A trace decided again later has a newer expiry, and a restarted one has state: only remove
+      // the decision this entry is for.
+      if (TraceEntry.isDecision(d)
+          && (long) TraceEntry.decodeDecision(d).get("expiresAtMs") == TraceKeys.timeOf(e.key)) {
+        traces.delete(traceKey);
       }
       decisionExpiry.delete(e.key);
     }
-  }
-
-  private void forgetDecision(Bytes traceKey, GenericRecord decision) {
-    decisions.delete(traceKey);
-    decisionExpiry.delete(TraceKeys.timed((long) decision.get("expiresAtMs"), traceKey.get()));
   }
 
   private static TraceData traceData(byte[] traceId, List<byte[]> stored) {

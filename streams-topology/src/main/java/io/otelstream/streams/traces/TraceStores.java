@@ -16,19 +16,20 @@ public final class TraceStores {
    */
   public static final String FRAGMENTS = "ts-fragments";
 
-  /** Trace ID → Avro TraceState (first seen, deadline, counts, tenant). */
+  /**
+   * Trace ID → the trace's Avro TraceState (first seen, deadline, counts, tenant) while it is
+   * gathered, then its Avro TraceDecision, kept for late spans until the decision cache TTL
+   * (TraceEntry).
+   */
   public static final String TRACES = "ts-traces";
 
   /** Deadline + trace ID → empty: the traces in decision order. */
   public static final String DEADLINES = "ts-deadlines";
 
-  /** Trace ID → Avro TraceDecision, for late spans. */
-  public static final String DECISIONS = "ts-decisions";
-
   /** Expiry + trace ID → empty: when decisions leave the cache. */
   public static final String DECISION_EXPIRY = "ts-decision-expiry";
 
-  public static final String[] ALL = {FRAGMENTS, TRACES, DEADLINES, DECISIONS, DECISION_EXPIRY};
+  public static final String[] ALL = {FRAGMENTS, TRACES, DEADLINES, DECISION_EXPIRY};
 
   private TraceStores() {}
 
