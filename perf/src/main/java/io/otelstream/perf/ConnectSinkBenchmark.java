@@ -72,6 +72,7 @@ public final class ConnectSinkBenchmark {
               "connector.class", "io.otelstream.sinks.tempo.TempoSinkConnector",
               "otlp.signal", "traces",
               "tempo.protocol", "http",
+              "backend.compression", "none",
               "backend.url", receiver.url("/v1/traces")),
           records,
           tasks,

@@ -45,6 +45,8 @@ public final class SinkBenchmark {
               "traces",
               "tempo.protocol",
               "http",
+              "backend.compression",
+              "none",
               "backend.url",
               receiver.url("/v1/traces")),
           records,

@@ -17,6 +17,11 @@ interface ContractBackend extends AutoCloseable {
   /** The Authorization of each request, or empty when this backend has no authentication. */
   Optional<List<String>> authorizations();
 
+  /** The content encoding of each request received, where the backend sees one. */
+  default List<String> encodings() {
+    return List.of();
+  }
+
   /** Starts or ends an outage: every delivery fails in a retriable way meanwhile. */
   void outage(boolean on) throws Exception;
 

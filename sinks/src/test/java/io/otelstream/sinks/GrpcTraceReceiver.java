@@ -25,6 +25,7 @@ final class GrpcTraceReceiver implements ContractBackend {
   final List<String> spans = new CopyOnWriteArrayList<>();
   private final List<String> tenants = new CopyOnWriteArrayList<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private final List<String> encodings = new CopyOnWriteArrayList<>();
   private volatile GrpcStatus forced;
 
   GrpcTraceReceiver() {
@@ -50,6 +51,7 @@ final class GrpcTraceReceiver implements ContractBackend {
                           }
                           try {
                             String tenant = String.valueOf(call.headers().get("x-scope-orgid"));
+                            encodings.add(String.valueOf(call.headers().get("grpc-encoding")));
                             ExportTraceServiceRequest.parseFrom(body.getBytes())
                                 .getResourceSpansList()
                                 .forEach(
@@ -111,6 +113,11 @@ final class GrpcTraceReceiver implements ContractBackend {
   @Override
   public Optional<List<String>> authorizations() {
     return Optional.of(authorizations);
+  }
+
+  @Override
+  public List<String> encodings() {
+    return encodings;
   }
 
   @Override

@@ -49,6 +49,11 @@ class LokiContractIT extends SinkContract {
   }
 
   @Override
+  String encoding() {
+    return "snappy";
+  }
+
+  @Override
   byte[] record(String name) {
     return ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(

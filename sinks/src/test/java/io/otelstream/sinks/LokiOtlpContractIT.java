@@ -32,6 +32,11 @@ class LokiOtlpContractIT extends LokiContractIT {
   }
 
   @Override
+  String encoding() {
+    return "gzip";
+  }
+
+  @Override
   String extraConfig() {
     return ", \"loki.protocol\": \"otlp\"";
   }

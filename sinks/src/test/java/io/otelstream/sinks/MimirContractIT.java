@@ -57,6 +57,11 @@ class MimirContractIT extends SinkContract {
   }
 
   @Override
+  String encoding() {
+    return "snappy";
+  }
+
+  @Override
   byte[] record(String name) {
     return ExportMetricsServiceRequest.newBuilder()
         .addResourceMetrics(

@@ -45,6 +45,11 @@ class MimirOtlpContractIT extends MimirContractIT {
   }
 
   @Override
+  String encoding() {
+    return "gzip";
+  }
+
+  @Override
   String extraConfig() {
     return ", \"mimir.protocol\": \"otlp\"";
   }

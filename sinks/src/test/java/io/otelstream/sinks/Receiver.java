@@ -30,6 +30,10 @@ public final class Receiver implements ContractBackend {
   public final List<String> items = new CopyOnWriteArrayList<>();
   final List<String> tenants = new CopyOnWriteArrayList<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+  /** The Content-Encoding of each request ("null" for none). */
+  final List<String> encodings = new CopyOnWriteArrayList<>();
+
   final AtomicInteger requests = new AtomicInteger();
   volatile int forcedStatus;
 
@@ -62,6 +66,13 @@ public final class Receiver implements ContractBackend {
         ex -> {
           requests.incrementAndGet();
           byte[] body = ex.getRequestBody().readAllBytes();
+          String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
+          encodings.add(String.valueOf(encoding));
+          if ("gzip".equals(encoding)) { // as OTLP/HTTP receivers do
+            body =
+                new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))
+                    .readAllBytes();
+          }
           int status = forcedStatus;
           String answer = status == 0 ? "" : "forced status " + status + " from the test receiver";
           if (status == 0) {
@@ -125,6 +136,11 @@ public final class Receiver implements ContractBackend {
   @Override
   public java.util.Optional<List<String>> authorizations() {
     return java.util.Optional.of(authorizations);
+  }
+
+  @Override
+  public List<String> encodings() {
+    return encodings;
   }
 
   @Override

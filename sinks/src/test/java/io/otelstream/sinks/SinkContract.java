@@ -49,6 +49,11 @@ abstract class SinkContract {
     return "";
   }
 
+  /** The content encoding every request must carry, or null where the backend sees none. */
+  String encoding() {
+    return null;
+  }
+
   /** One record value holding one item named {@code name}. */
   abstract byte[] record(String name);
 
@@ -121,6 +126,9 @@ abstract class SinkContract {
       backend
           .authorizations()
           .ifPresent(auth -> assertThat(auth).isNotEmpty().allMatch("Basic dTpw"::equals));
+      if (encoding() != null) {
+        assertThat(backend.encodings()).isNotEmpty().containsOnly(encoding());
+      }
       Awaitility.await()
           .atMost(30, TimeUnit.SECONDS)
           .until(() -> metric(topic, "records-sent-total") >= 40);

@@ -26,6 +26,11 @@ class TempoContractIT extends SinkContract {
   }
 
   @Override
+  String encoding() {
+    return "gzip";
+  }
+
+  @Override
   String extraConfig() {
     return ", \"tempo.protocol\": \"http\"";
   }

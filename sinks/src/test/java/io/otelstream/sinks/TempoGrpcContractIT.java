@@ -8,6 +8,11 @@ class TempoGrpcContractIT extends TempoContractIT {
   }
 
   @Override
+  String encoding() {
+    return "gzip";
+  }
+
+  @Override
   String extraConfig() {
     return "";
   }

@@ -16,6 +16,7 @@ import org.apache.kafka.common.config.types.Password;
 public class HttpSinkSettings extends SinkSettings {
   public static final String URL = "backend.url";
   public static final String TIMEOUT_MS = "backend.timeout.ms";
+  public static final String COMPRESSION = "backend.compression";
   public static final String BEARER_TOKEN = "auth.bearer.token";
   public static final String BASIC_USER = "auth.basic.username";
   public static final String BASIC_PASSWORD = "auth.basic.password";
@@ -68,6 +69,19 @@ public class HttpSinkSettings extends SinkSettings {
             2,
             Width.SHORT,
             "Timeout (ms)")
+        .define(
+            COMPRESSION,
+            Type.STRING,
+            "gzip",
+            ConfigDef.CaseInsensitiveValidString.in("gzip", "none"),
+            Importance.LOW,
+            "Compression of OTLP requests (gRPC and HTTP), gzip by default as in the Collector's "
+                + "exporters. Remote write and the Loki push API always use snappy, as their "
+                + "protocols require.",
+            BACKEND,
+            3,
+            Width.SHORT,
+            "OTLP compression")
         .define(
             BEARER_TOKEN,
             Type.PASSWORD,
@@ -175,6 +189,11 @@ public class HttpSinkSettings extends SinkSettings {
 
   public URI url() {
     return URI.create(getString(URL));
+  }
+
+  /** Whether OTLP requests are gzip-compressed. */
+  public boolean gzip() {
+    return "gzip".equalsIgnoreCase(getString(COMPRESSION));
   }
 
   public Duration timeout() {

@@ -4,9 +4,13 @@ import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask.Item;
 import io.otelstream.sinks.OtlpRequests;
 import io.otelstream.sinks.Signal;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ObjLongConsumer;
+import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,7 @@ public final class OtlpHttpExporter {
   private final HttpBackend backend;
   private final Signal signal;
   private final ObjLongConsumer<String> dropped;
+  private final boolean gzip;
 
   /**
    * @param dropped counts items the backend did not store, by reason
@@ -27,12 +32,24 @@ public final class OtlpHttpExporter {
     this.backend = new HttpBackend(settings);
     this.signal = settings.signal();
     this.dropped = dropped;
+    this.gzip = settings.gzip();
+  }
+
+  private static byte[] gzip(byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+    try (GZIPOutputStream zip = new GZIPOutputStream(out, 8192)) {
+      zip.write(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in-memory streams do not fail
+    }
+    return out.toByteArray();
   }
 
   public void export(List<Item> batch) throws BackendException {
     for (Map.Entry<String, byte[]> request : OtlpRequests.byTenant(batch).entrySet()) {
-      byte[] answer =
-          backend.post(request.getValue(), "application/x-protobuf", Map.of(), request.getKey());
+      byte[] body = gzip ? gzip(request.getValue()) : request.getValue();
+      Map<String, String> headers = gzip ? Map.of("Content-Encoding", "gzip") : Map.of();
+      byte[] answer = backend.post(body, "application/x-protobuf", headers, request.getKey());
       OtlpRequests.PartialSuccess partial = OtlpRequests.partialSuccess(signal, answer);
       if (partial.rejected() > 0) {
         dropped.accept("backend_rejected", partial.rejected());

@@ -75,6 +75,9 @@ final class GrpcTraceBackend implements AutoCloseable {
               .compose(
                   req -> {
                     req.fullMethodName(METHOD);
+                    if (settings.gzip()) {
+                      req.encoding("gzip");
+                    }
                     req.timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
                     if (tenantHeader != null) {
                       req.headers().set("x-scope-orgid", tenantHeader);
