@@ -197,11 +197,26 @@ class HelmChartTest {
   }
 
   @Test
-  void topicsAreAppliedByAJobPerRevision() throws Exception {
-    List<JsonNode> docs = render(Map.of());
+  void topicsAreAppliedByAJobPerRevisionWithTheKafkaClientProperties() throws Exception {
+    List<JsonNode> docs =
+        render(
+            Map.of(
+                "kafka.properties.security\\.protocol", "SASL_SSL",
+                "kafka.properties.sasl\\.jaas\\.config", "${KAFKA_JAAS}"));
     JsonNode job = find(docs, "Job", "obs-otelstream-topics-1");
     parsesAsLauncherCommand(container(job));
-    assertThat(strings(container(job).path("args"))).startsWith("topics", "apply");
+    List<String> args = strings(container(job).path("args"));
+    assertThat(args).startsWith("topics", "apply");
+    Path admin = Files.createTempFile("admin", ".properties");
+    Files.writeString(
+        admin,
+        find(docs, "ConfigMap", "obs-otelstream-topics")
+            .path("data")
+            .path(Path.of(args.get(args.indexOf("--command-config") + 1)).getFileName().toString())
+            .asText());
+    assertThat(new ConfigLoader(Map.of("KAFKA_JAAS", "jaas-from-secret")).loadProperties(admin))
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.jaas.config", "jaas-from-secret");
     String yaml =
         find(docs, "ConfigMap", "obs-otelstream-topics").path("data").path("topics.yaml").asText();
     TopicsConfig topics = new ConfigLoader(Map.of()).parse(yaml, TopicsConfig.class, "topics.yaml");

@@ -6,6 +6,7 @@ import io.otelstream.topics.TopicReconciler;
 import io.otelstream.topics.TopicReport;
 import io.otelstream.topics.TopicsConfig;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,6 +32,13 @@ final class TopicsCommand implements Callable<Integer> {
   Path config;
 
   @Option(
+      names = "--command-config",
+      description =
+          "Kafka admin client properties (security.protocol, sasl.*, ssl.*), as Kafka's tools take"
+              + " them; ${ENV} is substituted")
+  Path commandConfig;
+
+  @Option(
       names = "--allow-traces-partition-growth",
       description =
           "allow adding partitions to otlp-traces (re-maps trace IDs; drain the pipeline first)")
@@ -42,8 +50,13 @@ final class TopicsCommand implements Callable<Integer> {
         config == null
             ? TopicsConfig.defaults()
             : ConfigLoader.withSystemEnv().load(config, TopicsConfig.class);
-    try (Admin admin =
-        Admin.create(Map.of("bootstrap.servers", bootstrap, "client.id", "otelstream-topics"))) {
+    Map<String, Object> client = new HashMap<>();
+    if (commandConfig != null) {
+      client.putAll(ConfigLoader.withSystemEnv().loadProperties(commandConfig));
+    }
+    client.put("bootstrap.servers", bootstrap);
+    client.putIfAbsent("client.id", "otelstream-topics");
+    try (Admin admin = Admin.create(client)) {
       TopicReconciler reconciler = new TopicReconciler(admin, new TopicCatalog(c));
       TopicReport report =
           switch (action) {

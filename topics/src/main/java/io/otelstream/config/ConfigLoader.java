@@ -52,6 +52,28 @@ public final class ConfigLoader {
     return parse(text, type, file.toString());
   }
 
+  /**
+   * Reads a Java properties file (Kafka client settings, as Kafka's own tools take them) with the
+   * same environment substitution as the YAML files, so secrets can come from the environment.
+   */
+  public Map<String, String> loadProperties(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read properties file " + file + ": " + e.getMessage());
+    }
+    java.util.Properties properties = new java.util.Properties();
+    try {
+      properties.load(new java.io.StringReader(EnvSubstitution.apply(text, env)));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException(file + ": not a valid properties file: " + e.getMessage());
+    }
+    Map<String, String> out = new java.util.TreeMap<>();
+    properties.stringPropertyNames().forEach(k -> out.put(k, properties.getProperty(k)));
+    return out;
+  }
+
   /** Parses YAML text; an empty document gives the all-defaults configuration. */
   public <T> T parse(String yaml, Class<T> type, String source) {
     String substituted = EnvSubstitution.apply(yaml, env);
