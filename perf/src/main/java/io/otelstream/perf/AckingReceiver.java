@@ -10,18 +10,25 @@ import java.util.concurrent.Executors;
 final class AckingReceiver implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
+  private final java.util.concurrent.atomic.AtomicLong bytes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   AckingReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
     server.createContext(
         "/",
         ex -> {
-          ex.getRequestBody().readAllBytes();
+          bytes.addAndGet(ex.getRequestBody().readAllBytes().length);
           ex.sendResponseHeaders(204, -1);
           ex.close();
         });
     server.setExecutor(threads);
     server.start();
+  }
+
+  /** Request body bytes received so far, as sent (compressed when the sink compresses). */
+  long bytesReceived() {
+    return bytes.get();
   }
 
   String url(String path) {

@@ -56,7 +56,8 @@ public final class ConnectSinkBenchmark {
     worker.put("status.storage.replication.factor", "1");
     worker.put("listeners", rest);
     Connect<?> connect = new ConnectDistributed().startConnect(worker);
-    try (AckingReceiver receiver = new AckingReceiver()) {
+    try (AckingReceiver acking = new AckingReceiver()) {
+      receiver = acking;
       awaitRest(rest);
       Map<String, String> file = new LinkedHashMap<>();
       file.put("connector.class", "io.otelstream.sinks.file.FileSinkConnector");
@@ -73,6 +74,32 @@ public final class ConnectSinkBenchmark {
               "otlp.signal", "traces",
               "tempo.protocol", "http",
               "backend.compression", "none",
+              "backend.url", receiver.url("/v1/traces")),
+          records,
+          tasks,
+          SinkPayloads::traces);
+      run(
+          rest,
+          bootstrap,
+          "tempo-gzip1",
+          Map.of(
+              "connector.class", "io.otelstream.sinks.tempo.TempoSinkConnector",
+              "otlp.signal", "traces",
+              "tempo.protocol", "http",
+              "backend.compression", "gzip",
+              "backend.url", receiver.url("/v1/traces")),
+          records,
+          tasks,
+          SinkPayloads::traces);
+      run(
+          rest,
+          bootstrap,
+          "tempo-gzip6",
+          Map.of(
+              "connector.class", "io.otelstream.sinks.tempo.TempoSinkConnector",
+              "otlp.signal", "traces",
+              "tempo.protocol", "http",
+              "backend.compression.level", "6",
               "backend.url", receiver.url("/v1/traces")),
           records,
           tasks,
@@ -106,6 +133,8 @@ public final class ConnectSinkBenchmark {
     }
   }
 
+  private static AckingReceiver receiver;
+
   private static void run(
       String rest,
       String bootstrap,
@@ -122,6 +151,7 @@ public final class ConnectSinkBenchmark {
     config.put("tasks.max", Integer.toString(tasks));
     config.put("batch.max.records", "500");
     String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
+    long wireBefore = receiver.bytesReceived();
     long created = System.nanoTime();
     HttpResponse<String> r =
         HTTP.send(
@@ -149,7 +179,7 @@ public final class ConnectSinkBenchmark {
     double secs = (done - first) / 1e9;
     System.out.printf(
         "%-11s tasks=%d %8.0f records/s %6.1f MB/s  (%d records of ~%d bytes in %.1fs; startup"
-            + " %.1fs)%n",
+            + " %.1fs; %.0f MB on the wire)%n",
         name,
         tasks,
         records / secs,
@@ -157,7 +187,8 @@ public final class ConnectSinkBenchmark {
         records,
         bytes / records,
         secs,
-        (first - created) / 1e9);
+        (first - created) / 1e9,
+        (receiver.bytesReceived() - wireBefore) / 1e6);
   }
 
   /** Fills a 2-partition topic with {@code records} values; returns their total size. */

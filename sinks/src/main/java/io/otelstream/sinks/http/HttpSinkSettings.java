@@ -17,6 +17,7 @@ public class HttpSinkSettings extends SinkSettings {
   public static final String URL = "backend.url";
   public static final String TIMEOUT_MS = "backend.timeout.ms";
   public static final String COMPRESSION = "backend.compression";
+  public static final String COMPRESSION_LEVEL = "backend.compression.level";
   public static final String BEARER_TOKEN = "auth.bearer.token";
   public static final String BASIC_USER = "auth.basic.username";
   public static final String BASIC_PASSWORD = "auth.basic.password";
@@ -82,6 +83,18 @@ public class HttpSinkSettings extends SinkSettings {
             3,
             Width.SHORT,
             "OTLP compression")
+        .define(
+            COMPRESSION_LEVEL,
+            Type.INT,
+            1,
+            ConfigDef.Range.between(1, 9),
+            Importance.LOW,
+            "gzip level of OTLP/HTTP requests: 1 is fastest (the default; see perf/RESULTS.md for "
+                + "the cost of each), 9 compresses most.",
+            BACKEND,
+            4,
+            Width.SHORT,
+            "gzip level")
         .define(
             BEARER_TOKEN,
             Type.PASSWORD,
@@ -194,6 +207,10 @@ public class HttpSinkSettings extends SinkSettings {
   /** Whether OTLP requests are gzip-compressed. */
   public boolean gzip() {
     return "gzip".equalsIgnoreCase(getString(COMPRESSION));
+  }
+
+  public int gzipLevel() {
+    return getInt(COMPRESSION_LEVEL);
   }
 
   public Duration timeout() {

@@ -24,6 +24,7 @@ public final class OtlpHttpExporter {
   private final Signal signal;
   private final ObjLongConsumer<String> dropped;
   private final boolean gzip;
+  private final int level;
 
   /**
    * @param dropped counts items the backend did not store, by reason
@@ -33,11 +34,17 @@ public final class OtlpHttpExporter {
     this.signal = settings.signal();
     this.dropped = dropped;
     this.gzip = settings.gzip();
+    this.level = settings.gzipLevel();
   }
 
-  private static byte[] gzip(byte[] body) {
+  private byte[] gzip(byte[] body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
-    try (GZIPOutputStream zip = new GZIPOutputStream(out, 8192)) {
+    try (GZIPOutputStream zip =
+        new GZIPOutputStream(out, 8192) {
+          {
+            def.setLevel(level);
+          }
+        }) {
       zip.write(body);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // in-memory streams do not fail
