@@ -43,8 +43,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Bytes, byte[]> fragments;
   private KeyValueStore<Bytes, byte[]> traces;
-  private KeyValueStore<Bytes, byte[]> deadlines;
-  private KeyValueStore<Bytes, byte[]> decisionExpiry;
+  private TimeIndex deadlines;
+  private TimeIndex decisionExpiry;
   private long taskInFlight;
   private long lastRecordWallMs;
   private long streamTimeAtLastRecord;
@@ -61,8 +61,9 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     this.context = context;
     fragments = context.getStateStore(TraceStores.FRAGMENTS);
     traces = context.getStateStore(TraceStores.TRACES);
-    deadlines = context.getStateStore(TraceStores.DEADLINES);
-    decisionExpiry = context.getStateStore(TraceStores.DECISION_EXPIRY);
+    KeyValueStore<Bytes, byte[]> timers = context.getStateStore(TraceStores.TIMERS);
+    deadlines = new TimeIndex(timers, TimeIndex.DEADLINES);
+    decisionExpiry = new TimeIndex(timers, TimeIndex.DECISION_EXPIRY);
     // This task's share of the instance-wide in-flight count, recounted from the restored store; a
     // revived task replaces its earlier share rather than adding to it.
     long count = 0;
@@ -106,7 +107,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
         return;
       }
       // Past its TTL: the trace starts again; the new state below replaces the decision.
-      decisionExpiry.delete(TraceKeys.timed((long) decision.get("expiresAtMs"), traceId));
+      decisionExpiry.delete((long) decision.get("expiresAtMs"), traceId);
       metrics.lateSpans("new_trace", spans);
       entry = null;
     }
@@ -120,7 +121,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       state.put("bytes", 0L);
       state.put("nextSeq", 0);
       state.put("tenant", tenant(record));
-      deadlines.put(TraceKeys.timed(deadline, traceId), new byte[0]);
+      deadlines.put(deadline, traceId);
       taskInFlight++;
       metrics.inFlight().incrementAndGet();
     } else {
@@ -166,10 +167,9 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     expireDecisions(timeMs);
     while (true) {
       List<byte[]> due = new ArrayList<>();
-      try (KeyValueIterator<Bytes, byte[]> it =
-          deadlines.range(TraceKeys.timed(0, new byte[16]), TraceKeys.timeUpperBound(timeMs))) {
+      try (KeyValueIterator<Bytes, byte[]> it = deadlines.upTo(timeMs)) {
         while (it.hasNext() && due.size() < RELEASE_BATCH) {
-          due.add(TraceKeys.traceIdOfTimed(it.next().key));
+          due.add(TimeIndex.traceIdOf(it.next().key));
         }
       }
       for (byte[] traceId : due) {
@@ -199,7 +199,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     byte[] oldest = null;
     try (KeyValueIterator<Bytes, byte[]> it = deadlines.all()) {
       if (it.hasNext()) {
-        oldest = TraceKeys.traceIdOfTimed(it.next().key);
+        oldest = TimeIndex.traceIdOf(it.next().key);
       }
     }
     if (oldest == null) {
@@ -218,7 +218,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     try (KeyValueIterator<Bytes, byte[]> it = deadlines.all()) {
       while (it.hasNext()) {
         Bytes k = it.next().key;
-        if (java.util.Arrays.equals(TraceKeys.traceIdOfTimed(k), traceId)) {
+        if (java.util.Arrays.equals(TimeIndex.traceIdOf(k), traceId)) {
           return k;
         }
       }
@@ -252,7 +252,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     }
     keys.forEach(fragments::delete);
     Bytes traceKey = TraceKeys.trace(traceId);
-    deadlines.delete(TraceKeys.timed((long) state.get("deadlineMs"), traceId));
+    deadlines.delete((long) state.get("deadlineMs"), traceId);
     GenericRecord decision = AvroState.TRACE_DECISION.newRecord();
     long expires = nowMs + settings.decisionCacheTtl().toMillis();
     decision.put("sampled", outcome.sampled());
@@ -261,7 +261,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     decision.put("expiresAtMs", expires);
     decision.put("tenant", tenant);
     traces.put(traceKey, TraceEntry.decision(decision)); // replaces the state in one write
-    decisionExpiry.put(TraceKeys.timed(expires, traceId), new byte[0]);
+    decisionExpiry.put(expires, traceId);
     taskInFlight--;
     metrics.inFlight().decrementAndGet();
     metrics.decided(
@@ -270,19 +270,18 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
 
   private void expireDecisions(long timeMs) {
     List<KeyValue<Bytes, byte[]>> expired = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it =
-        decisionExpiry.range(TraceKeys.timed(0, new byte[16]), TraceKeys.timeUpperBound(timeMs))) {
+    try (KeyValueIterator<Bytes, byte[]> it = decisionExpiry.upTo(timeMs)) {
       while (it.hasNext() && expired.size() < RELEASE_BATCH) {
         expired.add(it.next());
       }
     }
     for (KeyValue<Bytes, byte[]> e : expired) {
-      Bytes traceKey = TraceKeys.trace(TraceKeys.traceIdOfTimed(e.key));
+      Bytes traceKey = TraceKeys.trace(TimeIndex.traceIdOf(e.key));
       byte[] d = traces.get(traceKey);
       // A trace decided again later has a newer expiry, and a restarted one has state: only remove
       // the decision this entry is for.
       if (TraceEntry.isDecision(d)
-          && (long) TraceEntry.decodeDecision(d).get("expiresAtMs") == TraceKeys.timeOf(e.key)) {
+          && (long) TraceEntry.decodeDecision(d).get("expiresAtMs") == TimeIndex.timeOf(e.key)) {
         traces.delete(traceKey);
       }
       decisionExpiry.delete(e.key);

@@ -4,7 +4,10 @@ import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import org.apache.kafka.common.utils.Bytes;
 
-/** Keys of the trace stores: 16-byte trace IDs, with a sequence or a time in front or behind. */
+/**
+ * Keys of the trace stores: 16-byte trace IDs, alone or with a sequence behind (TimeIndex has the
+ * time keys).
+ */
 final class TraceKeys {
   private TraceKeys() {}
 
@@ -34,28 +37,5 @@ final class TraceKeys {
 
   static Bytes trace(byte[] traceId) {
     return Bytes.wrap(traceId);
-  }
-
-  /** Time index key: big-endian time (non-negative, so byte order is time order), then trace ID. */
-  static Bytes timed(long timeMs, byte[] traceId) {
-    return Bytes.wrap(ByteBuffer.allocate(24).putLong(Math.max(0, timeMs)).put(traceId).array());
-  }
-
-  static Bytes timeUpperBound(long timeMs) {
-    byte[] b = ByteBuffer.allocate(24).putLong(Math.max(0, timeMs)).array();
-    for (int i = 8; i < 24; i++) {
-      b[i] = (byte) 0xff;
-    }
-    return Bytes.wrap(b);
-  }
-
-  static long timeOf(Bytes timed) {
-    return ByteBuffer.wrap(timed.get()).getLong(0);
-  }
-
-  static byte[] traceIdOfTimed(Bytes timed) {
-    byte[] id = new byte[16];
-    System.arraycopy(timed.get(), 8, id, 0, 16);
-    return id;
   }
 }

@@ -23,13 +23,13 @@ public final class TraceStores {
    */
   public static final String TRACES = "ts-traces";
 
-  /** Deadline + trace ID → empty: the traces in decision order. */
-  public static final String DEADLINES = "ts-deadlines";
+  /**
+   * Kind + time + trace ID → empty: the deadlines of traces being gathered and the expiries of
+   * cached decisions, two time indexes in one store (TimeIndex).
+   */
+  public static final String TIMERS = "ts-timers";
 
-  /** Expiry + trace ID → empty: when decisions leave the cache. */
-  public static final String DECISION_EXPIRY = "ts-decision-expiry";
-
-  public static final String[] ALL = {FRAGMENTS, TRACES, DEADLINES, DECISION_EXPIRY};
+  public static final String[] ALL = {FRAGMENTS, TRACES, TIMERS};
 
   private TraceStores() {}
 
