@@ -32,8 +32,6 @@ import org.apache.kafka.connect.runtime.Connect;
 public final class ConnectSinkBenchmark {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private ConnectSinkBenchmark() {}
-
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     int records = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
@@ -56,74 +54,32 @@ public final class ConnectSinkBenchmark {
     worker.put("status.storage.replication.factor", "1");
     worker.put("listeners", rest);
     Connect<?> connect = new ConnectDistributed().startConnect(worker);
-    try (AckingReceiver acking = new AckingReceiver()) {
-      receiver = acking;
+    try (AckingReceiver receiver = new AckingReceiver()) {
       awaitRest(rest);
+      ConnectSinkBenchmark bench = new ConnectSinkBenchmark(rest, bootstrap, receiver, records);
       Map<String, String> file = new LinkedHashMap<>();
       file.put("connector.class", "io.otelstream.sinks.file.FileSinkConnector");
       file.put("otlp.signal", "traces");
       file.put("file.directory", Files.createTempDirectory("connect-sink-bench").toString());
       file.put("file.max.bytes", Long.toString(1L << 30));
-      run(rest, bootstrap, "file", file, records, 1, SinkPayloads::traces);
-      run(
-          rest,
-          bootstrap,
-          "tempo-http",
-          Map.of(
-              "connector.class", "io.otelstream.sinks.tempo.TempoSinkConnector",
-              "otlp.signal", "traces",
-              "tempo.protocol", "http",
-              "backend.compression", "none",
-              "backend.url", receiver.url("/v1/traces")),
-          records,
-          tasks,
-          SinkPayloads::traces);
-      run(
-          rest,
-          bootstrap,
-          "tempo-gzip1",
-          Map.of(
-              "connector.class", "io.otelstream.sinks.tempo.TempoSinkConnector",
-              "otlp.signal", "traces",
-              "tempo.protocol", "http",
-              "backend.compression", "gzip",
-              "backend.url", receiver.url("/v1/traces")),
-          records,
-          tasks,
-          SinkPayloads::traces);
-      run(
-          rest,
-          bootstrap,
-          "tempo-gzip6",
-          Map.of(
-              "connector.class", "io.otelstream.sinks.tempo.TempoSinkConnector",
-              "otlp.signal", "traces",
-              "tempo.protocol", "http",
-              "backend.compression.level", "6",
-              "backend.url", receiver.url("/v1/traces")),
-          records,
-          tasks,
-          SinkPayloads::traces);
-      run(
-          rest,
-          bootstrap,
+      bench.run("file", file, 1, SinkPayloads::traces);
+      bench.run("tempo-http", bench.tempo("none", "1"), tasks, SinkPayloads::traces);
+      bench.run("tempo-gzip1", bench.tempo("gzip", "1"), tasks, SinkPayloads::traces);
+      bench.run("tempo-gzip6", bench.tempo("gzip", "6"), tasks, SinkPayloads::traces);
+      bench.run(
           "mimir",
           Map.of(
               "connector.class", "io.otelstream.sinks.mimir.MimirSinkConnector",
               "otlp.signal", "metrics",
               "backend.url", receiver.url("/api/v1/push")),
-          records,
           tasks,
           SinkPayloads::metrics);
-      run(
-          rest,
-          bootstrap,
+      bench.run(
           "loki",
           Map.of(
               "connector.class", "io.otelstream.sinks.loki.LokiSinkConnector",
               "otlp.signal", "logs",
               "backend.url", receiver.url("/loki/api/v1/push")),
-          records,
           tasks,
           SinkPayloads::logs);
     } finally {
@@ -133,16 +89,38 @@ public final class ConnectSinkBenchmark {
     }
   }
 
-  private static AckingReceiver receiver;
+  private final String rest;
+  private final String bootstrap;
+  private final AckingReceiver receiver;
+  private final int records;
 
-  private static void run(
-      String rest,
-      String bootstrap,
-      String name,
-      Map<String, String> settings,
-      int records,
-      int tasks,
-      IntFunction<byte[]> payload)
+  private ConnectSinkBenchmark(
+      String rest, String bootstrap, AckingReceiver receiver, int records) {
+    this.rest = rest;
+    this.bootstrap = bootstrap;
+    this.receiver = receiver;
+    this.records = records;
+  }
+
+  /** Tempo over OTLP/HTTP with the given compression and gzip level. */
+  private Map<String, String> tempo(String compression, String level) {
+    return Map.of(
+        "connector.class",
+        "io.otelstream.sinks.tempo.TempoSinkConnector",
+        "otlp.signal",
+        "traces",
+        "tempo.protocol",
+        "http",
+        "backend.compression",
+        compression,
+        "backend.compression.level",
+        level,
+        "backend.url",
+        receiver.url("/v1/traces"));
+  }
+
+  private void run(
+      String name, Map<String, String> settings, int tasks, IntFunction<byte[]> payload)
       throws Exception {
     String topic = "sink-bench-" + name + "-" + System.currentTimeMillis();
     long bytes = fill(bootstrap, topic, records, payload);

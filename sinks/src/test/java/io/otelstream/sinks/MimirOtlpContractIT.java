@@ -39,7 +39,6 @@ class MimirOtlpContractIT extends MimirContractIT {
                                                               p.getAttributes(0)
                                                                   .getValue()
                                                                   .getStringValue())))));
-          ex.getResponseHeaders().set("Content-Type", "application/x-protobuf");
           return items;
         });
   }

@@ -12,12 +12,28 @@ public final class WireReader {
 
   public final byte[] buf;
   public int pos;
-  public final int end;
+
+  /** Where reading stops: the end of the buffer, or of the nested message being read. */
+  public int end;
 
   public WireReader(byte[] buf, int start, int end) {
     this.buf = buf;
     this.pos = start;
     this.end = end;
+  }
+
+  /**
+   * Limits reading to the next {@code length} bytes, the payload of a nested message, without a new
+   * reader; returns the limit to give back to {@link #popLimit}.
+   */
+  public int pushLimit(int length) {
+    int outer = end;
+    end = pos + length;
+    return outer;
+  }
+
+  public void popLimit(int outer) {
+    end = outer;
   }
 
   public boolean hasNext() {

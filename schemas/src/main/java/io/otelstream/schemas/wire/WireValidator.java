@@ -102,9 +102,9 @@ public final class WireValidator {
       if (f != null && wireType == f.wireType()) {
         switch (f.kind()) {
           case MESSAGE -> {
-            int length = r.readLength();
-            walk(f.message(), new WireReader(r.buf, r.pos, r.pos + length), depth + 1);
-            r.pos += length;
+            int outer = r.pushLimit(r.readLength()); // no reader per nested message
+            walk(f.message(), r, depth + 1);
+            r.popLimit(outer);
           }
           case STRING -> {
             int length = r.readLength();
@@ -116,12 +116,11 @@ public final class WireValidator {
           case OTHER -> r.skip(tag);
         }
       } else if (f != null && f.packable() && wireType == WireReader.LEN) {
-        int length = r.readLength();
-        WireReader packed = new WireReader(r.buf, r.pos, r.pos + length);
-        while (packed.hasNext()) {
-          packed.skip(number << 3 | f.wireType());
+        int outer = r.pushLimit(r.readLength());
+        while (r.hasNext()) {
+          r.skip(number << 3 | f.wireType());
         }
-        r.pos += length;
+        r.popLimit(outer);
       } else {
         skipUnknown(r, tag, depth);
       }

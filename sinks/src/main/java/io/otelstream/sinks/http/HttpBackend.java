@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.xerial.snappy.Snappy;
 
 /**
  * POSTs one encoded batch and classifies the answer as DESIGN.md says: 2xx accepted; 429, 5xx,
@@ -76,6 +77,24 @@ public final class HttpBackend {
             + abbreviate(new String(response.body(), StandardCharsets.UTF_8));
     boolean retriable = status == 429 || status / 100 == 5;
     throw new BackendException(message, retriable, "http_" + status, null);
+  }
+
+  /**
+   * POSTs a protobuf body with snappy block compression, as remote write and Loki's push API
+   * require.
+   */
+  public void postSnappy(byte[] protobuf, Map<String, String> extraHeaders, String tenant)
+      throws BackendException {
+    byte[] body;
+    try {
+      body = Snappy.compress(protobuf);
+    } catch (IOException e) {
+      throw new BackendException(
+          "snappy compression failed: " + e.getMessage(), false, "encoding", e);
+    }
+    Map<String, String> headers = new java.util.HashMap<>(extraHeaders);
+    headers.put("Content-Encoding", "snappy");
+    post(body, "application/x-protobuf", headers, tenant);
   }
 
   private static boolean tlsFailure(Throwable e) {

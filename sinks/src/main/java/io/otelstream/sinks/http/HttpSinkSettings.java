@@ -40,9 +40,6 @@ public class HttpSinkSettings extends SinkSettings {
           missing, null, "a client certificate needs both tls.cert.file and tls.key.file");
     }
     tls = new TlsFiles(getString(TLS_CA_FILE), getString(TLS_CERT_FILE), getString(TLS_KEY_FILE));
-    if (tls.custom()) {
-      tls.sslContext(); // unreadable or mismatched PEM fails here, not on the first batch
-    }
   }
 
   /** The shared HTTP part; {@code defaultUrl} is the backend's usual endpoint. */

@@ -22,6 +22,7 @@ import javax.net.ssl.TrustManager;
 public final class TlsFiles {
   private final PemTrustOptions trust;
   private final PemKeyCertOptions keyCert;
+  private final SSLContext context;
 
   TlsFiles(String caFile, String certFile, String keyFile) {
     this.trust =
@@ -34,6 +35,8 @@ public final class TlsFiles {
             : new PemKeyCertOptions()
                 .setCertValue(read(HttpSinkSettings.TLS_CERT_FILE, certFile))
                 .setKeyValue(read(HttpSinkSettings.TLS_KEY_FILE, keyFile));
+    // Built once, here: unreadable or mismatched PEM fails when the settings are parsed.
+    this.context = custom() ? buildSslContext() : null;
   }
 
   /** Whether anything differs from the JVM's defaults. */
@@ -51,11 +54,13 @@ public final class TlsFiles {
     return keyCert;
   }
 
-  /**
-   * An SSLContext for the JDK HTTP client. Vert.x's PEM reader wants a Vertx for file access, so a
-   * small one lives for the duration of the load.
-   */
+  /** The SSLContext for the JDK HTTP client, or null for the JVM's default. */
   public SSLContext sslContext() {
+    return context;
+  }
+
+  /** Vert.x's PEM reader wants a Vertx for file access, so a small one lives for the load. */
+  private SSLContext buildSslContext() {
     Vertx loader =
         Vertx.vertx(
             new VertxOptions()

@@ -6,11 +6,9 @@ import io.otelstream.sinks.BatchingSinkTask;
 import io.otelstream.sinks.SinkSettings;
 import io.otelstream.sinks.http.HttpBackend;
 import io.otelstream.sinks.http.OtlpHttpExporter;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.xerial.snappy.Snappy;
 
 /**
  * Pushes log batches to Loki, one push per tenant: PushRequest protobuf with snappy block
@@ -49,15 +47,7 @@ public final class LokiSinkTask extends BatchingSinkTask {
           .add((ExportLogsServiceRequest) item.message());
     }
     for (Map.Entry<String, LokiStreams> e : byTenant.entrySet()) {
-      byte[] body;
-      try {
-        body = Snappy.compress(e.getValue().build().toByteArray());
-      } catch (IOException ex) {
-        throw new BackendException(
-            "snappy compression failed: " + ex.getMessage(), false, "encoding", ex);
-      }
-      backend.post(
-          body, "application/x-protobuf", Map.of("Content-Encoding", "snappy"), e.getKey());
+      backend.postSnappy(e.getValue().build().toByteArray(), Map.of(), e.getKey());
     }
   }
 

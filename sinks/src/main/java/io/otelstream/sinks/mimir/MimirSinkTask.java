@@ -6,11 +6,9 @@ import io.otelstream.sinks.BatchingSinkTask;
 import io.otelstream.sinks.SinkSettings;
 import io.otelstream.sinks.http.HttpBackend;
 import io.otelstream.sinks.http.OtlpHttpExporter;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.xerial.snappy.Snappy;
 
 /**
  * Prometheus remote write 1.0 (WriteRequest protobuf, snappy block compression) or OTLP/HTTP; one
@@ -18,7 +16,7 @@ import org.xerial.snappy.Snappy;
  */
 public final class MimirSinkTask extends BatchingSinkTask {
   private static final Map<String, String> HEADERS =
-      Map.of("Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0");
+      Map.of("X-Prometheus-Remote-Write-Version", "0.1.0");
   private HttpBackend backend;
   private OtlpHttpExporter otlp;
 
@@ -51,14 +49,7 @@ public final class MimirSinkTask extends BatchingSinkTask {
     }
     for (Map.Entry<String, PrometheusTranslator> e : byTenant.entrySet()) {
       e.getValue().dropped.forEach(this::countDropped);
-      byte[] body;
-      try {
-        body = Snappy.compress(e.getValue().build().toByteArray());
-      } catch (IOException ex) {
-        throw new BackendException(
-            "snappy compression failed: " + ex.getMessage(), false, "encoding", ex);
-      }
-      backend.post(body, "application/x-protobuf", HEADERS, e.getKey());
+      backend.postSnappy(e.getValue().build().toByteArray(), HEADERS, e.getKey());
     }
   }
 
