@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,6 +24,8 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "dev",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Run the whole pipeline on this machine on an embedded single-node Kafka.")
 final class DevCommand implements Callable<Integer> {
   private static final String DEV_STREAMS = "/io/otelstream/streams/dev-streams.yaml";
@@ -51,6 +52,12 @@ final class DevCommand implements Callable<Integer> {
       names = "--edge-config",
       description = "edge YAML file; its Kafka and topic settings are replaced by dev's")
   Path edgeConfig;
+
+  @Option(
+      names = "--streams-admin-port",
+      defaultValue = "13134",
+      description = "streams app health and metrics port (default: ${DEFAULT-VALUE})")
+  int streamsAdminPort;
 
   @Option(
       names = "--connect-port",
@@ -91,14 +98,26 @@ final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Shutdown shutdown = new Shutdown("otelstream dev");
+    EdgeConfig base =
+        edgeConfig == null
+            ? EdgeConfig.defaults()
+            : ConfigLoader.withSystemEnv().load(edgeConfig, EdgeConfig.class);
+    PortCheck ports = new PortCheck().port(kafkaPort, "--kafka-port");
+    if (!kafkaOnly) {
+      ports
+          .port(base.grpc().port(), "OTLP/gRPC, --edge-config grpc.port")
+          .port(base.http().port(), "OTLP/HTTP, --edge-config http.port")
+          .port(base.admin().port(), "edge admin, --edge-config admin.port")
+          .port(streamsAdminPort, "--streams-admin-port")
+          .port(connectPort, "--connect-port");
+    }
+    ports.requireFree();
     EmbeddedKafka kafka =
         new EmbeddedKafka(dataDir.toAbsolutePath().resolve("kafka"), kafkaPort).start();
-    List<AutoCloseable> running = new ArrayList<>();
+    // Stopped in reverse order of start: edge (drains), streams, Connect, Kafka last.
+    List<Runnable> started = new ArrayList<>();
     try {
-      EdgeConfig base =
-          edgeConfig == null
-              ? EdgeConfig.defaults()
-              : ConfigLoader.withSystemEnv().load(edgeConfig, EdgeConfig.class);
       EdgeConfig config =
           withSingleBrokerTopics(base)
               .withKafkaProperty("bootstrap.servers", kafka.bootstrapServers());
@@ -107,53 +126,39 @@ final class DevCommand implements Callable<Integer> {
             new TopicReconciler(admin, new TopicCatalog(config.topics())).apply(false));
       }
       if (kafkaOnly) {
+        shutdown.then("Kafka", kafka);
         System.out.printf(
             "%notelstream dev: Kafka only, on %s (Ctrl-C stops it)%n", kafka.bootstrapServers());
       } else {
+        Path files = dataDir.toAbsolutePath().resolve("files");
         DevConnect sinks =
             new DevConnect(
                 kafka.bootstrapServers(),
                 connectPort,
                 new TopicCatalog(config.topics()),
-                dataDir.toAbsolutePath().resolve("files"),
+                files,
                 sinks().withFlags(tempo, mimir, loki));
-        running.add(sinks);
+        started.add(sinks::close);
         StreamsApp streams =
             StreamsApp.start(streamsConfig(config.topics(), kafka.bootstrapServers()));
-        running.add(0, streams);
+        started.add(streams::close);
         EdgeServer edge = EdgeServer.start(config);
-        running.add(0, edge);
-        System.out.printf(
-            "%notelstream dev is running (Ctrl-C stops it)%n"
-                + "  Kafka         %s  (data in %s)%n"
-                + "  OTLP/gRPC     localhost:%d%n"
-                + "  OTLP/HTTP     http://localhost:%d/v1/{traces,metrics,logs}%n"
-                + "  edge admin    http://localhost:%d/health/ready  /metrics%n"
-                + "  streams admin http://localhost:%d/health/ready  /metrics  (tail sampling: %s)%n"
-                + "  Connect       %s  (files in %s unless configured otherwise)%n"
-                + "  point an SDK: OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:%d%n",
-            kafka.bootstrapServers(),
-            kafka.dataDir(),
-            edge.grpcPort(),
-            edge.httpPort(),
-            edge.adminPort(),
-            streams.adminPort(),
-            streamsConfig == null ? "built-in dev policies" : streamsConfig,
-            sinks.restUrl(),
-            dataDir.toAbsolutePath().resolve("files"),
-            edge.grpcPort());
+        shutdown.then("edge", edge).then("streams", streams).then("Connect", sinks);
+        shutdown.then("Kafka", kafka);
+        System.out.print(
+            new DevBanner(kafka, edge, streams, sinks, files)
+                .policies(
+                    streamsConfig == null ? "built-in dev policies" : streamsConfig.toString())
+                .text());
       }
     } catch (RuntimeException e) {
-      closeAll(running);
+      for (int i = started.size() - 1; i >= 0; i--) {
+        started.get(i).run();
+      }
       kafka.close();
       throw e;
     }
-    Shutdown.awaitSignal(
-        () -> {
-          closeAll(running);
-          kafka.close();
-          System.out.println("otelstream dev stopped");
-        });
+    shutdown.awaitSignalAndStop();
     return 0;
   }
 
@@ -179,31 +184,9 @@ final class DevCommand implements Callable<Integer> {
         throw new UncheckedIOException(e);
       }
     }
-    Map<String, String> kafka = new HashMap<>(c.kafka());
-    kafka.put("bootstrap.servers", bootstrap);
-    return new StreamsAppConfig(
-        c.applicationId(),
-        kafka,
-        dataDir.toAbsolutePath().resolve("streams").toString(),
-        c.standbyReplicas(),
-        c.numStreamThreads(),
-        c.admin(),
-        c.maxRecordBytes(),
-        topics,
-        c.tailSampling(),
-        c.metrics(),
-        c.logs());
-  }
-
-  private static void closeAll(List<AutoCloseable> running) {
-    for (AutoCloseable c : running) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        System.err.println(
-            "otelstream dev: stopping " + c.getClass().getSimpleName() + " failed: " + e);
-      }
-    }
+    return c.withKafka(Map.of("bootstrap.servers", bootstrap))
+        .withLocal(
+            dataDir.toAbsolutePath().resolve("streams").toString(), topics, streamsAdminPort);
   }
 
   private static EdgeConfig withSingleBrokerTopics(EdgeConfig c) {

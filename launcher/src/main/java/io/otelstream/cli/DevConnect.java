@@ -22,6 +22,7 @@ final class DevConnect implements AutoCloseable {
   private final Connect<?> connect;
   private final String rest;
   private final String deadLetterTopic;
+  private final Map<String, String> destinations = new LinkedHashMap<>();
 
   DevConnect(String bootstrap, int port, TopicCatalog topics, Path filesDir, DevSinks sinks) {
     this.rest = "http://localhost:" + port;
@@ -39,6 +40,8 @@ final class DevConnect implements AutoCloseable {
     worker.put("status.storage.replication.factor", "1");
     worker.put("offset.flush.interval.ms", "1000");
     worker.put("listeners", rest);
+    // The sinks ship ServiceLoader manifests; scanning the classpath for plugins is slower.
+    worker.put("plugin.discovery", "service_load");
     connect = new ConnectDistributed().startConnect(worker);
     awaitRest();
     sink(
@@ -56,7 +59,13 @@ final class DevConnect implements AutoCloseable {
     return rest;
   }
 
+  /** Signal name to where its sink writes, in start order. */
+  Map<String, String> destinations() {
+    return destinations;
+  }
+
   private void sink(String name, String topic, String signal, Path dir, DevSinks.Sink sink) {
+    destinations.put(signal, topic + " -> " + DevSinks.destination(signal, sink, dir));
     Map<String, String> config = new LinkedHashMap<>();
     if (sink == null) {
       config.put("connector.class", "io.otelstream.sinks.file.FileSinkConnector");

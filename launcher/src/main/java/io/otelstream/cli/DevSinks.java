@@ -81,6 +81,14 @@ record DevSinks(Sink traces, Sink metrics, Sink logs) {
     }
   }
 
+  /** Where one signal goes, for the start banner: a file path or the backend's URL. */
+  static String destination(String signal, Sink sink, java.nio.file.Path files) {
+    if (sink == null || sink.connector().equals("file")) {
+      return files.resolve(signal + ".jsonl") + "  (OTLP JSON lines; <tenant>/ per tenant)";
+    }
+    return sink.connector() + " " + sink.settings().getOrDefault("backend.url", "(default URL)");
+  }
+
   /** This configuration with the command line's backend URLs in place of the file's choices. */
   DevSinks withFlags(String tempo, String mimir, String loki) {
     return new DevSinks(

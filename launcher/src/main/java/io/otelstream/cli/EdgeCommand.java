@@ -10,6 +10,8 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "edge",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Run the OTLP edge (gRPC 4317, HTTP 4318, admin 13133) against a Kafka cluster.")
 final class EdgeCommand implements Callable<Integer> {
   @Option(
@@ -30,7 +32,7 @@ final class EdgeCommand implements Callable<Integer> {
       c = c.withKafkaProperty("bootstrap.servers", bootstrap);
     }
     EdgeServer edge = EdgeServer.start(c);
-    Shutdown.awaitSignal(edge::close);
+    new Shutdown("otelstream edge").then("edge", edge).awaitSignalAndStop();
     return 0;
   }
 }

@@ -8,6 +8,8 @@ import picocli.CommandLine.Mixin;
 
 @Command(
     name = "loadgen",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Send synthetic OTLP traces to an edge and report rate and ack latency.")
 final class LoadgenCommand implements Callable<Integer> {
   @Mixin LoadOptions options;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "otelstream",
     mixinStandardHelpOptions = true,
-    version = "otelstream 0.1.0",
+    versionProvider = VersionProvider.class,
     description = "Kafka-native OpenTelemetry pipeline.",
     subcommands = {
       DevCommand.class,

@@ -4,7 +4,6 @@ import io.otelstream.config.ConfigLoader;
 import io.otelstream.streams.app.StreamsApp;
 import io.otelstream.streams.app.StreamsAppConfig;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,6 +11,8 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "streams",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Run the Kafka Streams app: tail sampling of otlp-traces (admin 13134).")
 final class StreamsCommand implements Callable<Integer> {
   @Option(
@@ -27,27 +28,10 @@ final class StreamsCommand implements Callable<Integer> {
   public Integer call() {
     StreamsAppConfig c = ConfigLoader.withSystemEnv().load(config, StreamsAppConfig.class);
     if (bootstrap != null) {
-      c = withKafka(c, Map.of("bootstrap.servers", bootstrap));
+      c = c.withKafka(Map.of("bootstrap.servers", bootstrap));
     }
     StreamsApp app = StreamsApp.start(c);
-    Shutdown.awaitSignal(app::close);
+    new Shutdown("otelstream streams").then("streams", app).awaitSignalAndStop();
     return 0;
-  }
-
-  static StreamsAppConfig withKafka(StreamsAppConfig c, Map<String, String> overrides) {
-    Map<String, String> kafka = new HashMap<>(c.kafka());
-    kafka.putAll(overrides);
-    return new StreamsAppConfig(
-        c.applicationId(),
-        kafka,
-        c.stateDir(),
-        c.standbyReplicas(),
-        c.numStreamThreads(),
-        c.admin(),
-        c.maxRecordBytes(),
-        c.topics(),
-        c.tailSampling(),
-        c.metrics(),
-        c.logs());
   }
 }

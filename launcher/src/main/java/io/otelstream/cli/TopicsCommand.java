@@ -16,6 +16,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "topics",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Create the topics of the catalogue or report drift.",
       "apply: creates missing topics, grows partitions, sets drifted configs; never shrinks.",

@@ -32,6 +32,31 @@ public final class RecordKeys {
     return out;
   }
 
+  /** The 32 lowercase hex ASCII bytes of a 16-byte trace ID. */
+  public static byte[] traceKey(byte[] traceId) {
+    return traceKey(ByteString.copyFrom(traceId));
+  }
+
+  /**
+   * The 16 trace-ID bytes of a trace record key, or null when the key is not 32 hex characters
+   * (upper case is accepted: a Collector's exporter may write it).
+   */
+  public static byte[] traceIdOf(byte[] key) {
+    if (key == null || key.length != 32) {
+      return null;
+    }
+    byte[] id = new byte[16];
+    for (int i = 0; i < 16; i++) {
+      int hi = Character.digit(key[2 * i], 16);
+      int lo = Character.digit(key[2 * i + 1], 16);
+      if (hi < 0 || lo < 0) {
+        return null;
+      }
+      id[i] = (byte) (hi << 4 | lo);
+    }
+    return id;
+  }
+
   /** The trace key as a string, for logs and tests. */
   public static String traceKeyString(ByteString traceId) {
     return new String(traceKey(traceId), StandardCharsets.US_ASCII);

@@ -26,7 +26,8 @@ public abstract class BatchingSinkTask extends SinkTask {
   public record Item(SinkRecord record, Message message, int bytes) {
     /** The record's otelstream.tenant header, or "" when it has none. */
     public String tenant() {
-      org.apache.kafka.connect.header.Header h = record.headers().lastWithName("otelstream.tenant");
+      org.apache.kafka.connect.header.Header h =
+          record.headers().lastWithName(io.otelstream.schemas.Headers.TENANT);
       if (h == null || h.value() == null) {
         return "";
       }

@@ -35,7 +35,21 @@ public final class OtelstreamTopology {
    * Rate and byte limits keep per-task state, so each task gets a fresh engine from the supplier.
    */
   public static Topology build(TopicCatalog topics, Parts parts) {
-    Topology t = new Topology();
+    return build(new Topology(), topics, parts);
+  }
+
+  /** The topology configured by the app's Streams properties (as KafkaStreams will run it). */
+  public static Topology build(
+      TopicCatalog topics, Parts parts, java.util.Map<String, Object> streamsProperties) {
+    return build(
+        new Topology(
+            new org.apache.kafka.streams.TopologyConfig(
+                new org.apache.kafka.streams.StreamsConfig(streamsProperties))),
+        topics,
+        parts);
+  }
+
+  private static Topology build(Topology t, TopicCatalog topics, Parts parts) {
     ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
     ByteArraySerializer bytesOut = new ByteArraySerializer();
 

@@ -46,7 +46,8 @@ public final class StreamsApp implements AutoCloseable {
                 metrics,
                 config.metrics(),
                 config.logs(),
-                new io.otelstream.streams.signals.SignalMetrics(registry)));
+                new io.otelstream.streams.signals.SignalMetrics(registry)),
+            config.streamsProperties());
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
     streams = new KafkaStreams(topology, props);

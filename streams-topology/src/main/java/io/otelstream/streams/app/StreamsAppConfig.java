@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * @param applicationId Kafka Streams application id, also the consumer group (default otelstream)
  * @param kafka Kafka Streams / client properties passed through unchanged, over the defaults
- * @param stateDir where RocksDB state lives (default: the system temp dir + /otelstream-streams)
+ * @param stateDir where RocksDB state lives (default: otelstream-state in the working directory;
+ *     not the OS temp directory, which the OS may clear under a running app)
  * @param standbyReplicas warm copies of each task's state on other instances (default 0)
  * @param numStreamThreads processing threads per instance (default 1)
  * @param admin health and metrics listener (default 0.0.0.0:13134)
@@ -39,9 +40,7 @@ public record StreamsAppConfig(
     applicationId = applicationId != null ? applicationId : "otelstream";
     kafka = kafka != null ? Map.copyOf(kafka) : Map.of();
     stateDir =
-        stateDir != null
-            ? stateDir
-            : Path.of(System.getProperty("java.io.tmpdir"), "otelstream-streams").toString();
+        stateDir != null ? stateDir : Path.of("otelstream-state").toAbsolutePath().toString();
     standbyReplicas = standbyReplicas != null ? standbyReplicas : 0;
     numStreamThreads = numStreamThreads != null ? numStreamThreads : 1;
     admin = admin != null ? admin.withDefaults() : new Admin(null, null).withDefaults();
@@ -68,6 +67,40 @@ public record StreamsAppConfig(
   }
 
   /** Kafka Streams properties: exactly-once, bytes in and out, then the configured overrides. */
+  /** This configuration with Kafka client properties added over the configured ones. */
+  public StreamsAppConfig withKafka(Map<String, String> overrides) {
+    Map<String, String> k = new LinkedHashMap<>(kafka);
+    k.putAll(overrides);
+    return new StreamsAppConfig(
+        applicationId,
+        k,
+        stateDir,
+        standbyReplicas,
+        numStreamThreads,
+        admin,
+        maxRecordBytes,
+        topics,
+        tailSampling,
+        metrics,
+        logs);
+  }
+
+  /** This configuration with another state directory, topic catalogue and admin port. */
+  public StreamsAppConfig withLocal(String stateDir, TopicsConfig topics, int adminPort) {
+    return new StreamsAppConfig(
+        applicationId,
+        kafka,
+        stateDir,
+        standbyReplicas,
+        numStreamThreads,
+        new Admin(admin.host(), adminPort),
+        maxRecordBytes,
+        topics,
+        tailSampling,
+        metrics,
+        logs);
+  }
+
   public Map<String, Object> streamsProperties() {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("application.id", applicationId);
@@ -76,6 +109,11 @@ public record StreamsAppConfig(
     p.put("num.standby.replicas", standbyReplicas);
     p.put("num.stream.threads", numStreamThreads);
     p.put("state.dir", stateDir);
+    // The topology has no global stores; enabling the handler there too is what Streams asks.
+    p.put("processing.exception.handler.global.enabled", "true");
+    // The partition assignor builds its own StreamsConfig from the main consumer's properties,
+    // which drop the line above, and would warn again at every start.
+    p.put("main.consumer.processing.exception.handler.global.enabled", "true");
     p.put("default.key.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");
     p.put("default.value.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");
     p.putAll(kafka);

@@ -1,5 +1,10 @@
 package io.otelstream.streams.traces;
 
+import static io.otelstream.schemas.Headers.DEADLETTER_OFFSET;
+import static io.otelstream.schemas.Headers.DEADLETTER_PARTITION;
+import static io.otelstream.schemas.Headers.DEADLETTER_REASON;
+import static io.otelstream.schemas.Headers.DEADLETTER_TOPIC;
+
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -9,10 +14,6 @@ import org.apache.kafka.streams.processor.api.Record;
 /** Sends an unprocessable record, unchanged, to the dead-letter sink with headers saying why. */
 public final class DeadLetters {
   public static final String SINK = "deadletter-sink";
-  public static final String TOPIC = "otelstream.deadletter.topic";
-  public static final String PARTITION = "otelstream.deadletter.partition";
-  public static final String OFFSET = "otelstream.deadletter.offset";
-  public static final String REASON = "otelstream.deadletter.reason";
 
   private DeadLetters() {}
 
@@ -23,12 +24,14 @@ public final class DeadLetters {
         .recordMetadata()
         .ifPresent(
             m -> {
-              headers.add(TOPIC, m.topic().getBytes(StandardCharsets.UTF_8));
+              headers.add(DEADLETTER_TOPIC, m.topic().getBytes(StandardCharsets.UTF_8));
               headers.add(
-                  PARTITION, Integer.toString(m.partition()).getBytes(StandardCharsets.UTF_8));
-              headers.add(OFFSET, Long.toString(m.offset()).getBytes(StandardCharsets.UTF_8));
+                  DEADLETTER_PARTITION,
+                  Integer.toString(m.partition()).getBytes(StandardCharsets.UTF_8));
+              headers.add(
+                  DEADLETTER_OFFSET, Long.toString(m.offset()).getBytes(StandardCharsets.UTF_8));
             });
-    headers.add(REASON, reason.getBytes(StandardCharsets.UTF_8));
+    headers.add(DEADLETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
     context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), SINK);
   }
 }

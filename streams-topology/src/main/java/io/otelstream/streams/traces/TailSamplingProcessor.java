@@ -7,6 +7,7 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otelstream.schemas.AvroState;
 import io.otelstream.schemas.Headers;
+import io.otelstream.schemas.RecordKeys;
 import io.otelstream.schemas.wire.InvalidWireException;
 import io.otelstream.streams.sampling.SamplingEngine;
 import io.otelstream.streams.sampling.TraceData;
@@ -86,7 +87,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   public void process(Record<byte[], byte[]> record) {
     lastRecordWallMs = context.currentSystemTimeMs();
     streamTimeAtLastRecord = Math.max(streamTimeAtLastRecord, record.timestamp());
-    byte[] traceId = TraceKeys.traceId(record.key());
+    byte[] traceId = RecordKeys.traceIdOf(record.key());
     if (traceId == null) {
       deadLetter(record, "invalid_key");
       return;
@@ -244,7 +245,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     String tenant = state.get("tenant") == null ? null : state.get("tenant").toString();
     long firstSeen = (long) state.get("firstSeenMs");
     if (outcome.sampled()) {
-      byte[] key = TraceKeys.recordKey(traceId);
+      byte[] key = RecordKeys.traceKey(traceId);
       String attribute = settings.policyAttribute() ? outcome.policy() : null;
       for (byte[] value : SampledOutput.records(stored, settings.maxRecordBytes(), attribute)) {
         context.forward(new Record<>(key, value, firstSeen, tenantHeaders(tenant)), SINK);

@@ -42,7 +42,7 @@ class CrashIT {
             "-Xmx256m",
             "-cp",
             System.getProperty("java.class.path"),
-            "io.otelstream.streams.app.StreamsMain",
+            StreamsMain.class.getName(),
             config.toString())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())

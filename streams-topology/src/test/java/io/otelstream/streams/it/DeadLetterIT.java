@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.streams.app.StreamsApp;
 import io.otelstream.streams.app.StreamsAppConfig;
-import io.otelstream.streams.traces.DeadLetters;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
 import java.nio.charset.StandardCharsets;
@@ -58,10 +57,14 @@ class DeadLetterIT {
     }
     ConsumerRecord<byte[], byte[]> dead = kafka.readAll(topics.name(Topic.DEADLETTER)).get(0);
     assertThat(dead.value()).isEqualTo(garbage);
-    assertThat(header(dead, DeadLetters.TOPIC)).isEqualTo(topics.name(Topic.TRACES));
-    assertThat(header(dead, DeadLetters.PARTITION)).isEqualTo(Integer.toString(where.partition()));
-    assertThat(header(dead, DeadLetters.OFFSET)).isEqualTo(Long.toString(where.offset()));
-    assertThat(header(dead, DeadLetters.REASON)).isEqualTo("undecodable");
+    assertThat(header(dead, io.otelstream.schemas.Headers.DEADLETTER_TOPIC))
+        .isEqualTo(topics.name(Topic.TRACES));
+    assertThat(header(dead, io.otelstream.schemas.Headers.DEADLETTER_PARTITION))
+        .isEqualTo(Integer.toString(where.partition()));
+    assertThat(header(dead, io.otelstream.schemas.Headers.DEADLETTER_OFFSET))
+        .isEqualTo(Long.toString(where.offset()));
+    assertThat(header(dead, io.otelstream.schemas.Headers.DEADLETTER_REASON))
+        .isEqualTo("undecodable");
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

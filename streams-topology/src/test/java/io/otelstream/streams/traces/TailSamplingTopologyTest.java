@@ -261,17 +261,26 @@ class TailSamplingTopologyTest {
     assertThat(dead).hasSize(2);
     assertThat(
             new String(
-                dead.get(0).headers().lastHeader(DeadLetters.REASON).value(),
+                dead.get(0)
+                    .headers()
+                    .lastHeader(io.otelstream.schemas.Headers.DEADLETTER_REASON)
+                    .value(),
                 StandardCharsets.UTF_8))
         .isEqualTo("invalid_key");
     assertThat(
             new String(
-                dead.get(1).headers().lastHeader(DeadLetters.REASON).value(),
+                dead.get(1)
+                    .headers()
+                    .lastHeader(io.otelstream.schemas.Headers.DEADLETTER_REASON)
+                    .value(),
                 StandardCharsets.UTF_8))
         .isEqualTo("undecodable");
     assertThat(
             new String(
-                dead.get(1).headers().lastHeader(DeadLetters.OFFSET).value(),
+                dead.get(1)
+                    .headers()
+                    .lastHeader(io.otelstream.schemas.Headers.DEADLETTER_OFFSET)
+                    .value(),
                 StandardCharsets.UTF_8))
         .isEqualTo("1");
     assertThat(dead.get(1).value()).containsExactly(0x0a, (byte) 0xff);

@@ -1,6 +1,8 @@
-package io.otelstream.streams.app;
+package io.otelstream.streams.it;
 
 import io.otelstream.config.ConfigLoader;
+import io.otelstream.streams.app.StreamsApp;
+import io.otelstream.streams.app.StreamsAppConfig;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 

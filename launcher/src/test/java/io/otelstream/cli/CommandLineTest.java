@@ -1,0 +1,30 @@
+package io.otelstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class CommandLineTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"", "dev", "edge", "streams", "topics", "loadgen"})
+  void shouldAnswerHelpAndVersionOnEveryCommand(String command) {
+    String[] prefix = command.isEmpty() ? new String[0] : new String[] {command};
+    assertThat(run(prefix, "--help")).contains("Usage: otelstream").contains("--version");
+    assertThat(run(prefix, "--version")).startsWith("otelstream ").doesNotContain("unknown");
+  }
+
+  private static String run(String[] prefix, String option) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new Otelstream());
+    cli.setOut(new PrintWriter(out));
+    String[] args = new String[prefix.length + 1];
+    System.arraycopy(prefix, 0, args, 0, prefix.length);
+    args[prefix.length] = option;
+    assertThat(cli.execute(args)).as("exit status of %s", String.join(" ", args)).isZero();
+    return out.toString();
+  }
+}
