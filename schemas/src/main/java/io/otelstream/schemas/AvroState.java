@@ -48,8 +48,11 @@ public final class AvroState {
     }
   }
 
-  public static final AvroState TRACE_STATE = new AvroState("TraceState");
+  /** A decided trace in the decision cache (changelogged). */
   public static final AvroState TRACE_DECISION = new AvroState("TraceDecision");
+
+  /** A tail-sampling task's low watermark and resume offset (changelogged). */
+  public static final AvroState PARTITION_WATERMARK = new AvroState("PartitionWatermark");
 
   public GenericRecord newRecord() {
     return new GenericData.Record(current);

@@ -58,7 +58,10 @@ public final class OtelstreamTopology {
         "tail-sampling",
         () ->
             new TailSamplingProcessor(
-                parts.sampling(), parts.engines().get(), parts.samplingMetrics()),
+                topics.name(Topic.TRACES),
+                parts.sampling(),
+                parts.engines().get(),
+                parts.samplingMetrics()),
         "traces-source");
     for (String store : TraceStores.ALL) {
       t.addStateStore(TraceStores.builder(store), "tail-sampling");

@@ -2,6 +2,8 @@ package io.otelstream.streams.app;
 
 import io.otelstream.config.ByteSize;
 import io.otelstream.streams.sampling.TailSamplingConfig;
+import io.otelstream.streams.traces.BoundedRocksDbConfig;
+import io.otelstream.streams.traces.RocksDbMemory;
 import io.otelstream.topics.TopicsConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,6 +24,8 @@ import java.util.Map;
  * @param tailSampling the Collector-compatible tail_sampling section
  * @param metrics metric-name filters and attribute actions (default: pass through)
  * @param logs log filters (default: pass through)
+ * @param rocksdbMemory off-heap memory of all RocksDB stores of the instance together: block cache,
+ *     index and filter blocks, and memtables (which may take half); default 256MiB
  */
 public record StreamsAppConfig(
     String applicationId,
@@ -34,7 +38,8 @@ public record StreamsAppConfig(
     TopicsConfig topics,
     TailSamplingConfig tailSampling,
     io.otelstream.streams.signals.MetricsConfig metrics,
-    io.otelstream.streams.signals.LogsConfig logs) {
+    io.otelstream.streams.signals.LogsConfig logs,
+    ByteSize rocksdbMemory) {
 
   public StreamsAppConfig {
     applicationId = applicationId != null ? applicationId : "otelstream";
@@ -48,6 +53,11 @@ public record StreamsAppConfig(
     topics = topics != null ? topics : TopicsConfig.defaults();
     metrics = metrics != null ? metrics : io.otelstream.streams.signals.MetricsConfig.passThrough();
     logs = logs != null ? logs : io.otelstream.streams.signals.LogsConfig.passThrough();
+    rocksdbMemory =
+        rocksdbMemory != null ? rocksdbMemory : new ByteSize(RocksDbMemory.DEFAULT_BYTES);
+    if (rocksdbMemory.bytes() < (16L << 20)) {
+      throw new IllegalArgumentException("rocksdb_memory must be at least 16MiB");
+    }
     if (tailSampling == null) {
       throw new IllegalArgumentException("tail_sampling is required: at least one policy");
     }
@@ -66,7 +76,6 @@ public record StreamsAppConfig(
     }
   }
 
-  /** Kafka Streams properties: exactly-once, bytes in and out, then the configured overrides. */
   /** This configuration with Kafka client properties added over the configured ones. */
   public StreamsAppConfig withKafka(Map<String, String> overrides) {
     Map<String, String> k = new LinkedHashMap<>(kafka);
@@ -82,7 +91,8 @@ public record StreamsAppConfig(
         topics,
         tailSampling,
         metrics,
-        logs);
+        logs,
+        rocksdbMemory);
   }
 
   /** This configuration with another state directory, topic catalogue and admin port. */
@@ -98,9 +108,11 @@ public record StreamsAppConfig(
         topics,
         tailSampling,
         metrics,
-        logs);
+        logs,
+        rocksdbMemory);
   }
 
+  /** Kafka Streams properties: exactly-once, bytes in and out, then the configured overrides. */
   public Map<String, Object> streamsProperties() {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("application.id", applicationId);
@@ -114,6 +126,8 @@ public record StreamsAppConfig(
     // The partition assignor builds its own StreamsConfig from the main consumer's properties,
     // which drop the line above, and would warn again at every start.
     p.put("main.consumer.processing.exception.handler.global.enabled", "true");
+    p.put("rocksdb.config.setter", BoundedRocksDbConfig.class.getName());
+    p.put(RocksDbMemory.MEMORY_BYTES, Long.toString(rocksdbMemory.bytes()));
     p.put("default.key.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");
     p.put("default.value.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");
     p.putAll(kafka);

@@ -17,6 +17,8 @@ public final class SamplingMetrics {
     Gauge.builder("otelstream.streams.traces.in.flight", inFlight, AtomicLong::get)
         .description("Traces waiting for their decision in this instance")
         .register(registry);
+    // Present (at 0) from the start, so an alert on it needs no absent() guard.
+    rebuilt(0, 0, 0, 0);
   }
 
   /** Shared by every task of the instance: the in-flight bound is per instance. */
@@ -66,6 +68,35 @@ public final class SamplingMetrics {
         .tags("policy", policy)
         .register(registry)
         .increment();
+  }
+
+  void spansDropped(String reason, int spans) {
+    Counter.builder("otelstream.streams.spans.dropped")
+        .description("Kept spans that could not be written, by reason")
+        .tags("reason", reason)
+        .register(registry)
+        .increment(spans);
+  }
+
+  /** One task rebuilt its in-flight traces from its input partition. */
+  void rebuilt(long records, long traces, long lostOffsets, long millis) {
+    Counter.builder("otelstream.streams.rebuild.records")
+        .description("Input records re-read to rebuild in-flight traces after a start or move")
+        .register(registry)
+        .increment(records);
+    Counter.builder("otelstream.streams.rebuild.traces")
+        .description("In-flight traces rebuilt from the input topic")
+        .register(registry)
+        .increment(traces);
+    Counter.builder("otelstream.streams.rebuild.lost.offsets")
+        .description(
+            "Input offsets a rebuild needed but retention had already deleted (spans lost)")
+        .register(registry)
+        .increment(lostOffsets);
+    Timer.builder("otelstream.streams.rebuild.duration")
+        .description("Time one task spent rebuilding its in-flight traces")
+        .register(registry)
+        .record(Duration.ofMillis(millis));
   }
 
   public void deadLettered(String topic, String reason) {

@@ -6,12 +6,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * One time-ordered index of trace IDs (deadlines, decision expiries) inside the shared ts-timers
- * store. A leading kind byte keeps the indexes apart, so each is scanned in time order on its own
- * while they share one changelog topic.
+ * A time-ordered index of trace IDs (the decision expiries) inside a store that holds other keys
+ * too. A leading kind byte keeps the index apart, so it is scanned in time order on its own while
+ * the store shares one changelog topic.
  */
 final class TimeIndex {
-  static final byte DEADLINES = 0;
   static final byte DECISION_EXPIRY = 1;
   private static final byte[] EMPTY = new byte[0];
 

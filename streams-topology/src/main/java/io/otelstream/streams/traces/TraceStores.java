@@ -7,34 +7,29 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The persistent RocksDB stores of tail sampling, each backed by a changelog topic. Nothing about
- * in-flight traces is kept on the heap.
+ * The changelogged stores of tail sampling; both small. In-flight spans are not among them: they
+ * stay in the input topic and the task's {@link LocalTraceStore}.
  */
 public final class TraceStores {
   /**
-   * Span fragments: trace ID + sequence → the record value as received. Appended, never rewritten.
+   * Decision cache: 'T' + trace ID → Avro TraceDecision, and its expiry index (TimeIndex), for the
+   * decision cache TTL.
    */
-  public static final String FRAGMENTS = "ts-fragments";
+  public static final String DECISIONS = "ts-decisions";
 
-  /**
-   * Trace ID → the trace's Avro TraceState (first seen, deadline, counts, tenant) while it is
-   * gathered, then its Avro TraceDecision, kept for late spans until the decision cache TTL
-   * (TraceEntry).
-   */
-  public static final String TRACES = "ts-traces";
+  /** Partition → Avro PartitionWatermark: where a rebuild starts and ends. */
+  public static final String WATERMARKS = "ts-watermarks";
 
-  /**
-   * Kind + time + trace ID → empty: the deadlines of traces being gathered and the expiries of
-   * cached decisions, two time indexes in one store (TimeIndex).
-   */
-  public static final String TIMERS = "ts-timers";
-
-  public static final String[] ALL = {FRAGMENTS, TRACES, TIMERS};
+  public static final String[] ALL = {DECISIONS, WATERMARKS};
 
   private TraceStores() {}
 
   public static StoreBuilder<KeyValueStore<Bytes, byte[]>> builder(String name) {
-    return Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
+    StoreBuilder<KeyValueStore<Bytes, byte[]>> b =
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
+    // The watermark is rewritten for every record: the cache sends it to the changelog once per
+    // commit. Decisions are written once each and read at once, so they skip the cache.
+    return WATERMARKS.equals(name) ? b.withCachingEnabled() : b.withCachingDisabled();
   }
 }

@@ -36,7 +36,7 @@ class TimeIndexTest {
     store.init(
         new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(),
         store);
-    TimeIndex deadlines = new TimeIndex(store, TimeIndex.DEADLINES);
+    TimeIndex deadlines = new TimeIndex(store, (byte) 0);
     TimeIndex expiries = new TimeIndex(store, TimeIndex.DECISION_EXPIRY);
     deadlines.put(300, id(1));
     deadlines.put(100, id(2));

@@ -1,0 +1,50 @@
+package io.otelstream.streams.traces;
+
+import io.otelstream.schemas.Headers;
+import io.otelstream.schemas.RecordKeys;
+import io.otelstream.schemas.wire.InvalidWireException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One input record as tail sampling sees it: its trace, input offset, record time and span count,
+ * or the reason it cannot be sampled. The same reading serves live processing and the rebuild, so
+ * both treat every record alike.
+ */
+record Arrival(
+    byte[] traceId,
+    long offset,
+    long timestampMs,
+    byte[] value,
+    int spans,
+    String tenant,
+    String invalidReason) {
+
+  static Arrival of(
+      byte[] key,
+      byte[] value,
+      long offset,
+      long timestampMs,
+      org.apache.kafka.common.header.Headers headers) {
+    byte[] traceId = RecordKeys.traceIdOf(key);
+    if (traceId == null) {
+      return invalid("invalid_key", offset, timestampMs, value);
+    }
+    int spans;
+    try {
+      spans = TraceWire.validSpanCount(value);
+    } catch (InvalidWireException e) {
+      return invalid("undecodable", offset, timestampMs, value);
+    }
+    var h = headers.lastHeader(Headers.TENANT);
+    String tenant = h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    return new Arrival(traceId, offset, timestampMs, value, spans, tenant, null);
+  }
+
+  private static Arrival invalid(String reason, long offset, long timestampMs, byte[] value) {
+    return new Arrival(null, offset, timestampMs, value, 0, null, reason);
+  }
+
+  boolean valid() {
+    return invalidReason == null;
+  }
+}

@@ -1,0 +1,119 @@
+package io.otelstream.streams.traces;
+
+import io.otelstream.schemas.AvroState;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Decided traces, remembered for the decision cache TTL in the changelogged ts-decisions store so
+ * that late spans follow the decision at once, and so that a rebuild from the input topic skips
+ * traces already decided. Beside each decision, an expiry index (TimeIndex) in the same store.
+ *
+ * <p>A decision is forgotten only when its TTL has passed <em>and</em> the partition's committed
+ * low watermark has passed the last input record it covered: a rebuild re-reads the input from that
+ * watermark and must find, for every record it meets, the same decision live processing met.
+ */
+final class DecisionCache {
+  private static final byte DECISION = 'T';
+
+  private final KeyValueStore<Bytes, byte[]> store;
+  private final TimeIndex expiry;
+
+  /** One cached decision. */
+  record Decision(
+      boolean sampled,
+      String policy,
+      long decidedAtMs,
+      long expiresAtMs,
+      String tenant,
+      long lastOffset) {
+
+    /** A record of the trace with this timestamp follows this decision (else it starts anew). */
+    boolean covers(long timestampMs) {
+      return expiresAtMs > timestampMs;
+    }
+  }
+
+  DecisionCache(KeyValueStore<Bytes, byte[]> store) {
+    this.store = store;
+    this.expiry = new TimeIndex(store, TimeIndex.DECISION_EXPIRY);
+  }
+
+  Decision lookup(byte[] traceId) {
+    byte[] v = store.get(key(traceId));
+    return v == null ? null : decode(v);
+  }
+
+  void remember(byte[] traceId, Decision d) {
+    store.put(key(traceId), encode(d));
+    expiry.put(d.expiresAtMs(), traceId);
+  }
+
+  /** A late record at {@code offset} followed the decision: it covers that offset too. */
+  void covered(byte[] traceId, Decision d, long offset) {
+    if (offset > d.lastOffset()) {
+      store.put(
+          key(traceId),
+          encode(
+              new Decision(
+                  d.sampled(), d.policy(), d.decidedAtMs(), d.expiresAtMs(), d.tenant(), offset)));
+    }
+  }
+
+  /**
+   * Forgets the decisions whose TTL passed by {@code timeMs} and whose last covered record lies
+   * before {@code lowWatermark}; the others stay until the watermark passes them.
+   */
+  void expire(long timeMs, long lowWatermark) {
+    List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = expiry.upTo(timeMs)) {
+      while (it.hasNext()) {
+        due.add(it.next());
+      }
+    }
+    for (KeyValue<Bytes, byte[]> e : due) {
+      byte[] traceId = TimeIndex.traceIdOf(e.key);
+      Decision d = lookup(traceId);
+      // A trace decided again has a newer expiry entry: this one only goes.
+      if (d != null && d.expiresAtMs() == TimeIndex.timeOf(e.key)) {
+        if (d.lastOffset() >= lowWatermark) {
+          continue; // a rebuild could still meet a record this decision covered
+        }
+        store.delete(key(traceId));
+      }
+      expiry.delete(e.key);
+    }
+  }
+
+  private static Bytes key(byte[] traceId) {
+    return Bytes.wrap(ByteBuffer.allocate(17).put(DECISION).put(traceId).array());
+  }
+
+  private static byte[] encode(Decision d) {
+    GenericRecord r = AvroState.TRACE_DECISION.newRecord();
+    r.put("sampled", d.sampled());
+    r.put("policy", d.policy());
+    r.put("decidedAtMs", d.decidedAtMs());
+    r.put("expiresAtMs", d.expiresAtMs());
+    r.put("tenant", d.tenant());
+    r.put("lastOffset", d.lastOffset());
+    return AvroState.TRACE_DECISION.encode(r);
+  }
+
+  private static Decision decode(byte[] v) {
+    GenericRecord r = AvroState.TRACE_DECISION.decode(v);
+    return new Decision(
+        (boolean) r.get("sampled"),
+        r.get("policy") == null ? null : r.get("policy").toString(),
+        (long) r.get("decidedAtMs"),
+        (long) r.get("expiresAtMs"),
+        r.get("tenant") == null ? null : r.get("tenant").toString(),
+        (long) r.get("lastOffset"));
+  }
+}

@@ -1,0 +1,89 @@
+package io.otelstream.streams.traces;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Re-reads one input partition between two offsets with a consumer of its own (read_committed, no
+ * group), handing every record to the caller. This is how a task rebuilds its in-flight traces
+ * after a crash, restart, task move or rescale, and the mechanism replay from an offset uses.
+ */
+public final class InputRebuilder {
+  private static final Duration MAX_REBUILD = Duration.ofMinutes(10);
+
+  private final Map<String, Object> consumerConfig;
+
+  /** What one rebuild read. */
+  public record Result(long records, long lostOffsets, long millis) {}
+
+  /**
+   * @param clientConfigs Kafka client settings (bootstrap, security); anything else is ignored
+   * @param clientId names the consumer in broker logs and metrics
+   */
+  public InputRebuilder(Map<String, ?> clientConfigs, String clientId) {
+    Map<String, Object> c = new HashMap<>();
+    clientConfigs.forEach(
+        (k, v) -> {
+          if (ConsumerConfig.configNames().contains(k)) {
+            c.put(k, v);
+          }
+        });
+    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    this.consumerConfig = c;
+  }
+
+  /**
+   * Reads {@code [from, to)} of {@code partition}. Offsets already deleted by retention cannot be
+   * read; their count is returned as {@code lostOffsets} for the caller to report.
+   */
+  public Result read(
+      TopicPartition partition, long from, long to, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+    long started = System.nanoTime();
+    long records = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
+      consumer.assign(List.of(partition));
+      long earliest = consumer.beginningOffsets(List.of(partition)).get(partition);
+      long start = Math.max(from, earliest);
+      long lost = Math.max(0, Math.min(to, earliest) - from);
+      consumer.seek(partition, start);
+      long deadline = System.nanoTime() + MAX_REBUILD.toNanos();
+      while (start < to && consumer.position(partition) < to) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "rebuilding "
+                  + partition
+                  + " from offset "
+                  + from
+                  + " to "
+                  + to
+                  + " did not finish within "
+                  + MAX_REBUILD);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.offset() >= to) {
+            break;
+          }
+          sink.accept(r);
+          records++;
+        }
+      }
+      return new Result(records, lost, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package io.otelstream.streams.traces;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * A task's in-flight traces: their fragments, gathering state, deadlines and arrival offsets, in a
+ * RocksDB of the task's own that has no changelog and no write-ahead log. It is wiped whenever it
+ * opens: the input partition is the durable record of in-flight spans, and {@link InputRebuilder}
+ * fills this store again from it. Nothing of it is kept on the heap.
+ *
+ * <p>Keys start with a kind byte: {@code F} trace ID + input offset (fragments, in arrival order),
+ * {@code S} trace ID (gathering state), {@code D} deadline + trace ID, {@code A} first offset +
+ * trace ID (the oldest is the low watermark).
+ */
+final class LocalTraceStore implements AutoCloseable {
+  private static final byte FRAGMENT = 'F';
+  private static final byte STATE = 'S';
+  private static final byte DEADLINE = 'D';
+  private static final byte ARRIVAL = 'A';
+  private static final byte[] EMPTY = new byte[0];
+
+  private final Path dir;
+  private final Options options;
+  private final WriteOptions noWal;
+  private final RocksDB db;
+  private long traces;
+
+  /** A fragment as stored: its store key and the record value. */
+  record Fragment(byte[] key, byte[] value) {}
+
+  private LocalTraceStore(Path dir, RocksDbMemory memory) {
+    this.dir = dir;
+    deleteRecursively(dir);
+    try {
+      Files.createDirectories(dir);
+      options = new Options().setCreateIfMissing(true);
+      memory.apply(options);
+      noWal = new WriteOptions().setDisableWAL(true);
+      db = RocksDB.open(options, dir.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the local trace store in " + dir, e);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot open the local trace store in " + dir, e);
+    }
+  }
+
+  /** Opens an empty store in {@code dir}, deleting whatever an earlier run left there. */
+  static LocalTraceStore openEmpty(Path dir, RocksDbMemory memory) {
+    return new LocalTraceStore(dir, memory);
+  }
+
+  /** Traces being gathered. */
+  long size() {
+    return traces;
+  }
+
+  GatherState state(byte[] traceId) {
+    byte[] v = get(key(STATE, traceId));
+    return v == null ? null : GatherState.decode(v);
+  }
+
+  /** Starts a trace with its first fragment. */
+  void start(byte[] traceId, GatherState state, long offset, byte[] value) {
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.put(key(STATE, traceId), state.encode());
+      batch.put(timeKey(DEADLINE, state.deadlineMs(), traceId), EMPTY);
+      batch.put(timeKey(ARRIVAL, state.firstOffset(), traceId), EMPTY);
+      batch.put(fragmentKey(traceId, offset), value);
+      db.write(noWal, batch);
+      traces++;
+    } catch (RocksDBException e) {
+      throw failed("start a trace", e);
+    }
+  }
+
+  /** Adds a later fragment of a trace being gathered. */
+  void add(byte[] traceId, GatherState state, long offset, byte[] value) {
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.put(key(STATE, traceId), state.encode());
+      batch.put(fragmentKey(traceId, offset), value);
+      db.write(noWal, batch);
+    } catch (RocksDBException e) {
+      throw failed("add a fragment", e);
+    }
+  }
+
+  /** The trace's fragments in input order. */
+  List<Fragment> fragments(byte[] traceId) {
+    byte[] prefix = key(FRAGMENT, traceId);
+    List<Fragment> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+        out.add(new Fragment(it.key(), it.value()));
+      }
+    }
+    return out;
+  }
+
+  /** Forgets a decided trace and its fragments. */
+  void remove(byte[] traceId, GatherState state, List<Fragment> fragments) {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (Fragment f : fragments) {
+        batch.delete(f.key());
+      }
+      batch.delete(key(STATE, traceId));
+      batch.delete(timeKey(DEADLINE, state.deadlineMs(), traceId));
+      batch.delete(timeKey(ARRIVAL, state.firstOffset(), traceId));
+      db.write(noWal, batch);
+      traces--;
+    } catch (RocksDBException e) {
+      throw failed("remove a trace", e);
+    }
+  }
+
+  /** Up to {@code limit} trace IDs whose deadline is at or before {@code timeMs}, oldest first. */
+  List<byte[]> dueBy(long timeMs, int limit) {
+    List<byte[]> out = new ArrayList<>();
+    byte[] prefix = {DEADLINE};
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+        byte[] k = it.key();
+        if (k[0] != DEADLINE || ByteBuffer.wrap(k).getLong(1) > timeMs) {
+          break;
+        }
+        out.add(Arrays.copyOfRange(k, 9, 25));
+      }
+    }
+    return out;
+  }
+
+  /** The trace with the earliest deadline (the oldest), or null when none is gathered. */
+  byte[] oldest() {
+    List<byte[]> first = dueBy(Long.MAX_VALUE, 1);
+    return first.isEmpty() ? null : first.get(0);
+  }
+
+  /** Input offset of the first record of the oldest trace still gathered, or {@code otherwise}. */
+  long lowWatermark(long otherwise) {
+    try (RocksIterator it = db.newIterator()) {
+      it.seek(new byte[] {ARRIVAL});
+      if (it.isValid() && it.key()[0] == ARRIVAL) {
+        return ByteBuffer.wrap(it.key()).getLong(1);
+      }
+    }
+    return otherwise;
+  }
+
+  @Override
+  public void close() {
+    db.close();
+    noWal.close();
+    options.close();
+    deleteRecursively(dir);
+  }
+
+  private byte[] get(byte[] key) {
+    try {
+      return db.get(key);
+    } catch (RocksDBException e) {
+      throw failed("read", e);
+    }
+  }
+
+  private static byte[] key(byte kind, byte[] traceId) {
+    return ByteBuffer.allocate(17).put(kind).put(traceId).array();
+  }
+
+  private static byte[] fragmentKey(byte[] traceId, long offset) {
+    return ByteBuffer.allocate(25).put(FRAGMENT).put(traceId).putLong(offset).array();
+  }
+
+  /** Kind, big-endian non-negative time or offset (byte order is numeric order), trace ID. */
+  private static byte[] timeKey(byte kind, long value, byte[] traceId) {
+    return ByteBuffer.allocate(25).put(kind).putLong(Math.max(0, value)).put(traceId).array();
+  }
+
+  private static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length
+        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private IllegalStateException failed(String what, RocksDBException e) {
+    return new IllegalStateException("local trace store in " + dir + ": cannot " + what, e);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot wipe the local trace store in " + dir, e);
+    }
+  }
+}

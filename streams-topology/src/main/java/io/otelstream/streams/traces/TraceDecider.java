@@ -1,0 +1,115 @@
+package io.otelstream.streams.traces;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.otelstream.streams.sampling.SamplingEngine;
+import io.otelstream.streams.sampling.TraceData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decides one gathered trace: parses its fragments (the only full parse a span gets), runs the
+ * policies, writes the kept spans, caches the decision and forgets the gathered state.
+ */
+final class TraceDecider {
+  private final LocalTraceStore local;
+  private final DecisionCache decisions;
+  private final SampledEmitter emitter;
+  private final SamplingEngine engine;
+  private final SamplingSettings settings;
+  private final SamplingMetrics metrics;
+  private final AtomicLong instanceInFlight;
+
+  TraceDecider(
+      LocalTraceStore local,
+      DecisionCache decisions,
+      SampledEmitter emitter,
+      SamplingEngine engine,
+      SamplingSettings settings,
+      SamplingMetrics metrics) {
+    this.local = local;
+    this.decisions = decisions;
+    this.emitter = emitter;
+    this.engine = engine;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.instanceInFlight = metrics.inFlight();
+  }
+
+  /** Decides every trace whose deadline is at or before {@code timeMs}, oldest first. */
+  void decideDue(long timeMs) {
+    while (true) {
+      List<byte[]> due = local.dueBy(timeMs, 1000);
+      for (byte[] traceId : due) {
+        decide(traceId, local.state(traceId), timeMs);
+      }
+      if (due.size() < 1000) {
+        return;
+      }
+    }
+  }
+
+  /** Decides the oldest gathered trace early; false when none is gathered. */
+  boolean decideOldest(long nowMs) {
+    byte[] oldest = local.oldest();
+    if (oldest == null) {
+      return false;
+    }
+    decide(oldest, local.state(oldest), nowMs);
+    return true;
+  }
+
+  void decide(byte[] traceId, GatherState state, long nowMs) {
+    List<LocalTraceStore.Fragment> stored = local.fragments(traceId);
+    List<byte[]> values = new ArrayList<>(stored.size());
+    stored.forEach(f -> values.add(f.value()));
+    TraceData trace = traceData(traceId, values);
+    SamplingEngine.Outcome outcome = engine.decide(trace, nowMs);
+    outcome.erroredPolicies().forEach(metrics::policyErrors);
+    if (outcome.sampled()) {
+      emitter.kept(traceId, values, outcome.policy(), state.firstSeenMs(), state.tenant());
+    }
+    local.remove(traceId, state, stored);
+    instanceInFlight.decrementAndGet();
+    decisions.remember(
+        traceId,
+        new DecisionCache.Decision(
+            outcome.sampled(),
+            outcome.policy(),
+            nowMs,
+            nowMs + settings.decisionCacheTtl().toMillis(),
+            state.tenant(),
+            state.lastOffset()));
+    metrics.decided(
+        outcome.policy(),
+        outcome.sampled(),
+        outcome.rule(),
+        trace.spanCount(),
+        nowMs - state.firstSeenMs());
+  }
+
+  private static TraceData traceData(byte[] traceId, List<byte[]> fragments) {
+    List<TraceData.SpanWithResource> spans = new ArrayList<>();
+    long bytes = 0;
+    for (byte[] fragment : fragments) {
+      bytes += fragment.length;
+      try {
+        for (ResourceSpans rs :
+            ExportTraceServiceRequest.parseFrom(fragment).getResourceSpansList()) {
+          for (ScopeSpans ss : rs.getScopeSpansList()) {
+            for (Span s : ss.getSpansList()) {
+              spans.add(new TraceData.SpanWithResource(rs.getResource(), s));
+            }
+          }
+        }
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("a validated fragment does not decode", e);
+      }
+    }
+    return new TraceData(traceId, spans, bytes);
+  }
+}
