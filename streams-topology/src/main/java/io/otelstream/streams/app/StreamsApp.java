@@ -30,6 +30,7 @@ public final class StreamsApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final HttpServer admin;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final ThreadFailures threadFailures = new ThreadFailures();
 
   private StreamsApp(StreamsAppConfig config) {
     PolicyFactory.engine(config.tailSampling(), "tail_sampling"); // fail fast on bad policies
@@ -54,7 +55,12 @@ public final class StreamsApp implements AutoCloseable {
     streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(
         e -> {
-          LOG.error("stream thread failed; replacing it", e);
+          threadFailures.failed(System.currentTimeMillis());
+          LOG.error(
+              "stream thread failed ({} in the last {}); replacing it",
+              threadFailures.recent(System.currentTimeMillis()),
+              ThreadFailures.WINDOW,
+              e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -78,6 +84,22 @@ public final class StreamsApp implements AutoCloseable {
     return streams.state();
   }
 
+  /** Partitions of {@code topic} whose tasks run active on this instance. */
+  public java.util.Set<Integer> activePartitions(String topic) {
+    java.util.Set<Integer> out = new java.util.TreeSet<>();
+    streams
+        .metadataForLocalThreads()
+        .forEach(
+            t ->
+                t.activeTasks()
+                    .forEach(
+                        task ->
+                            task.topicPartitions().stream()
+                                .filter(tp -> tp.topic().equals(topic))
+                                .forEach(tp -> out.add(tp.partition()))));
+    return out;
+  }
+
   public int adminPort() {
     return admin.getAddress().getPort();
   }
@@ -91,8 +113,17 @@ public final class StreamsApp implements AutoCloseable {
           "/health/live",
           ex -> {
             KafkaStreams.State s = streams.state();
-            boolean live = s != KafkaStreams.State.ERROR && s != KafkaStreams.State.NOT_RUNNING;
-            respond(ex, live ? 200 : 503, "application/json", "{\"status\":\"" + s + "\"}");
+            long now = System.currentTimeMillis();
+            boolean threadsHealthy = threadFailures.healthy(now);
+            boolean live =
+                threadsHealthy
+                    && s != KafkaStreams.State.ERROR
+                    && s != KafkaStreams.State.NOT_RUNNING;
+            respond(
+                ex,
+                live ? 200 : 503,
+                "application/json",
+                "{\"status\":\"" + s + "\",\"threadFailures\":" + threadFailures.recent(now) + "}");
           });
       server.createContext(
           "/health/ready",

@@ -182,6 +182,12 @@ class TailSamplingTopologyTest {
     var late = out.readRecordsToList();
     assertThat(late).hasSize(1);
     assertThat(spans(late.get(0).value())).extracting(Span::getName).containsExactly("s7");
+    assertThat(spans(late.get(0).value()).get(0).getAttributesList())
+        .as("a late kept span names the policy that kept its trace")
+        .anyMatch(
+            a ->
+                a.getKey().equals("tailsampling.policy")
+                    && a.getValue().getStringValue().equals("errors"));
     assertThat(
             registry.get("otelstream.streams.late.spans").tag("outcome", "kept").counter().count())
         .isEqualTo(1);
