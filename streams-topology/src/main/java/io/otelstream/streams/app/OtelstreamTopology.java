@@ -7,6 +7,7 @@ import io.otelstream.streams.signals.MetricsConfig;
 import io.otelstream.streams.signals.MetricsProcessor;
 import io.otelstream.streams.signals.SignalMetrics;
 import io.otelstream.streams.traces.DeadLetters;
+import io.otelstream.streams.traces.InputLag;
 import io.otelstream.streams.traces.SamplingMetrics;
 import io.otelstream.streams.traces.SamplingSettings;
 import io.otelstream.streams.traces.TailSamplingProcessor;
@@ -29,7 +30,20 @@ public final class OtelstreamTopology {
       SamplingMetrics samplingMetrics,
       MetricsConfig metrics,
       LogsConfig logs,
-      SignalMetrics signalMetrics) {}
+      SignalMetrics signalMetrics,
+      InputLag inputLag) {
+
+    /** Parts for a topology without a consumer (TopologyTestDriver): input is always caught up. */
+    public Parts(
+        SamplingSettings sampling,
+        Supplier<SamplingEngine> engines,
+        SamplingMetrics samplingMetrics,
+        MetricsConfig metrics,
+        LogsConfig logs,
+        SignalMetrics signalMetrics) {
+      this(sampling, engines, samplingMetrics, metrics, logs, signalMetrics, InputLag.NONE);
+    }
+  }
 
   /**
    * Rate and byte limits keep per-task state, so each task gets a fresh engine from the supplier.
@@ -61,7 +75,8 @@ public final class OtelstreamTopology {
                 topics.name(Topic.TRACES),
                 parts.sampling(),
                 parts.engines().get(),
-                parts.samplingMetrics()),
+                parts.samplingMetrics(),
+                parts.inputLag()),
         "traces-source");
     for (String store : TraceStores.ALL) {
       t.addStateStore(TraceStores.builder(store), "tail-sampling");

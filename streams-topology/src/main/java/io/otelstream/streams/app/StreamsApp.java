@@ -39,6 +39,7 @@ public final class StreamsApp implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     SamplingMetrics metrics = new SamplingMetrics(registry);
     TopicCatalog topics = new TopicCatalog(config.topics());
+    ConsumerLag lag = new ConsumerLag();
     var topology =
         OtelstreamTopology.build(
             topics,
@@ -48,11 +49,13 @@ public final class StreamsApp implements AutoCloseable {
                 metrics,
                 config.metrics(),
                 config.logs(),
-                new io.otelstream.streams.signals.SignalMetrics(registry)),
+                new io.otelstream.streams.signals.SignalMetrics(registry),
+                lag),
             config.streamsProperties());
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
     streams = new KafkaStreams(topology, props);
+    lag.attach(streams);
     streams.setUncaughtExceptionHandler(
         e -> {
           threadFailures.failed(System.currentTimeMillis());

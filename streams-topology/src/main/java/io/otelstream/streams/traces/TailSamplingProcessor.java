@@ -31,6 +31,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private final SamplingSettings settings;
   private final SamplingEngine engine;
   private final SamplingMetrics metrics;
+  private final InputLag inputLag;
 
   private ProcessorContext<byte[], byte[]> context;
   private LocalTraceStore local;
@@ -40,13 +41,16 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private TraceDecider decider;
   private long lastRecordWallMs;
   private long streamTimeAtLastRecord;
+  private TopicPartition partition;
 
   public TailSamplingProcessor(
       String inputTopic,
       SamplingSettings settings,
       SamplingEngine engine,
-      SamplingMetrics metrics) {
+      SamplingMetrics metrics,
+      InputLag inputLag) {
     this.inputTopic = inputTopic;
+    this.inputLag = inputLag;
     this.settings = settings;
     this.engine = engine;
     this.metrics = metrics;
@@ -73,7 +77,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
             engine,
             settings,
             metrics);
-    rebuild(new TopicPartition(inputTopic, partition));
+    this.partition = new TopicPartition(inputTopic, partition);
+    rebuild(this.partition);
     lastRecordWallMs = context.currentSystemTimeMs();
     streamTimeAtLastRecord = context.currentStreamTimeMs();
     context.schedule(TICK, PunctuationType.STREAM_TIME, this::releaseUpTo);
@@ -172,11 +177,12 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
 
   /**
    * An idle partition's stream time does not move; advance it by wall-clock time so traces still
-   * leave.
+   * leave. Only a partition read to its end is idle: one with a backlog (after a restart, a
+   * rebalance, a stall) is not, or its traces would be decided before their spans are read.
    */
   private void onWallClock(long wallMs) {
     long idleMs = wallMs - lastRecordWallMs;
-    if (idleMs >= TICK.toMillis()) {
+    if (idleMs >= TICK.toMillis() && inputLag.of(partition) == 0) {
       releaseUpTo(Math.max(context.currentStreamTimeMs(), streamTimeAtLastRecord) + idleMs);
     }
   }

@@ -91,6 +91,7 @@ class CrashIT {
           instance.destroyForcibly().waitFor(); // SIGKILL
         }
       }
+      load.close(); // the batch in progress completes before the traces are listed
       sent = load.traces();
     }
 

@@ -1,7 +1,5 @@
 package io.otelstream.streams.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.streams.app.StreamsApp;
 import io.otelstream.streams.app.StreamsAppConfig;
@@ -52,9 +50,7 @@ class RescaleIT {
                 StreamsKit.metric(second.adminPort(), "otelstream_streams_traces_decided_total")
                     > 0,
             90);
-        assertThat(second.activePartitions(topics.name(Topic.TRACES)))
-            .as("partitions of otlp-traces assigned to the second instance")
-            .isNotEmpty();
+        TraceLoad.await(() -> !second.activePartitions(topics.name(Topic.TRACES)).isEmpty(), 30);
         TraceLoad.await(() -> load.sent() >= 1500, 60);
       }
       TraceLoad.await(() -> load.sent() >= 2500, 60);
