@@ -49,6 +49,21 @@ public final class InputRebuilder {
   }
 
   /**
+   * The offset {@code group} committed for {@code partition} (where its processing resumes), or -1
+   * when it has none. Waits for a pending transactional commit to resolve, so under exactly-once
+   * this is the offset of the last committed transaction.
+   */
+  public long committed(TopicPartition partition, String group) {
+    Map<String, Object> c = new HashMap<>(consumerConfig);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+      var committed = consumer.committed(java.util.Set.of(partition), Duration.ofMinutes(1));
+      var offset = committed.get(partition);
+      return offset == null ? -1 : offset.offset();
+    }
+  }
+
+  /**
    * Reads {@code [from, to)} of {@code partition}. Offsets already deleted by retention cannot be
    * read; their count is returned as {@code lostOffsets} for the caller to report.
    */

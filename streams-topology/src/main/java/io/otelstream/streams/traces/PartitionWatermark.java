@@ -32,7 +32,7 @@ final class PartitionWatermark {
 
   /** Whether a committed watermark exists (the task ran before). */
   boolean known() {
-    return next >= 0;
+    return low >= 0;
   }
 
   long low() {
@@ -43,13 +43,18 @@ final class PartitionWatermark {
     return next;
   }
 
-  /** A record at {@code offset} was processed. */
+  /** Processing resumes at {@code offset} (the committed input offset). */
+  void resumeAt(long offset) {
+    next = offset;
+  }
+
+  /** A record at {@code offset} was processed; the first one ever sets the watermark. */
   void processed(long offset) {
     next = offset + 1;
     if (low < 0) {
       low = offset;
+      write();
     }
-    write();
   }
 
   /** The oldest undecided trace now starts at {@code offset}; the watermark never moves back. */

@@ -87,15 +87,24 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
 
   /** Re-gathers the traces that were in flight when this partition's last commit happened. */
   private void rebuild(TopicPartition partition) {
-    if (!watermark.known() || watermark.low() >= watermark.next()) {
+    if (!watermark.known()) {
+      return; // this partition was never processed: nothing can be in flight
+    }
+    InputRebuilder input =
+        new InputRebuilder(
+            context.appConfigs(), context.applicationId() + "-rebuild-" + context.taskId());
+    long resume = input.committed(partition, context.applicationId());
+    if (resume < 0) {
+      LOG.warn(
+          "{}: no committed offset for group {}; nothing to rebuild from watermark {}",
+          partition,
+          context.applicationId(),
+          watermark.low());
       return;
     }
-    long before = local.size();
-    InputRebuilder.Result r =
-        new InputRebuilder(
-                context.appConfigs(), context.applicationId() + "-rebuild-" + context.taskId())
-            .read(partition, watermark.low(), watermark.next(), this::regather);
-    long traces = local.size() - before;
+    InputRebuilder.Result r = input.read(partition, watermark.low(), resume, this::regather);
+    watermark.resumeAt(resume);
+    long traces = local.size();
     metrics.rebuilt(r.records(), traces, r.lostOffsets(), r.millis());
     if (r.lostOffsets() > 0) {
       LOG.error(
@@ -112,7 +121,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
         partition,
         traces,
         watermark.low(),
-        watermark.next(),
+        resume,
         r.records(),
         r.millis());
   }

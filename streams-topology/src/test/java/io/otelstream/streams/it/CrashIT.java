@@ -98,9 +98,10 @@ class CrashIT {
     Process last = child(file, log);
     try {
       Set<String> all = sent.stream().map(TraceLoad.Trace::key).collect(Collectors.toSet());
-      TraceLoad.await(() -> Outcome.decisions(kafka, APP).keySet().containsAll(all), 180);
+      TraceLoad.awaitSlowly(() -> Outcome.decisions(kafka, APP).keySet().containsAll(all), 180);
       long errors = sent.stream().filter(TraceLoad.Trace::error).count();
-      TraceLoad.await(() -> kafka.readAll(topics.name(Topic.TRACES_SAMPLED)).size() >= errors, 60);
+      TraceLoad.awaitSlowly(
+          () -> kafka.readAll(topics.name(Topic.TRACES_SAMPLED)).size() >= errors, 60);
       assertThat(StreamsKit.metric(port, "otelstream_streams_rebuild_traces_total"))
           .as("the last start rebuilt in-flight traces from the input")
           .isPositive();

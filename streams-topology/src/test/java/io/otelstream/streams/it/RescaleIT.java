@@ -57,9 +57,11 @@ class RescaleIT {
       load.close();
       sent = load.traces();
       Set<String> all = sent.stream().map(TraceLoad.Trace::key).collect(Collectors.toSet());
-      TraceLoad.await(() -> Outcome.decisions(kafka, "rescale").keySet().containsAll(all), 90);
+      TraceLoad.awaitSlowly(
+          () -> Outcome.decisions(kafka, "rescale").keySet().containsAll(all), 90);
       long errors = sent.stream().filter(TraceLoad.Trace::error).count();
-      TraceLoad.await(() -> kafka.readAll(topics.name(Topic.TRACES_SAMPLED)).size() >= errors, 60);
+      TraceLoad.awaitSlowly(
+          () -> kafka.readAll(topics.name(Topic.TRACES_SAMPLED)).size() >= errors, 60);
     }
     Outcome.assertExactlyOnce(kafka, "rescale", topics.name(Topic.TRACES_SAMPLED), sent);
   }

@@ -43,6 +43,8 @@ final class StreamsKit {
         + "kafka:\n  bootstrap.servers: "
         + kafka.bootstrapServers()
         + "\n  commit.interval.ms: 200\n"
+        // A killed instance's partitions move after the session timeout: keep it short.
+        + "  session.timeout.ms: 6000\n  heartbeat.interval.ms: 1000\n"
         + "topics: "
         + topicsYaml
         + "\n"

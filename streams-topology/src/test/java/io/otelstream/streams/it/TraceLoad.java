@@ -102,6 +102,14 @@ final class TraceLoad {
     }
   }
 
+  /** For conditions that read whole topics: checked every 2 s. */
+  static void awaitSlowly(java.util.function.BooleanSupplier condition, long seconds) {
+    org.awaitility.Awaitility.await()
+        .atMost(seconds, TimeUnit.SECONDS)
+        .pollInterval(2, TimeUnit.SECONDS)
+        .until(condition::getAsBoolean);
+  }
+
   static void await(java.util.function.BooleanSupplier condition, long seconds) {
     org.awaitility.Awaitility.await()
         .atMost(seconds, TimeUnit.SECONDS)
