@@ -1,16 +1,22 @@
 #!/bin/sh
-# Streams benchmarks, one run on this machine, broker and app in separate JVMs:
-#  (1) catch-up throughput of the sampling topology over a pre-filled otlp-traces, one stream
-#      thread, next to a pass-through topology (same guarantees) over the same data, and the ratio;
-#  (2) memory: 1,000,000 traces in flight with the app's heap capped at 512 MiB.
-# Usage: perf/bench-streams.sh [traces-for-throughput (default 500000, 10 spans each)] [traces-in-flight (default 1000000)]
+# Streams benchmarks, one run on this machine, broker and app in separate JVMs.
+#  (1) catch-up of the sampling topology over a pre-filled otlp-traces, one stream thread, next to
+#      a pass-through topology (same exactly-once guarantee) over the same data, for two workloads:
+#      A) one record per trace (10 spans, ~2.15 KB), B) each trace in 3-5 fragments. 1% of traces
+#      have an error; policies: errors + 10% probabilistic (about 10% of spans kept).
+#      Reported: spans/s, and CPU-seconds per million spans of the app and of the broker, from
+#      /proc/PID/stat (utime + stime) over the run.
+#  (2) memory: 1,000,000 traces in flight with the app's heap capped at 512 MiB: heap and RSS.
+# Usage: perf/bench-streams.sh [traces (default 200000, 10 spans each)] [traces-in-flight (default 1000000, 0 skips)]
 set -eu
 cd "$(dirname "$0")/.."
-traces=${1:-500000}
+traces=${1:-200000}
 inflight=${2:-1000000}
+spans=$((traces * 10))
 ./otelstream --version >/dev/null   # builds on first use
 data=$(mktemp -d)
 cp="launcher/target/otelstream-launcher.jar:launcher/target/lib/*"
+tck=$(getconf CLK_TCK)
 OTELSTREAM_JAVA_OPTS="-Xmx1g" ./otelstream dev --kafka-only --data-dir "$data" > "$data/kafka.log" 2>&1 &
 kafka=$!
 app=""
@@ -23,6 +29,12 @@ cleanup() {
 trap cleanup EXIT INT TERM
 i=0; until grep -q "Kafka only" "$data/kafka.log"; do i=$((i+1)); [ $i -lt 120 ] || { cat "$data/kafka.log"; exit 1; }; sleep 1; done
 
+cpu() { # CPU clock ticks used so far by a process (utime + stime)
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+per_million() { # ticks, spans -> CPU-seconds per million spans
+  awk -v t="$1" -v s="$2" -v hz="$tck" 'BEGIN {printf "%.1f", t / hz / s * 1e6}'
+}
 metric() { # sum of a metric from the app's admin port
   curl -s localhost:13134/metrics | awk -v n="$1" 'index($0, n) == 1 {s += $NF} END {printf "%.0f", s}'
 }
@@ -30,48 +42,61 @@ heap() {
   curl -s localhost:13134/metrics | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}'
 }
 
-echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
-echo "== fill otlp-traces: $traces traces x 10 spans"
-java -cp "$cp" io.otelstream.perf.TraceFill localhost:9092 otlp-traces "$traces" 10
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1); $(date -u +%Y-%m-%d)"
 
-echo "== (1a) pass-through topology, 1 stream thread, exactly_once_v2"
-java -Xmx512m -cp "$cp" io.otelstream.perf.PassThroughBenchmark localhost:9092 otlp-traces otlp-traces-passthrough 10 "$data/pt" | tee "$data/pt.txt"
+run() { # workload-name prefix fragments
+  name=$1; prefix=$2; fragments=$3
+  printf 'prefix: "%s"\nreplication_factor: 1\nmin_insync_replicas: 1\n' "$prefix" > "$data/$name-topics.yaml"
+  ./otelstream topics apply --bootstrap-server localhost:9092 --config "$data/$name-topics.yaml" > /dev/null
+  echo "== $name: fill ${prefix}otlp-traces: $traces traces x 10 spans, fragments $fragments"
+  java -cp "$cp" io.otelstream.perf.TraceFill localhost:9092 "${prefix}otlp-traces" "$traces" 10 "$fragments"
 
-cat > "$data/sampling.yaml" <<YAML
-application_id: bench-sampling
-state_dir: $data/sampling
+  b0=$(cpu "$kafka")
+  /usr/bin/time -f "%U %S" -o "$data/$name-pt.time" java -Xmx512m -cp "$cp" io.otelstream.perf.PassThroughBenchmark \
+    localhost:9092 "${prefix}otlp-traces" "${prefix}passthrough" 10 "$data/$name-pt" > "$data/$name-pt.txt"
+  b1=$(cpu "$kafka")
+  pt_secs=$(awk '/^pass-through/ {print $(NF-2)}' "$data/$name-pt.txt" | tr -d s)
+  pt_app=$(awk -v hz="$tck" '{print ($1 + $2) * hz}' "$data/$name-pt.time")
+  echo "$name pass-through: $(awk -v s="$spans" -v t="$pt_secs" 'BEGIN {printf "%.0f", s/t}') spans/s in ${pt_secs}s; CPU-s per million spans: app $(per_million "$pt_app" "$spans"), broker $(per_million $((b1 - b0)) "$spans")"
+
+  cat > "$data/$name.yaml" <<YAML
+application_id: bench-$name
+state_dir: $data/$name-state
 num_stream_threads: 1
 kafka: {bootstrap.servers: "localhost:9092"}
-topics: {replication_factor: 1, min_insync_replicas: 1}
+topics: {prefix: "$prefix", replication_factor: 1, min_insync_replicas: 1}
 tail_sampling:
-  decision_wait: 1s
+  decision_wait: 2s
   num_traces: 200000
   policies:
     - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
-    - {name: slow, type: latency, latency: {threshold_ms: 45}}
     - {name: baseline, type: probabilistic, probabilistic: {sampling_percentage: 10}}
 YAML
-echo "== (1b) sampling topology, 1 stream thread"
-start=$(date +%s.%N)
-OTELSTREAM_JAVA_OPTS="-Xmx512m" ./otelstream streams --config "$data/sampling.yaml" > "$data/sampling.log" 2>&1 &
-app=$!
-i=0; until [ "$(metric otelstream_streams_traces_decided_total)" -ge "$traces" ] 2>/dev/null; do
-  i=$((i+1)); [ $i -lt 3600 ] || { tail "$data/sampling.log"; exit 1; }; sleep 0.5
-done
-end=$(date +%s.%N)
-echo "sampling: heap used $(heap) MiB at the end; kept spans $(metric 'otelstream_streams_spans_total{outcome="kept"')"
-awk -v s="$start" -v e="$end" -v t="$traces" 'BEGIN {printf "sampling: %d traces, %.0f spans/s in %.1fs (including startup)\n", t, t*10/(e-s), e-s}' | tee "$data/sampling.txt"
-kill "$app"; wait "$app" 2>/dev/null || true; app=""
-pt=$(awk '/^pass-through/ {print $6}' "$data/pt.txt")
-sa=$(awk '/^sampling:.*spans/ {print $4}' "$data/sampling.txt")
-echo "ratio sampling / pass-through: $(awk -v a="$sa" -v b="$pt" 'BEGIN {printf "%.2f", a/b}')"
+  b0=$(cpu "$kafka")
+  start=$(date +%s.%N)
+  OTELSTREAM_JAVA_OPTS="-Xmx512m" ./otelstream streams --config "$data/$name.yaml" > "$data/$name.log" 2>&1 &
+  app=$!
+  i=0; until [ "$(metric otelstream_streams_traces_decided_total)" -ge "$traces" ] 2>/dev/null; do
+    i=$((i+1)); [ $i -lt 3600 ] || { tail "$data/$name.log"; exit 1; }; sleep 0.5
+  done
+  end=$(date +%s.%N)
+  a=$(cpu "$app"); b1=$(cpu "$kafka")
+  kept=$(metric 'otelstream_streams_spans_total{outcome="kept"')
+  echo "$name sampling: $(awk -v s="$spans" -v a="$start" -v e="$end" 'BEGIN {printf "%.0f spans/s in %.1fs", s/(e-a), e-a}') (including startup); kept $kept spans; CPU-s per million spans: app $(per_million "$a" "$spans"), broker $(per_million $((b1 - b0)) "$spans"), together $(per_million $((a + b1 - b0)) "$spans"); heap $(heap) MiB"
+  kill "$app"; wait "$app" 2>/dev/null || true; app=""
+}
 
-echo "== (2) memory: $inflight traces in flight, heap capped at 512 MiB"
+run single "a." 1
+run fragments "b." 3-5
+
+[ "$inflight" -gt 0 ] || exit 0
+echo "== memory: $inflight traces in flight, heap capped at 512 MiB, rocksdb_memory 256MiB"
 cat > "$data/memory.yaml" <<YAML
 application_id: bench-memory
 state_dir: $data/memory
 kafka: {bootstrap.servers: "localhost:9092"}
 topics: {prefix: "mem.", replication_factor: 1, min_insync_replicas: 1}
+rocksdb_memory: 256MiB
 tail_sampling:
   decision_wait: 1h
   num_traces: 2000000
@@ -88,5 +113,4 @@ i=0; until [ "$(metric otelstream_streams_traces_in_flight)" -ge "$inflight" ] 2
   i=$((i+1)); [ $i -lt 3600 ] || { echo "memory: timed out at $(metric otelstream_streams_traces_in_flight) in flight"; exit 1; }
   sleep 1
 done
-pid=$(pgrep -f "Otelstream streams --config $data/memory.yaml" | head -1)
-echo "memory: $(metric otelstream_streams_traces_in_flight) traces in flight after $(( $(date +%s) - start ))s; heap used $(heap) MiB (max 512); RSS $(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status) MiB; OutOfMemoryError: $(grep -c OutOfMemoryError "$data/memory.log" || true)"
+echo "memory: $(metric otelstream_streams_traces_in_flight) traces in flight after $(( $(date +%s) - start ))s; heap used $(heap) MiB (max 512); RSS $(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$app/status) MiB; OutOfMemoryError: $(grep -c OutOfMemoryError "$data/memory.log" || true)"

@@ -18,8 +18,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Pre-fills otlp-traces the way the edge writes it: one record per trace holding its spans, keyed
- * by the 32-hex trace ID. Usage: TraceFill BOOTSTRAP TOPIC TRACES SPANS_PER_TRACE
+ * Pre-fills otlp-traces the way the edge writes it: records keyed by the 32-hex trace ID, each
+ * holding spans of one trace, 1% of traces with an error span. By default one record per trace;
+ * with FRAGMENTS {@code 3-5} each trace's spans arrive in 3 to 5 records, as the edge writes a
+ * trace whose spans came in several requests, interleaved with other traces' fragments up to 100 ms
+ * of record time later. Usage: TraceFill BOOTSTRAP TOPIC TRACES SPANS_PER_TRACE [MIN-MAX]
  */
 public final class TraceFill {
   private TraceFill() {}
@@ -29,6 +32,13 @@ public final class TraceFill {
     String topic = args[1];
     int traces = Integer.parseInt(args[2]);
     int spansPerTrace = Integer.parseInt(args[3]);
+    int minFragments = 1;
+    int maxFragments = 1;
+    if (args.length > 4) {
+      String[] range = args[4].split("-");
+      minFragments = Integer.parseInt(range[0]);
+      maxFragments = Integer.parseInt(range[range.length - 1]);
+    }
     SplittableRandom random = new SplittableRandom(2026);
     Map<String, Object> props =
         Map.of(
@@ -49,14 +59,36 @@ public final class TraceFill {
     try (KafkaProducer<byte[], byte[]> p =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       long now = System.currentTimeMillis();
-      for (int t = 0; t < traces; t++) {
-        byte[] id = ByteBuffer.allocate(16).putLong(random.nextLong() | 1).putLong(t).array();
-        byte[] value = trace(id, spansPerTrace, random);
-        bytes += value.length;
-        // Record times spread over the fill, as live traffic would have them.
-        p.send(
-            new ProducerRecord<>(
-                topic, null, now + t / 100, HexFormat.of().formatHex(id).getBytes(), value));
+      // Windows of 1,000 traces: every trace's first fragment, then the second ones, and so on.
+      int window = 1000;
+      for (int w = 0; w < traces; w += window) {
+        int n = Math.min(window, traces - w);
+        byte[][] ids = new byte[n][];
+        java.util.List<java.util.List<byte[]>> fragments = new java.util.ArrayList<>();
+        int most = 0;
+        for (int i = 0; i < n; i++) {
+          int t = w + i;
+          ids[i] = ByteBuffer.allocate(16).putLong(random.nextLong() | 1).putLong(t).array();
+          int k = minFragments + random.nextInt(maxFragments - minFragments + 1);
+          fragments.add(split(trace(ids[i], spansPerTrace, random), k));
+          most = Math.max(most, k);
+        }
+        for (int f = 0; f < most; f++) {
+          for (int i = 0; i < n; i++) {
+            if (f < fragments.get(i).size()) {
+              byte[] value = fragments.get(i).get(f);
+              bytes += value.length;
+              // Record times spread over the fill as live traffic has them; fragments 25 ms apart.
+              p.send(
+                  new ProducerRecord<>(
+                      topic,
+                      null,
+                      now + (w + i) / 100 + f * 25L,
+                      HexFormat.of().formatHex(ids[i]).getBytes(),
+                      value));
+            }
+          }
+        }
       }
       p.flush();
     }
@@ -67,6 +99,30 @@ public final class TraceFill {
         (long) traces * spansPerTrace,
         bytes / 1e6,
         (System.nanoTime() - start) / 1e9);
+  }
+
+  /** The trace's spans in {@code k} requests (as few as there are spans), in span order. */
+  static java.util.List<byte[]> split(byte[] trace, int k) throws Exception {
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(trace);
+    if (k <= 1) {
+      return java.util.List.of(trace);
+    }
+    ResourceSpans rs = request.getResourceSpans(0);
+    java.util.List<Span> spans = rs.getScopeSpans(0).getSpansList();
+    int parts = Math.min(k, spans.size());
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    for (int part = 0; part < parts; part++) {
+      ScopeSpans.Builder scope = ScopeSpans.newBuilder();
+      for (int s = part; s < spans.size(); s += parts) {
+        scope.addSpans(spans.get(s));
+      }
+      out.add(
+          ExportTraceServiceRequest.newBuilder()
+              .addResourceSpans(rs.toBuilder().clearScopeSpans().addScopeSpans(scope))
+              .build()
+              .toByteArray());
+    }
+    return out;
   }
 
   static byte[] trace(byte[] id, int spans, SplittableRandom random) {
