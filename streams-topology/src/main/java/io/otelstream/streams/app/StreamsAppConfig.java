@@ -126,6 +126,10 @@ public record StreamsAppConfig(
     // The partition assignor builds its own StreamsConfig from the main consumer's properties,
     // which drop the line above, and would warn again at every start.
     p.put("main.consumer.processing.exception.handler.global.enabled", "true");
+    // Streams' default (10 s) is tight for a task that rebuilds its in-flight traces while the
+    // thread's transaction is open; a dangling transaction of a dead instance holds read_committed
+    // readers back for at most this long.
+    p.put("producer.transaction.timeout.ms", "30000");
     p.put("rocksdb.config.setter", BoundedRocksDbConfig.class.getName());
     p.put(RocksDbMemory.MEMORY_BYTES, Long.toString(rocksdbMemory.bytes()));
     p.put("default.key.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");

@@ -24,6 +24,8 @@ final class DecisionCache {
 
   private final KeyValueStore<Bytes, byte[]> store;
   private final TimeIndex expiry;
+  // Expiry entries are deleted from the low end; scans start at the lowest one that may be live.
+  private long expiryFloor;
 
   /** One cached decision. */
   record Decision(
@@ -53,6 +55,7 @@ final class DecisionCache {
   void remember(byte[] traceId, Decision d) {
     store.put(key(traceId), encode(d));
     expiry.put(d.expiresAtMs(), traceId);
+    expiryFloor = Math.min(expiryFloor, d.expiresAtMs());
   }
 
   /** A late record at {@code offset} followed the decision: it covers that offset too. */
@@ -72,7 +75,11 @@ final class DecisionCache {
    */
   void expire(long timeMs, long lowWatermark) {
     List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = expiry.upTo(timeMs)) {
+    if (timeMs < expiryFloor) {
+      return;
+    }
+    long blocked = Long.MAX_VALUE;
+    try (KeyValueIterator<Bytes, byte[]> it = expiry.between(expiryFloor, timeMs)) {
       while (it.hasNext()) {
         due.add(it.next());
       }
@@ -83,12 +90,14 @@ final class DecisionCache {
       // A trace decided again has a newer expiry entry: this one only goes.
       if (d != null && d.expiresAtMs() == TimeIndex.timeOf(e.key)) {
         if (d.lastOffset() >= lowWatermark) {
+          blocked = Math.min(blocked, TimeIndex.timeOf(e.key));
           continue; // a rebuild could still meet a record this decision covered
         }
         store.delete(key(traceId));
       }
       expiry.delete(e.key);
     }
+    expiryFloor = Math.min(blocked, timeMs + 1);
   }
 
   private static Bytes key(byte[] traceId) {

@@ -11,9 +11,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -39,6 +41,11 @@ final class LocalTraceStore implements AutoCloseable {
   private final WriteOptions noWal;
   private final RocksDB db;
   private long traces;
+  // Deleted index entries stay as tombstones until compaction; a seek from the start of an index
+  // would step over every one of them. Both indexes are drained from their low end, so each seek
+  // starts at a floor below which nothing live remains.
+  private long deadlineFloor;
+  private long arrivalFloor;
 
   /** A fragment as stored: its store key and the record value. */
   record Fragment(byte[] key, byte[] value) {}
@@ -79,6 +86,8 @@ final class LocalTraceStore implements AutoCloseable {
     try (WriteBatch batch = new WriteBatch()) {
       batch.put(key(STATE, traceId), state.encode());
       batch.put(timeKey(DEADLINE, state.deadlineMs(), traceId), EMPTY);
+      deadlineFloor = Math.min(deadlineFloor, Math.max(0, state.deadlineMs()));
+      arrivalFloor = Math.min(arrivalFloor, Math.max(0, state.firstOffset()));
       batch.put(timeKey(ARRIVAL, state.firstOffset(), traceId), EMPTY);
       batch.put(fragmentKey(traceId, offset), value);
       db.write(noWal, batch);
@@ -111,14 +120,20 @@ final class LocalTraceStore implements AutoCloseable {
     return out;
   }
 
-  /** Forgets a decided trace and its fragments. */
-  void remove(byte[] traceId, GatherState state, List<Fragment> fragments) {
+  /**
+   * Forgets a decided trace and its fragments. A trace decided because its deadline passed keeps
+   * its deadline entry: {@link #releaseDeadlinesUpTo} removes those together, with one range
+   * deletion instead of a tombstone each that later seeks would step over.
+   */
+  void remove(byte[] traceId, GatherState state, List<Fragment> fragments, boolean dueByDeadline) {
     try (WriteBatch batch = new WriteBatch()) {
       for (Fragment f : fragments) {
         batch.delete(f.key());
       }
       batch.delete(key(STATE, traceId));
-      batch.delete(timeKey(DEADLINE, state.deadlineMs(), traceId));
+      if (!dueByDeadline) {
+        batch.delete(timeKey(DEADLINE, state.deadlineMs(), traceId));
+      }
       batch.delete(timeKey(ARRIVAL, state.firstOffset(), traceId));
       db.write(noWal, batch);
       traces--;
@@ -127,36 +142,79 @@ final class LocalTraceStore implements AutoCloseable {
     }
   }
 
-  /** Up to {@code limit} trace IDs whose deadline is at or before {@code timeMs}, oldest first. */
-  List<byte[]> dueBy(long timeMs, int limit) {
-    List<byte[]> out = new ArrayList<>();
-    byte[] prefix = {DEADLINE};
-    try (RocksIterator it = db.newIterator()) {
-      for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+  /**
+   * Hands every trace whose deadline is at or before {@code timeMs} to {@code decide}, oldest
+   * first.
+   */
+  void forEachDue(long timeMs, java.util.function.Consumer<byte[]> decide) {
+    if (timeMs < deadlineFloor) {
+      return;
+    }
+    byte[] upper = timeKey(DEADLINE, timeMs + 1, new byte[16]);
+    try (Slice bound = new Slice(upper);
+        ReadOptions read = new ReadOptions().setIterateUpperBound(bound);
+        RocksIterator it = db.newIterator(read)) {
+      // The iterator reads a snapshot: deciding (which writes) while iterating is safe.
+      for (it.seek(timeKey(DEADLINE, deadlineFloor, new byte[16])); it.isValid(); it.next()) {
         byte[] k = it.key();
-        if (k[0] != DEADLINE || ByteBuffer.wrap(k).getLong(1) > timeMs) {
-          break;
+        long deadline = ByteBuffer.wrap(k).getLong(1);
+        if (System.nanoTime() > stopAtNanos) {
+          // Entries before this deadline are all decided; the rest waits for the next call.
+          releaseDeadlinesBefore(deadline);
+          return false;
         }
-        out.add(Arrays.copyOfRange(k, 9, 25));
+        byte[] traceId = Arrays.copyOfRange(k, 9, 25);
+        if (get(key(STATE, traceId)) != null) {
+          decide.accept(traceId);
+        }
       }
     }
-    return out;
+    releaseDeadlinesBefore(timeMs + 1);
+    return true;
+  }
+
+  /** Drops the deadline entries before {@code timeMs} in one range deletion. */
+  private void releaseDeadlinesBefore(long timeMs) {
+    if (timeMs <= deadlineFloor) {
+      return;
+    }
+    try {
+      db.deleteRange(
+          noWal,
+          timeKey(DEADLINE, deadlineFloor, new byte[16]),
+          timeKey(DEADLINE, timeMs, new byte[16]));
+      deadlineFloor = timeMs;
+    } catch (RocksDBException e) {
+      throw failed("release deadlines", e);
+    }
   }
 
   /** The trace with the earliest deadline (the oldest), or null when none is gathered. */
   byte[] oldest() {
-    List<byte[]> first = dueBy(Long.MAX_VALUE, 1);
-    return first.isEmpty() ? null : first.get(0);
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(timeKey(DEADLINE, deadlineFloor, new byte[16]));
+          it.isValid() && it.key()[0] == DEADLINE;
+          it.next()) {
+        byte[] traceId = Arrays.copyOfRange(it.key(), 9, 25);
+        if (get(key(STATE, traceId)) != null) {
+          return traceId;
+        }
+      }
+    }
+    return null;
   }
 
   /** Input offset of the first record of the oldest trace still gathered, or {@code otherwise}. */
   long lowWatermark(long otherwise) {
     try (RocksIterator it = db.newIterator()) {
-      it.seek(new byte[] {ARRIVAL});
+      it.seek(timeKey(ARRIVAL, arrivalFloor, new byte[16]));
       if (it.isValid() && it.key()[0] == ARRIVAL) {
-        return ByteBuffer.wrap(it.key()).getLong(1);
+        arrivalFloor = ByteBuffer.wrap(it.key()).getLong(1);
+        return arrivalFloor;
       }
     }
+    // Empty: a later trace starts at a later offset than any seen.
+    arrivalFloor = Math.max(arrivalFloor, Math.max(0, otherwise));
     return otherwise;
   }
 

@@ -26,6 +26,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   public static final String SINK = "sampled-sink";
   private static final Logger LOG = LoggerFactory.getLogger(TailSamplingProcessor.class);
   private static final Duration TICK = Duration.ofSeconds(1);
+  // Work one punctuation may do; the rest of the due traces waits for the next one (1 s later).
+  private static final Duration DECIDE_BUDGET = Duration.ofMillis(200);
 
   private final String inputTopic;
   private final SamplingSettings settings;
@@ -42,6 +44,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private long lastRecordWallMs;
   private long streamTimeAtLastRecord;
   private TopicPartition partition;
+  private long behindAtMs = -1; // due traces left over from a punctuation that ran out of budget
 
   public TailSamplingProcessor(
       String inputTopic,
@@ -167,7 +170,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     GatherState state = gatherer.gather(a);
     if (gatherer.overBounds(state)) {
       metrics.earlyDecision("trace_too_large");
-      decider.decide(a.traceId(), state, record.timestamp());
+      decider.decideEarly(a.traceId(), state, record.timestamp());
     }
     while (metrics.inFlight().get() > settings.numTraces() && local.size() > 0) {
       metrics.earlyDecision("too_many_traces");
@@ -177,7 +180,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
 
   /** Decides every trace due by {@code timeMs}, then moves the watermark and expires decisions. */
   void releaseUpTo(long timeMs) {
-    decider.decideDue(timeMs);
+    behindAtMs = decider.decideDue(timeMs, DECIDE_BUDGET) ? -1 : timeMs;
     if (watermark.known()) {
       watermark.lowWatermark(local.lowWatermark(watermark.next()));
       decisions.expire(timeMs, watermark.low());
@@ -190,6 +193,10 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
    * rebalance, a stall) is not, or its traces would be decided before their spans are read.
    */
   private void onWallClock(long wallMs) {
+    if (behindAtMs >= 0) {
+      releaseUpTo(behindAtMs); // finish what the last punctuation left, without moving time
+      return;
+    }
     long idleMs = wallMs - lastRecordWallMs;
     if (idleMs >= TICK.toMillis() && inputLag.of(partition) == 0) {
       releaseUpTo(Math.max(context.currentStreamTimeMs(), streamTimeAtLastRecord) + idleMs);

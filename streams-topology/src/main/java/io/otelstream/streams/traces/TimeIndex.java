@@ -37,7 +37,15 @@ final class TimeIndex {
 
   /** Entries due at or before {@code timeMs}, oldest first; close the iterator. */
   KeyValueIterator<Bytes, byte[]> upTo(long timeMs) {
-    return store.range(key(0, new byte[16]), upperBound(timeMs));
+    return between(0, timeMs);
+  }
+
+  /**
+   * Entries due from {@code fromMs} to {@code timeMs}, oldest first; close the iterator. Starting
+   * above entries already deleted skips their tombstones.
+   */
+  KeyValueIterator<Bytes, byte[]> between(long fromMs, long timeMs) {
+    return store.range(key(fromMs, new byte[16]), upperBound(timeMs));
   }
 
   /** Every entry of this index, oldest first; close the iterator. */

@@ -40,17 +40,16 @@ final class TraceDecider {
     this.instanceInFlight = metrics.inFlight();
   }
 
-  /** Decides every trace whose deadline is at or before {@code timeMs}, oldest first. */
-  void decideDue(long timeMs) {
-    while (true) {
-      List<byte[]> due = local.dueBy(timeMs, 1000);
-      for (byte[] traceId : due) {
-        decide(traceId, local.state(traceId), timeMs);
-      }
-      if (due.size() < 1000) {
-        return;
-      }
-    }
+  /**
+   * Decides the traces whose deadline is at or before {@code timeMs}, oldest first, for at most
+   * {@code budget}: one punctuation must not hold the transaction open near its timeout; what is
+   * left is decided at the next one. Returns whether every due trace was decided.
+   */
+  boolean decideDue(long timeMs, java.time.Duration budget) {
+    return local.forEachDue(
+        timeMs,
+        traceId -> decide(traceId, local.state(traceId), timeMs, true),
+        System.nanoTime() + budget.toNanos());
   }
 
   /** Decides the oldest gathered trace early; false when none is gathered. */
@@ -59,11 +58,16 @@ final class TraceDecider {
     if (oldest == null) {
       return false;
     }
-    decide(oldest, local.state(oldest), nowMs);
+    decide(oldest, local.state(oldest), nowMs, false);
     return true;
   }
 
-  void decide(byte[] traceId, GatherState state, long nowMs) {
+  /** Decides a trace before its deadline (a bound was reached). */
+  void decideEarly(byte[] traceId, GatherState state, long nowMs) {
+    decide(traceId, state, nowMs, false);
+  }
+
+  private void decide(byte[] traceId, GatherState state, long nowMs, boolean dueByDeadline) {
     List<LocalTraceStore.Fragment> stored = local.fragments(traceId);
     List<byte[]> values = new ArrayList<>(stored.size());
     stored.forEach(f -> values.add(f.value()));
@@ -73,7 +77,7 @@ final class TraceDecider {
     if (outcome.sampled()) {
       emitter.kept(traceId, values, outcome.policy(), state.firstSeenMs(), state.tenant());
     }
-    local.remove(traceId, state, stored);
+    local.remove(traceId, state, stored, dueByDeadline);
     instanceInFlight.decrementAndGet();
     decisions.remember(
         traceId,
