@@ -143,12 +143,12 @@ final class LocalTraceStore implements AutoCloseable {
   }
 
   /**
-   * Hands every trace whose deadline is at or before {@code timeMs} to {@code decide}, oldest
-   * first.
+   * Hands the traces whose deadline is at or before {@code timeMs} to {@code decide}, oldest first,
+   * until {@code stopAtNanos} (System.nanoTime) passes; returns whether all were handed.
    */
-  void forEachDue(long timeMs, java.util.function.Consumer<byte[]> decide) {
+  boolean forEachDue(long timeMs, java.util.function.Consumer<byte[]> decide, long stopAtNanos) {
     if (timeMs < deadlineFloor) {
-      return;
+      return true;
     }
     byte[] upper = timeKey(DEADLINE, timeMs + 1, new byte[16]);
     try (Slice bound = new Slice(upper);
