@@ -61,6 +61,8 @@ public final class RocksDbMemory {
     options.setTableFormatConfig(table);
     options.setWriteBufferManager(writeBuffers);
     options.setMaxWriteBufferNumber(3);
-    options.setWriteBufferSize(Math.max(1L << 20, Math.min(16L << 20, bytes / 16)));
+    // Large memtables: a fragment usually dies (its trace decided) before its memtable is flushed,
+    // and a put and its delete in one memtable never reach a file.
+    options.setWriteBufferSize(Math.max(1L << 20, Math.min(64L << 20, bytes / 8)));
   }
 }

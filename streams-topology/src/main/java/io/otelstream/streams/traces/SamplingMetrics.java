@@ -11,12 +11,25 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SamplingMetrics {
   private final MeterRegistry registry;
   private final AtomicLong inFlight = new AtomicLong();
+  private final java.util.Map<String, Counter> decidedCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Counter keptSpans;
+  private final Counter droppedSpans;
+  private final Timer decisionLatency;
 
   public SamplingMetrics(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("otelstream.streams.traces.in.flight", inFlight, AtomicLong::get)
         .description("Traces waiting for their decision in this instance")
         .register(registry);
+    keptSpans = spans("kept");
+    droppedSpans = spans("dropped");
+    decisionLatency =
+        Timer.builder("otelstream.streams.decision.latency")
+            .description("Record time from a trace's first span to its decision")
+            .publishPercentileHistogram()
+            .maximumExpectedValue(Duration.ofMinutes(5))
+            .register(registry);
     // Present (at 0) from the start, so an alert on it needs no absent() guard.
     rebuilt(0, 0, 0, 0);
   }
@@ -27,23 +40,31 @@ public final class SamplingMetrics {
   }
 
   void decided(String policy, boolean sampled, String rule, int spans, long waitedMs) {
-    String decision = sampled ? "sampled" : "not_sampled";
-    Counter.builder("otelstream.streams.traces.decided")
-        .description("Traces decided, by deciding policy and decision")
-        .tags("policy", policy == null ? "none" : policy, "decision", decision, "rule", rule)
-        .register(registry)
+    // Called for every trace: the meters are looked up once per label set, not built each time.
+    decidedCounters
+        .computeIfAbsent(
+            (policy == null ? "none" : policy) + '\0' + sampled + '\0' + rule,
+            k ->
+                Counter.builder("otelstream.streams.traces.decided")
+                    .description("Traces decided, by deciding policy and decision")
+                    .tags(
+                        "policy",
+                        policy == null ? "none" : policy,
+                        "decision",
+                        sampled ? "sampled" : "not_sampled",
+                        "rule",
+                        rule)
+                    .register(registry))
         .increment();
-    Counter.builder("otelstream.streams.spans")
+    (sampled ? keptSpans : droppedSpans).increment(spans);
+    decisionLatency.record(Math.max(0, waitedMs), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private Counter spans(String outcome) {
+    return Counter.builder("otelstream.streams.spans")
         .description("Spans kept or dropped by tail sampling")
-        .tags("outcome", sampled ? "kept" : "dropped")
-        .register(registry)
-        .increment(spans);
-    Timer.builder("otelstream.streams.decision.latency")
-        .description("Record time from a trace's first span to its decision")
-        .publishPercentileHistogram()
-        .maximumExpectedValue(Duration.ofMinutes(5))
-        .register(registry)
-        .record(Duration.ofMillis(Math.max(0, waitedMs)));
+        .tags("outcome", outcome)
+        .register(registry);
   }
 
   void lateSpans(String outcome, int spans) {

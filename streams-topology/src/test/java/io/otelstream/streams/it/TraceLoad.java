@@ -110,6 +110,33 @@ final class TraceLoad {
         .until(condition::getAsBoolean);
   }
 
+  /**
+   * Writes the fragments in record-time order as live traffic would: trace i starts at {@code t0} +
+   * 5 ms × i, its fragments 1.5 s apart; every tenth trace's last fragment comes {@code late} ms
+   * after its first (after its deadline when that is longer than decision_wait).
+   */
+  static void produceSpread(String bootstrap, String topic, List<Trace> traces, long t0, long late)
+      throws Exception {
+    record Fragment(long time, Trace trace, int f) {}
+    List<Fragment> all = new ArrayList<>();
+    for (int i = 0; i < traces.size(); i++) {
+      Trace t = traces.get(i);
+      for (int f = 0; f < t.fragments(); f++) {
+        boolean isLate = i % 10 == 0 && f == t.fragments() - 1;
+        all.add(new Fragment(t0 + 5L * i + (isLate ? late : 1500L * f), t, f));
+      }
+    }
+    all.sort(java.util.Comparator.comparingLong(Fragment::time));
+    try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+      for (Fragment f : all) {
+        p.send(
+            new ProducerRecord<>(
+                topic, null, f.time(), f.trace().key().getBytes(), fragment(f.trace(), f.f())));
+      }
+      p.flush();
+    }
+  }
+
   static void await(java.util.function.BooleanSupplier condition, long seconds) {
     org.awaitility.Awaitility.await()
         .atMost(seconds, TimeUnit.SECONDS)
