@@ -2,21 +2,18 @@ package io.otelstream.streams.app;
 
 import io.otelstream.streams.traces.InputLag;
 import java.util.Map;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Input lag from the main consumer's own {@code records-lag} metric (as of its last fetch). The
- * client metrics are copied into a new map on every read, so they are read at most once a second
- * for all partitions together.
+ * End offsets of the input partitions as the main consumer last fetched them, from the task
+ * metadata Kafka Streams keeps; read at most once a second for all partitions together.
  */
 final class ConsumerLag implements InputLag {
   private static final long REFRESH_MS = 1000;
 
   private volatile KafkaStreams streams;
-  private volatile Map<TopicPartition, Long> lags = Map.of();
+  private volatile Map<TopicPartition, Long> ends = Map.of();
   private volatile long readAtMs;
 
   void attach(KafkaStreams streams) {
@@ -24,13 +21,13 @@ final class ConsumerLag implements InputLag {
   }
 
   @Override
-  public long of(TopicPartition partition) {
+  public long endOffset(TopicPartition partition) {
     long now = System.currentTimeMillis();
     if (now - readAtMs >= REFRESH_MS) {
       refresh();
       readAtMs = now;
     }
-    return lags.getOrDefault(partition, -1L);
+    return ends.getOrDefault(partition, -1L);
   }
 
   private synchronized void refresh() {
@@ -39,18 +36,8 @@ final class ConsumerLag implements InputLag {
       return;
     }
     Map<TopicPartition, Long> out = new java.util.HashMap<>();
-    for (Map.Entry<MetricName, ? extends Metric> e : s.metrics().entrySet()) {
-      MetricName n = e.getKey();
-      String topic = n.tags().get("topic");
-      String p = n.tags().get("partition");
-      if (n.name().equals("records-lag")
-          && topic != null
-          && p != null
-          && e.getValue().metricValue() instanceof Double v
-          && !v.isNaN()) {
-        out.merge(new TopicPartition(topic, Integer.parseInt(p)), v.longValue(), Math::max);
-      }
-    }
-    lags = out;
+    s.metadataForLocalThreads()
+        .forEach(t -> t.activeTasks().forEach(task -> out.putAll(task.endOffsets())));
+    ends = out;
   }
 }

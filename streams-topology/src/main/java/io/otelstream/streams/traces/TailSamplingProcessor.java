@@ -28,6 +28,9 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private static final Duration TICK = Duration.ofSeconds(1);
   // Work one punctuation may do; the rest of the due traces waits for the next one (1 s later).
   private static final Duration DECIDE_BUDGET = Duration.ofMillis(200);
+  // Inline releases follow record time a second at a time; a larger budget keeps them whole (and
+  // so deterministic) unless record time jumps far ahead at once.
+  private static final Duration INLINE_BUDGET = Duration.ofSeconds(5);
 
   private final String inputTopic;
   private final SamplingSettings settings;
@@ -84,7 +87,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     rebuild(this.partition);
     lastRecordWallMs = context.currentSystemTimeMs();
     streamTimeAtLastRecord = context.currentStreamTimeMs();
-    context.schedule(TICK, PunctuationType.STREAM_TIME, this::releaseUpTo);
+    // Record time releases traces inline, in process(), so the same input decides the same way
+    // whatever batches Streams processes it in; wall-clock time releases idle partitions.
     context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
   }
 
@@ -145,8 +149,24 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   public void process(Record<byte[], byte[]> record) {
     long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
     lastRecordWallMs = context.currentSystemTimeMs();
-    streamTimeAtLastRecord = Math.max(streamTimeAtLastRecord, record.timestamp());
+    long streamTime = Math.max(streamTimeAtLastRecord, record.timestamp());
+    long tick = floorTick(streamTime);
+    boolean crossed = tick > floorTick(streamTimeAtLastRecord) || behindAtMs >= 0;
+    if (crossed) {
+      // Record time crossed a whole second: every trace due by then is decided before this record
+      // is looked at, so a span after its trace's deadline is always a late span.
+      decideDue(tick, INLINE_BUDGET);
+    }
+    streamTimeAtLastRecord = streamTime;
     watermark.processed(offset);
+    handle(record, offset);
+    if (crossed) {
+      // After the record: a span that meets an expired decision is counted as a new trace.
+      expireDecisions(tick);
+    }
+  }
+
+  private void handle(Record<byte[], byte[]> record, long offset) {
     Arrival a =
         Arrival.of(record.key(), record.value(), offset, record.timestamp(), record.headers());
     if (!a.valid()) {
@@ -179,8 +199,19 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   }
 
   /** Decides every trace due by {@code timeMs}, then moves the watermark and expires decisions. */
-  void releaseUpTo(long timeMs) {
-    behindAtMs = decider.decideDue(timeMs, DECIDE_BUDGET) ? -1 : timeMs;
+  void releaseUpTo(long timeMs, Duration budget) {
+    decideDue(timeMs, budget);
+    expireDecisions(timeMs);
+  }
+
+  private void decideDue(long timeMs, Duration budget) {
+    if (behindAtMs >= 0 && behindAtMs > timeMs) {
+      timeMs = behindAtMs;
+    }
+    behindAtMs = decider.decideDue(timeMs, budget) ? -1 : timeMs;
+  }
+
+  private void expireDecisions(long timeMs) {
     if (watermark.known()) {
       watermark.lowWatermark(local.lowWatermark(watermark.next()));
       decisions.expire(timeMs, watermark.low());
@@ -189,18 +220,25 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
 
   /**
    * An idle partition's stream time does not move; advance it by wall-clock time so traces still
-   * leave. Only a partition read to its end is idle: one with a backlog (after a restart, a
-   * rebalance, a stall) is not, or its traces would be decided before their spans are read.
+   * leave. Only a partition processed to its end is idle: one with a backlog, fetched or not (after
+   * a restart, a rebalance, a stall, in a replay), is not, or its traces would be decided before
+   * their spans are read.
    */
   private void onWallClock(long wallMs) {
     if (behindAtMs >= 0) {
-      releaseUpTo(behindAtMs); // finish what the last punctuation left, without moving time
+      releaseUpTo(behindAtMs, DECIDE_BUDGET); // finish what was left, without moving time
       return;
     }
     long idleMs = wallMs - lastRecordWallMs;
-    if (idleMs >= TICK.toMillis() && inputLag.of(partition) == 0) {
-      releaseUpTo(Math.max(context.currentStreamTimeMs(), streamTimeAtLastRecord) + idleMs);
+    long end = inputLag.endOffset(partition);
+    if (idleMs >= TICK.toMillis() && end >= 0 && watermark.next() >= end) {
+      releaseUpTo(
+          Math.max(context.currentStreamTimeMs(), streamTimeAtLastRecord) + idleMs, DECIDE_BUDGET);
     }
+  }
+
+  private static long floorTick(long timeMs) {
+    return timeMs - Math.floorMod(timeMs, TICK.toMillis());
   }
 
   @Override
