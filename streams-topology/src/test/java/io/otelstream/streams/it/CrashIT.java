@@ -3,11 +3,8 @@ package io.otelstream.streams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otelstream.kafka.KafkaBroker;
-import io.otelstream.streams.app.StreamsAppConfig;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.Set;
@@ -35,41 +32,11 @@ class CrashIT {
         - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
       """;
 
-  private Process child(Path config, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            StreamsMain.class.getName(),
-            config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   void shouldDecideEveryTraceOnceAcrossRepeatedKillsUnderLoad() throws Exception {
-    int port = freePort();
-    String yaml =
-        StreamsKit.yaml(
-            kafka,
-            APP,
-            dir.resolve("state"),
-            port,
-            "{prefix: crash., replication_factor: 1, min_insync_replicas: 1}",
-            POLICIES);
-    StreamsAppConfig config = StreamsKit.config(yaml);
-    TopicCatalog topics = StreamsKit.applyTopics(kafka, config);
-    Path file = dir.resolve("streams.yaml");
-    Files.writeString(file, yaml);
+    StreamsKit.Child app = StreamsKit.child(kafka, APP, dir, POLICIES);
+    int port = app.adminPort();
+    TopicCatalog topics = app.topics();
     Path log = dir.resolve("streams.log");
     Random random = new Random(11);
 
@@ -77,7 +44,7 @@ class CrashIT {
     try (ContinuousLoad load =
         new ContinuousLoad(kafka.bootstrapServers(), topics.name(Topic.TRACES), 0)) {
       for (int kill = 1; kill <= 5; kill++) {
-        Process instance = child(file, log);
+        Process instance = app.start(log);
         try {
           TraceLoad.await(
               () -> StreamsKit.metric(port, "otelstream_streams_traces_decided_total") > 0, 120);
@@ -95,7 +62,7 @@ class CrashIT {
       sent = load.traces();
     }
 
-    Process last = child(file, log);
+    Process last = app.start(log);
     try {
       Set<String> all = sent.stream().map(TraceLoad.Trace::key).collect(Collectors.toSet());
       TraceLoad.awaitSlowly(() -> Outcome.decisions(kafka, APP).keySet().containsAll(all), 180);

@@ -3,17 +3,14 @@ package io.otelstream.streams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otelstream.kafka.KafkaBroker;
-import io.otelstream.streams.app.StreamsAppConfig;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -42,29 +39,16 @@ class RebuildIT {
 
   @Test
   void shouldRebuildEveryInFlightTraceBeforeReadyAndReportDeletedInput() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    String yaml =
-        StreamsKit.yaml(
-            kafka,
-            "rebuild",
-            dir.resolve("state"),
-            port,
-            "{prefix: rebuild., replication_factor: 1, min_insync_replicas: 1}",
-            POLICIES);
-    StreamsAppConfig config = StreamsKit.config(yaml);
-    TopicCatalog topics = StreamsKit.applyTopics(kafka, config);
-    Path file = dir.resolve("streams.yaml");
-    Files.writeString(file, yaml);
+    StreamsKit.Child app = StreamsKit.child(kafka, "rebuild", dir, POLICIES);
+    int port = app.adminPort();
+    TopicCatalog topics = app.topics();
     TraceLoad.produce(
         kafka.bootstrapServers(),
         topics.name(Topic.TRACES),
         TraceLoad.traces(TRACES, 0.01, 1, 3),
         System.currentTimeMillis());
 
-    Process first = child(file, dir.resolve("first.log"));
+    Process first = app.start(dir.resolve("first.log"));
     try {
       TraceLoad.await(
           () -> StreamsKit.metric(port, "otelstream_streams_traces_in_flight") == TRACES, 180);
@@ -94,7 +78,7 @@ class RebuildIT {
 
     Path secondLog = dir.resolve("second.log");
     long restarted = System.nanoTime();
-    Process second = child(file, secondLog);
+    Process second = app.start(secondLog);
     try {
       TraceLoad.await(() -> ready(port), 180);
       long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
@@ -131,20 +115,5 @@ class RebuildIT {
     } catch (Exception e) {
       return false;
     }
-  }
-
-  private Process child(Path config, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            List.of(
-                java,
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                StreamsMain.class.getName(),
-                config.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
   }
 }

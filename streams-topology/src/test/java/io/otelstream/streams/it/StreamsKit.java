@@ -52,6 +52,44 @@ final class StreamsKit {
         + tailSampling.indent(2);
   }
 
+  /** An app written to a file for child JVMs that a test kills: its admin port and topics. */
+  record Child(int adminPort, Path config, TopicCatalog topics) {
+    /** Starts the app in its own JVM (StreamsMain), appending its output to {@code log}. */
+    Process start(Path log) throws java.io.IOException {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      return new ProcessBuilder(
+              java,
+              "-Xmx256m",
+              "-cp",
+              System.getProperty("java.class.path"),
+              StreamsMain.class.getName(),
+              config.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+    }
+  }
+
+  /** Picks a free admin port, writes the configuration under {@code dir}, applies the topics. */
+  static Child child(KafkaBroker kafka, String appId, Path dir, String policies) throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String yaml =
+        yaml(
+            kafka,
+            appId,
+            dir.resolve("state"),
+            port,
+            "{prefix: " + appId + "., replication_factor: 1, min_insync_replicas: 1}",
+            policies);
+    TopicCatalog topics = applyTopics(kafka, config(yaml));
+    Path file = dir.resolve("streams.yaml");
+    java.nio.file.Files.writeString(file, yaml);
+    return new Child(port, file, topics);
+  }
+
   static StreamsAppConfig config(String yaml) {
     return new ConfigLoader(Map.of()).parse(yaml, StreamsAppConfig.class, "streams-test.yaml");
   }
