@@ -138,11 +138,14 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     if (!a.valid()) {
       return; // dead-lettered when it was first processed
     }
-    DecisionCache.Decision d = decisions.lookup(a.traceId());
-    if (d != null && d.covers(a.timestampMs())) {
-      return; // decided before the crash; its output is committed
+    GatherState state = gatherer.state(a.traceId());
+    if (state == null) {
+      DecisionCache.Decision d = decisions.lookup(a.traceId());
+      if (d != null && d.covers(a.timestampMs())) {
+        return; // decided before the crash; its output is committed
+      }
     }
-    gatherer.gather(a);
+    gatherer.gather(a, state);
   }
 
   @Override
@@ -174,7 +177,10 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       DeadLetters.send(context, record, a.invalidReason());
       return;
     }
-    DecisionCache.Decision d = decisions.lookup(a.traceId());
+    // A trace being gathered has no decision that covers it: only a trace's first record (as far
+    // as this task knows) needs the decision cache.
+    GatherState gathered = gatherer.state(a.traceId());
+    DecisionCache.Decision d = gathered == null ? decisions.lookup(a.traceId()) : null;
     if (d != null && d.covers(a.timestampMs())) {
       if (d.sampled()) {
         new SampledEmitter(context, settings, metrics)
@@ -187,7 +193,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     if (d != null) {
       metrics.lateSpans("new_trace", a.spans()); // past the TTL: the trace starts again
     }
-    GatherState state = gatherer.gather(a);
+    GatherState state = gatherer.gather(a, gathered);
     if (gatherer.overBounds(state)) {
       metrics.earlyDecision("trace_too_large");
       decider.decideEarly(a.traceId(), state, record.timestamp());

@@ -17,9 +17,16 @@ final class TraceGatherer {
     this.instanceInFlight = instanceInFlight;
   }
 
-  /** Adds the record to its trace, starting the trace if needed; returns the trace's state. */
-  GatherState gather(Arrival a) {
-    GatherState state = local.state(a.traceId());
+  /** The trace's gathering state, or null when it is not being gathered. */
+  GatherState state(byte[] traceId) {
+    return local.state(traceId);
+  }
+
+  /**
+   * Adds the record to its trace, starting the trace when {@code state} (from {@link #state}) is
+   * null; returns the trace's new state.
+   */
+  GatherState gather(Arrival a, GatherState state) {
     if (state == null) {
       state =
           GatherState.first(
