@@ -86,7 +86,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     this.partition = new TopicPartition(inputTopic, partition);
     rebuild(this.partition);
     lastRecordWallMs = context.currentSystemTimeMs();
-    streamTimeAtLastRecord = context.currentStreamTimeMs();
+    streamTimeAtLastRecord = Math.max(-1, context.currentStreamTimeMs()); // -1: not known yet
     // Record time releases traces inline, in process(), so the same input decides the same way
     // whatever batches Streams processes it in; wall-clock time releases idle partitions.
     context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
