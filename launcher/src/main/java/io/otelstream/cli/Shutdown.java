@@ -66,7 +66,8 @@ final class Shutdown {
 
   private void onSignal(Signal signal) {
     if (stopping) {
-      System.out.printf("%s: second SIG%s, exiting without a clean stop%n", command, signal);
+      System.out.printf(
+          "%s: second SIG%s, exiting without a clean stop%n", command, signal.getName());
       Runtime.getRuntime().halt(1);
     }
     stopping = true;

@@ -7,7 +7,7 @@ import io.otelstream.streams.signals.MetricsConfig;
 import io.otelstream.streams.signals.MetricsProcessor;
 import io.otelstream.streams.signals.SignalMetrics;
 import io.otelstream.streams.traces.DeadLetters;
-import io.otelstream.streams.traces.InputLag;
+import io.otelstream.streams.traces.InputEnd;
 import io.otelstream.streams.traces.SamplingMetrics;
 import io.otelstream.streams.traces.SamplingSettings;
 import io.otelstream.streams.traces.TailSamplingProcessor;
@@ -31,7 +31,7 @@ public final class OtelstreamTopology {
       MetricsConfig metrics,
       LogsConfig logs,
       SignalMetrics signalMetrics,
-      InputLag inputLag) {
+      InputEnd inputEnd) {
 
     /** Parts for a topology without a consumer (TopologyTestDriver): input is always caught up. */
     public Parts(
@@ -41,7 +41,7 @@ public final class OtelstreamTopology {
         MetricsConfig metrics,
         LogsConfig logs,
         SignalMetrics signalMetrics) {
-      this(sampling, engines, samplingMetrics, metrics, logs, signalMetrics, InputLag.NONE);
+      this(sampling, engines, samplingMetrics, metrics, logs, signalMetrics, InputEnd.NONE);
     }
   }
 
@@ -76,7 +76,7 @@ public final class OtelstreamTopology {
                 parts.sampling(),
                 parts.engines().get(),
                 parts.samplingMetrics(),
-                parts.inputLag()),
+                parts.inputEnd()),
         "traces-source");
     for (String store : TraceStores.ALL) {
       t.addStateStore(TraceStores.builder(store), "tail-sampling");

@@ -39,7 +39,7 @@ public final class StreamsApp implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     SamplingMetrics metrics = new SamplingMetrics(registry);
     TopicCatalog topics = new TopicCatalog(config.topics());
-    ConsumerLag lag = new ConsumerLag();
+    FetchedEndOffsets inputEnds = new FetchedEndOffsets();
     var topology =
         OtelstreamTopology.build(
             topics,
@@ -50,12 +50,12 @@ public final class StreamsApp implements AutoCloseable {
                 config.metrics(),
                 config.logs(),
                 new io.otelstream.streams.signals.SignalMetrics(registry),
-                lag),
+                inputEnds),
             config.streamsProperties());
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
     streams = new KafkaStreams(topology, props);
-    lag.attach(streams);
+    inputEnds.attach(streams);
     streams.setUncaughtExceptionHandler(
         e -> {
           threadFailures.failed(System.currentTimeMillis());

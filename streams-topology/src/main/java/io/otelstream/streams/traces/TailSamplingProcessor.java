@@ -36,7 +36,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private final SamplingSettings settings;
   private final SamplingEngine engine;
   private final SamplingMetrics metrics;
-  private final InputLag inputLag;
+  private final InputEnd inputEnd;
 
   private ProcessorContext<byte[], byte[]> context;
   private LocalTraceStore local;
@@ -44,6 +44,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private PartitionWatermark watermark;
   private TraceGatherer gatherer;
   private TraceDecider decider;
+  private SampledEmitter emitter;
   private long lastRecordWallMs;
   private long streamTimeAtLastRecord;
   private TopicPartition partition;
@@ -54,9 +55,9 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       SamplingSettings settings,
       SamplingEngine engine,
       SamplingMetrics metrics,
-      InputLag inputLag) {
+      InputEnd inputEnd) {
     this.inputTopic = inputTopic;
-    this.inputLag = inputLag;
+    this.inputEnd = inputEnd;
     this.settings = settings;
     this.engine = engine;
     this.metrics = metrics;
@@ -75,14 +76,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     watermark = new PartitionWatermark(context.getStateStore(TraceStores.WATERMARKS), partition);
     AtomicLong inFlight = metrics.inFlight();
     gatherer = new TraceGatherer(local, settings, inFlight);
-    decider =
-        new TraceDecider(
-            local,
-            decisions,
-            new SampledEmitter(context, settings, metrics),
-            engine,
-            settings,
-            metrics);
+    emitter = new SampledEmitter(context, settings, metrics);
+    decider = new TraceDecider(local, decisions, emitter, engine, settings, metrics);
     this.partition = new TopicPartition(inputTopic, partition);
     rebuild(this.partition);
     lastRecordWallMs = context.currentSystemTimeMs();
@@ -183,8 +178,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     DecisionCache.Decision d = gathered == null ? decisions.lookup(a.traceId()) : null;
     if (d != null && d.covers(a.timestampMs())) {
       if (d.sampled()) {
-        new SampledEmitter(context, settings, metrics)
-            .late(a.traceId(), a.value(), d.policy(), a.timestampMs(), a.tenant());
+        emitter.late(a.traceId(), a.value(), d.policy(), a.timestampMs(), a.tenant());
       }
       decisions.covered(a.traceId(), d, offset);
       metrics.lateSpans(d.sampled() ? "kept" : "dropped", a.spans());
@@ -236,7 +230,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       return;
     }
     long idleMs = wallMs - lastRecordWallMs;
-    long end = inputLag.endOffset(partition);
+    long end = inputEnd.endOffset(partition);
     if (idleMs >= TICK.toMillis() && end >= 0 && watermark.next() >= end) {
       releaseUpTo(
           Math.max(context.currentStreamTimeMs(), streamTimeAtLastRecord) + idleMs, DECIDE_BUDGET);

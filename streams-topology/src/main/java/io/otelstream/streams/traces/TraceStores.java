@@ -25,11 +25,10 @@ public final class TraceStores {
   private TraceStores() {}
 
   public static StoreBuilder<KeyValueStore<Bytes, byte[]>> builder(String name) {
-    StoreBuilder<KeyValueStore<Bytes, byte[]>> b =
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
-    // The watermark is rewritten for every record: the cache sends it to the changelog once per
-    // commit. Decisions are written once each and read at once, so they skip the cache.
-    return WATERMARKS.equals(name) ? b.withCachingEnabled() : b.withCachingDisabled();
+    // Both are written rarely (a decision once per trace, a watermark once a second) and read at
+    // once: no record cache.
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+        .withCachingDisabled();
   }
 }

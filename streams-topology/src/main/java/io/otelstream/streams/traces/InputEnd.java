@@ -9,9 +9,9 @@ import org.apache.kafka.common.TopicPartition;
  * a replay) must not have its time pushed past traces whose spans are in that backlog.
  */
 @FunctionalInterface
-public interface InputLag {
+public interface InputEnd {
   /** Always at the end: for TopologyTestDriver, which has no consumer. */
-  InputLag NONE = partition -> 0;
+  InputEnd NONE = partition -> 0;
 
   /** The partition's end offset as last fetched, or a negative number when not known yet. */
   long endOffset(TopicPartition partition);

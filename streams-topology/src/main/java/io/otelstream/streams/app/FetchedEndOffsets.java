@@ -1,6 +1,6 @@
 package io.otelstream.streams.app;
 
-import io.otelstream.streams.traces.InputLag;
+import io.otelstream.streams.traces.InputEnd;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -9,7 +9,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * End offsets of the input partitions as the main consumer last fetched them, from the task
  * metadata Kafka Streams keeps; read at most once a second for all partitions together.
  */
-final class ConsumerLag implements InputLag {
+final class FetchedEndOffsets implements InputEnd {
   private static final long REFRESH_MS = 1000;
 
   private volatile KafkaStreams streams;
