@@ -8,6 +8,7 @@
 #      /proc/PID/stat (utime + stime) over the run.
 #  (2) memory: 1,000,000 traces in flight with the app's heap capped at 512 MiB: heap and RSS.
 # Usage: perf/bench-streams.sh [traces (default 200000, 10 spans each)] [traces-in-flight (default 1000000, 0 skips)]
+# BENCH_APP_OPTS adds JVM options to the sampling app (for example a JFR recording to profile it).
 set -eu
 cd "$(dirname "$0")/.."
 traces=${1:-200000}
@@ -74,7 +75,7 @@ tail_sampling:
 YAML
   b0=$(cpu "$kafka")
   start=$(date +%s.%N)
-  OTELSTREAM_JAVA_OPTS="-Xmx512m" ./otelstream streams --config "$data/$name.yaml" > "$data/$name.log" 2>&1 &
+  OTELSTREAM_JAVA_OPTS="-Xmx512m ${BENCH_APP_OPTS:-}" ./otelstream streams --config "$data/$name.yaml" > "$data/$name.log" 2>&1 &
   app=$!
   # Steady state: from 20% of traces decided (JIT compilation and startup behind) to the end.
   i=0; until [ "$(metric otelstream_streams_traces_decided_total)" -ge $((traces / 5)) ] 2>/dev/null; do

@@ -93,12 +93,7 @@ final class Policies {
   record StatusCode(String name, Set<Status.StatusCode> codes) implements Policy {
     @Override
     public Decision evaluate(TraceData trace, long nowMillis) {
-      for (TraceData.SpanWithResource s : trace.spans()) {
-        if (codes.contains(s.span().getStatus().getCode())) {
-          return Decision.SAMPLED;
-        }
-      }
-      return Decision.NOT_SAMPLED;
+      return trace.anyStatus(codes) ? Decision.SAMPLED : Decision.NOT_SAMPLED;
     }
   }
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
  * @param deadlineMs firstSeenMs + decision_wait
  * @param firstOffset input offset of that first record (the trace's place in the low watermark)
  * @param lastOffset input offset of the latest gathered record
+ * @param fragments records gathered so far (their store keys are numbered 0..fragments-1)
  * @param spanCount spans gathered so far
  * @param bytes encoded bytes gathered so far
  * @param tenant the tenant header of the first record, or null
@@ -21,12 +22,13 @@ record GatherState(
     long deadlineMs,
     long firstOffset,
     long lastOffset,
+    int fragments,
     int spanCount,
     long bytes,
     String tenant) {
 
   static GatherState first(long timestampMs, long deadlineMs, long offset, String tenant) {
-    return new GatherState(timestampMs, deadlineMs, offset, offset, 0, 0, tenant);
+    return new GatherState(timestampMs, deadlineMs, offset, offset, 0, 0, 0, tenant);
   }
 
   GatherState plus(long offset, int spans, int recordBytes) {
@@ -35,6 +37,7 @@ record GatherState(
         deadlineMs,
         firstOffset,
         Math.max(lastOffset, offset),
+        fragments + 1,
         spanCount + spans,
         bytes + recordBytes,
         tenant);
@@ -42,9 +45,9 @@ record GatherState(
 
   byte[] encode() {
     byte[] t = tenant == null ? null : tenant.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(44 + 4 + (t == null ? 0 : t.length));
+    ByteBuffer b = ByteBuffer.allocate(48 + 4 + (t == null ? 0 : t.length));
     b.putLong(firstSeenMs).putLong(deadlineMs).putLong(firstOffset).putLong(lastOffset);
-    b.putInt(spanCount).putLong(bytes);
+    b.putInt(fragments).putInt(spanCount).putLong(bytes);
     b.putInt(t == null ? -1 : t.length);
     if (t != null) {
       b.put(t);
@@ -58,6 +61,7 @@ record GatherState(
     long deadline = b.getLong();
     long firstOffset = b.getLong();
     long lastOffset = b.getLong();
+    int fragments = b.getInt();
     int spans = b.getInt();
     long bytes = b.getLong();
     int tenantLength = b.getInt();
@@ -65,6 +69,7 @@ record GatherState(
     if (tenantLength >= 0) {
       tenant = new String(value, b.position(), tenantLength, StandardCharsets.UTF_8);
     }
-    return new GatherState(firstSeen, deadline, firstOffset, lastOffset, spans, bytes, tenant);
+    return new GatherState(
+        firstSeen, deadline, firstOffset, lastOffset, fragments, spans, bytes, tenant);
   }
 }

@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -25,9 +27,11 @@ import org.rocksdb.WriteOptions;
  * opens: the input partition is the durable record of in-flight spans, and {@link InputRebuilder}
  * fills this store again from it. Nothing of it is kept on the heap.
  *
- * <p>Keys start with a kind byte: {@code F} trace ID + input offset (fragments, in arrival order),
- * {@code S} trace ID (gathering state), {@code D} deadline + trace ID, {@code A} first offset +
- * trace ID (the oldest is the low watermark).
+ * <p>Keys start with a kind byte: {@code F} trace ID + fragment number (0, 1, ... in arrival order,
+ * so a trace's fragments are read with point lookups, which a bloom filter makes cheap, instead of
+ * an iterator seek; the store is wiped at every open, so a number is never reused for another
+ * record), {@code S} trace ID (gathering state), {@code D} deadline + trace ID, {@code A} first
+ * offset + trace ID (the oldest is the low watermark).
  */
 final class LocalTraceStore implements AutoCloseable {
   private static final byte FRAGMENT = 'F';
@@ -47,15 +51,21 @@ final class LocalTraceStore implements AutoCloseable {
   private long deadlineFloor;
   private long arrivalFloor;
 
-  /** A fragment as stored: its store key and the record value. */
-  record Fragment(byte[] key, byte[] value) {}
-
   private LocalTraceStore(Path dir, RocksDbMemory memory) {
     this.dir = dir;
     deleteRecursively(dir);
     try {
       Files.createDirectories(dir);
-      options = new Options().setCreateIfMissing(true);
+      // Most lookups miss (a trace's first record, a decided trace's state): bloom filters, for
+      // the files and for the memtables that hold most of the live data, answer those without a
+      // search.
+      options =
+          new Options()
+              .setCreateIfMissing(true)
+              .setMemtablePrefixBloomSizeRatio(0.05)
+              .setMemtableWholeKeyFiltering(true)
+              .setTableFormatConfig(
+                  new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false)));
       memory.apply(options);
       noWal = new WriteOptions().setDisableWAL(true);
       db = RocksDB.open(options, dir.toString());
@@ -82,14 +92,14 @@ final class LocalTraceStore implements AutoCloseable {
   }
 
   /** Starts a trace with its first fragment. */
-  void start(byte[] traceId, GatherState state, long offset, byte[] value) {
+  void start(byte[] traceId, GatherState state, byte[] value) {
     try (WriteBatch batch = new WriteBatch()) {
       batch.put(key(STATE, traceId), state.encode());
       batch.put(timeKey(DEADLINE, state.deadlineMs(), traceId), EMPTY);
       deadlineFloor = Math.min(deadlineFloor, Math.max(0, state.deadlineMs()));
       arrivalFloor = Math.min(arrivalFloor, Math.max(0, state.firstOffset()));
       batch.put(timeKey(ARRIVAL, state.firstOffset(), traceId), EMPTY);
-      batch.put(fragmentKey(traceId, offset), value);
+      batch.put(fragmentKey(traceId, state.fragments() - 1), value);
       db.write(noWal, batch);
       traces++;
     } catch (RocksDBException e) {
@@ -98,26 +108,40 @@ final class LocalTraceStore implements AutoCloseable {
   }
 
   /** Adds a later fragment of a trace being gathered. */
-  void add(byte[] traceId, GatherState state, long offset, byte[] value) {
+  void add(byte[] traceId, GatherState state, byte[] value) {
     try (WriteBatch batch = new WriteBatch()) {
       batch.put(key(STATE, traceId), state.encode());
-      batch.put(fragmentKey(traceId, offset), value);
+      batch.put(fragmentKey(traceId, state.fragments() - 1), value);
       db.write(noWal, batch);
     } catch (RocksDBException e) {
       throw failed("add a fragment", e);
     }
   }
 
-  /** The trace's fragments in input order. */
-  List<Fragment> fragments(byte[] traceId) {
-    byte[] prefix = key(FRAGMENT, traceId);
-    List<Fragment> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator()) {
-      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-        out.add(new Fragment(it.key(), it.value()));
-      }
+  /** The record values of the trace's fragments, in input order. */
+  List<byte[]> fragments(byte[] traceId, GatherState state) {
+    if (state.fragments() == 1) {
+      return List.of(require(get(fragmentKey(traceId, 0)), traceId));
     }
-    return out;
+    List<byte[]> keys = new ArrayList<>(state.fragments());
+    for (int i = 0; i < state.fragments(); i++) {
+      keys.add(fragmentKey(traceId, i));
+    }
+    try {
+      List<byte[]> values = db.multiGetAsList(keys);
+      values.forEach(v -> require(v, traceId));
+      return values;
+    } catch (RocksDBException e) {
+      throw failed("read fragments", e);
+    }
+  }
+
+  private byte[] require(byte[] fragment, byte[] traceId) {
+    if (fragment == null) {
+      throw new IllegalStateException(
+          "local trace store in " + dir + ": a fragment of a gathered trace is missing");
+    }
+    return fragment;
   }
 
   /**
@@ -125,10 +149,10 @@ final class LocalTraceStore implements AutoCloseable {
    * its deadline entry: {@link #releaseDeadlinesUpTo} removes those together, with one range
    * deletion instead of a tombstone each that later seeks would step over.
    */
-  void remove(byte[] traceId, GatherState state, List<Fragment> fragments, boolean dueByDeadline) {
+  void remove(byte[] traceId, GatherState state, boolean dueByDeadline) {
     try (WriteBatch batch = new WriteBatch()) {
-      for (Fragment f : fragments) {
-        batch.delete(f.key());
+      for (int i = 0; i < state.fragments(); i++) {
+        batch.delete(fragmentKey(traceId, i));
       }
       batch.delete(key(STATE, traceId));
       if (!dueByDeadline) {
@@ -146,7 +170,8 @@ final class LocalTraceStore implements AutoCloseable {
    * Hands the traces whose deadline is at or before {@code timeMs} to {@code decide}, oldest first,
    * until {@code stopAtNanos} (System.nanoTime) passes; returns whether all were handed.
    */
-  boolean forEachDue(long timeMs, java.util.function.Consumer<byte[]> decide, long stopAtNanos) {
+  boolean forEachDue(
+      long timeMs, java.util.function.BiConsumer<byte[], GatherState> decide, long stopAtNanos) {
     if (timeMs < deadlineFloor) {
       return true;
     }
@@ -164,8 +189,9 @@ final class LocalTraceStore implements AutoCloseable {
           return false;
         }
         byte[] traceId = Arrays.copyOfRange(k, 9, 25);
-        if (get(key(STATE, traceId)) != null) {
-          decide.accept(traceId);
+        GatherState state = state(traceId);
+        if (state != null) {
+          decide.accept(traceId, state);
         }
       }
     }
@@ -238,18 +264,13 @@ final class LocalTraceStore implements AutoCloseable {
     return ByteBuffer.allocate(17).put(kind).put(traceId).array();
   }
 
-  private static byte[] fragmentKey(byte[] traceId, long offset) {
-    return ByteBuffer.allocate(25).put(FRAGMENT).put(traceId).putLong(offset).array();
+  private static byte[] fragmentKey(byte[] traceId, int number) {
+    return ByteBuffer.allocate(21).put(FRAGMENT).put(traceId).putInt(number).array();
   }
 
   /** Kind, big-endian non-negative time or offset (byte order is numeric order), trace ID. */
   private static byte[] timeKey(byte kind, long value, byte[] traceId) {
     return ByteBuffer.allocate(25).put(kind).putLong(Math.max(0, value)).put(traceId).array();
-  }
-
-  private static boolean startsWith(byte[] key, byte[] prefix) {
-    return key.length >= prefix.length
-        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   private IllegalStateException failed(String what, RocksDBException e) {

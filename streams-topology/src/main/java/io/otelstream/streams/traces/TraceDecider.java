@@ -1,13 +1,7 @@
 package io.otelstream.streams.traces;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
 import io.otelstream.streams.sampling.SamplingEngine;
 import io.otelstream.streams.sampling.TraceData;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,7 +42,7 @@ final class TraceDecider {
   boolean decideDue(long timeMs, java.time.Duration budget) {
     return local.forEachDue(
         timeMs,
-        traceId -> decide(traceId, local.state(traceId), timeMs, true),
+        (traceId, state) -> decide(traceId, state, timeMs, true),
         System.nanoTime() + budget.toNanos());
   }
 
@@ -68,16 +62,14 @@ final class TraceDecider {
   }
 
   private void decide(byte[] traceId, GatherState state, long nowMs, boolean dueByDeadline) {
-    List<LocalTraceStore.Fragment> stored = local.fragments(traceId);
-    List<byte[]> values = new ArrayList<>(stored.size());
-    stored.forEach(f -> values.add(f.value()));
-    TraceData trace = traceData(traceId, values);
+    List<byte[]> values = local.fragments(traceId, state);
+    TraceData trace = TraceData.of(traceId, values, state.spanCount());
     SamplingEngine.Outcome outcome = engine.decide(trace, nowMs);
     outcome.erroredPolicies().forEach(metrics::policyErrors);
     if (outcome.sampled()) {
       emitter.kept(traceId, values, outcome.policy(), state.firstSeenMs(), state.tenant());
     }
-    local.remove(traceId, state, stored, dueByDeadline);
+    local.remove(traceId, state, dueByDeadline);
     instanceInFlight.decrementAndGet();
     decisions.remember(
         traceId,
@@ -94,26 +86,5 @@ final class TraceDecider {
         outcome.rule(),
         trace.spanCount(),
         nowMs - state.firstSeenMs());
-  }
-
-  private static TraceData traceData(byte[] traceId, List<byte[]> fragments) {
-    List<TraceData.SpanWithResource> spans = new ArrayList<>();
-    long bytes = 0;
-    for (byte[] fragment : fragments) {
-      bytes += fragment.length;
-      try {
-        for (ResourceSpans rs :
-            ExportTraceServiceRequest.parseFrom(fragment).getResourceSpansList()) {
-          for (ScopeSpans ss : rs.getScopeSpansList()) {
-            for (Span s : ss.getSpansList()) {
-              spans.add(new TraceData.SpanWithResource(rs.getResource(), s));
-            }
-          }
-        }
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("a validated fragment does not decode", e);
-      }
-    }
-    return new TraceData(traceId, spans, bytes);
   }
 }

@@ -35,11 +35,11 @@ final class TraceGatherer {
                   a.offset(),
                   a.tenant())
               .plus(a.offset(), a.spans(), a.value().length);
-      local.start(a.traceId(), state, a.offset(), a.value());
+      local.start(a.traceId(), state, a.value());
       instanceInFlight.incrementAndGet();
     } else {
       state = state.plus(a.offset(), a.spans(), a.value().length);
-      local.add(a.traceId(), state, a.offset(), a.value());
+      local.add(a.traceId(), state, a.value());
     }
     return state;
   }

@@ -1,9 +1,12 @@
 package io.otelstream.streams.sampling;
 
 import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.util.ArrayList;
@@ -75,8 +78,19 @@ final class Traces {
     return AnyValue.newBuilder().setBoolValue(b).build();
   }
 
+  /** The trace as the sampler gets it: one export request (one record) per span. */
   TraceData build() {
-    long bytes = spans.stream().mapToLong(s -> s.span().getSerializedSize()).sum();
-    return new TraceData(traceId, List.copyOf(spans), bytes);
+    List<byte[]> fragments = new ArrayList<>();
+    for (TraceData.SpanWithResource s : spans) {
+      fragments.add(
+          ExportTraceServiceRequest.newBuilder()
+              .addResourceSpans(
+                  ResourceSpans.newBuilder()
+                      .setResource(s.resource())
+                      .addScopeSpans(ScopeSpans.newBuilder().addSpans(s.span())))
+              .build()
+              .toByteArray());
+    }
+    return TraceData.of(traceId, fragments, spans.size());
   }
 }
