@@ -1,5 +1,7 @@
 package io.otelstream.streams.app;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -140,12 +142,40 @@ public final class StreamsApp implements AutoCloseable {
           });
       server.createContext(
           "/metrics",
-          ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+          ex ->
+              respond(
+                  ex,
+                  200,
+                  "text/plain; version=0.0.4; charset=utf-8",
+                  scrape(registry, ex.getRequestURI().getRawQuery())));
       server.start();
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the admin port " + listener.port(), e);
     }
+  }
+
+  /**
+   * The Prometheus text exposition, all of it or, as Prometheus client libraries do, only the
+   * metrics named by {@code name[]} query parameters (a cheap poll of one figure).
+   */
+  private static String scrape(PrometheusMeterRegistry registry, String query) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    if (query != null) {
+      for (String param : query.split("&")) {
+        int eq = param.indexOf('=');
+        String key = java.net.URLDecoder.decode(param.substring(0, Math.max(eq, 0)), UTF_8);
+        if (eq > 0 && key.equals("name[]")) {
+          // Micrometer filters on the name without the sample suffix; accept either.
+          String name = java.net.URLDecoder.decode(param.substring(eq + 1), UTF_8);
+          names.add(name);
+          names.add(name.replaceFirst("_(total|count|sum|bucket|max)$", ""));
+        }
+      }
+    }
+    return names.isEmpty()
+        ? registry.scrape()
+        : registry.scrape("text/plain; version=0.0.4; charset=utf-8", names);
   }
 
   private static void respond(HttpExchange ex, int status, String type, String body)

@@ -69,7 +69,7 @@ public final class TraceData {
   }
 
   /** True when any span's status code is one of {@code codes}; read from the wire, no decoding. */
-  boolean anyStatus(Set<Status.StatusCode> codes) {
+  public boolean anyStatus(Set<Status.StatusCode> codes) {
     if (spans != null) {
       for (SpanWithResource s : spans) {
         if (codes.contains(s.span().getStatus().getCode())) {

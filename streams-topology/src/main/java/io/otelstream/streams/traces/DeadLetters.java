@@ -19,6 +19,18 @@ public final class DeadLetters {
 
   public static void send(
       ProcessorContext<byte[], byte[]> context, Record<byte[], byte[]> record, String reason) {
+    send(context, record, reason, SINK);
+  }
+
+  /** Sends to the named child; a null name sends nothing (a replay preview writes nothing). */
+  public static void send(
+      ProcessorContext<byte[], byte[]> context,
+      Record<byte[], byte[]> record,
+      String reason,
+      String sink) {
+    if (sink == null) {
+      return;
+    }
     Headers headers = new RecordHeaders(record.headers().toArray());
     context
         .recordMetadata()
@@ -32,6 +44,6 @@ public final class DeadLetters {
                   DEADLETTER_OFFSET, Long.toString(m.offset()).getBytes(StandardCharsets.UTF_8));
             });
     headers.add(DEADLETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
-    context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), SINK);
+    context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), sink);
   }
 }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -13,7 +14,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Decided traces, remembered for the decision cache TTL in the changelogged ts-decisions store so
  * that late spans follow the decision at once, and so that a rebuild from the input topic skips
- * traces already decided. Beside each decision, an expiry index (TimeIndex) in the same store.
+ * traces already decided. Their expiry index lives in the task's {@link LocalTraceStore}: it is
+ * derived from the decisions, so it is built again from them whenever the task starts instead of
+ * costing two changelog records (a put and a tombstone) per trace.
  *
  * <p>A decision is forgotten only when its TTL has passed <em>and</em> the partition's committed
  * low watermark has passed the last input record it covered: a rebuild re-reads the input from that
@@ -22,8 +25,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DecisionCache {
   private static final byte DECISION = 'T';
 
+  private static final byte LEGACY_EXPIRY_INDEX = 1; // kept in this store before version 0.2
+
   private final KeyValueStore<Bytes, byte[]> store;
-  private final TimeIndex expiry;
+  private final LocalTraceStore expiry;
   // Expiry entries are deleted from the low end; scans start at the lowest one that may be live.
   private long expiryFloor;
 
@@ -42,9 +47,35 @@ final class DecisionCache {
     }
   }
 
-  DecisionCache(KeyValueStore<Bytes, byte[]> store) {
+  /**
+   * Opens the cache over the task's restored decisions and indexes their expiries in {@code local}
+   * (a scan of the decisions: the same order of work as their restore).
+   */
+  DecisionCache(KeyValueStore<Bytes, byte[]> store, LocalTraceStore local) {
     this.store = store;
-    this.expiry = new TimeIndex(store, TimeIndex.DECISION_EXPIRY);
+    this.expiry = local;
+    long floor = Long.MAX_VALUE;
+    try (KeyValueIterator<Bytes, byte[]> it =
+        store.prefixScan(Bytes.wrap(new byte[] {DECISION}), new BytesSerializer())) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        long expiresAt = decode(kv.value).expiresAtMs();
+        expiry.addExpiry(expiresAt, traceIdOf(kv.key));
+        floor = Math.min(floor, expiresAt);
+      }
+    }
+    expiryFloor = floor == Long.MAX_VALUE ? 0 : floor;
+    dropLegacyIndex();
+  }
+
+  /** Deletes the expiry index an earlier version kept in the changelogged store. */
+  private void dropLegacyIndex() {
+    List<Bytes> legacy = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it =
+        store.prefixScan(Bytes.wrap(new byte[] {LEGACY_EXPIRY_INDEX}), new BytesSerializer())) {
+      it.forEachRemaining(kv -> legacy.add(kv.key));
+    }
+    legacy.forEach(store::delete);
   }
 
   Decision lookup(byte[] traceId) {
@@ -54,7 +85,7 @@ final class DecisionCache {
 
   void remember(byte[] traceId, Decision d) {
     store.put(key(traceId), encode(d));
-    expiry.put(d.expiresAtMs(), traceId);
+    expiry.addExpiry(d.expiresAtMs(), traceId);
     expiryFloor = Math.min(expiryFloor, d.expiresAtMs());
   }
 
@@ -74,30 +105,27 @@ final class DecisionCache {
    * before {@code lowWatermark}; the others stay until the watermark passes them.
    */
   void expire(long timeMs, long lowWatermark) {
-    List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
     if (timeMs < expiryFloor) {
       return;
     }
     long blocked = Long.MAX_VALUE;
-    try (KeyValueIterator<Bytes, byte[]> it = expiry.between(expiryFloor, timeMs)) {
-      while (it.hasNext()) {
-        due.add(it.next());
-      }
-    }
-    for (KeyValue<Bytes, byte[]> e : due) {
-      byte[] traceId = TimeIndex.traceIdOf(e.key);
-      Decision d = lookup(traceId);
+    for (LocalTraceStore.Expiry e : expiry.expiries(expiryFloor, timeMs)) {
+      Decision d = lookup(e.traceId());
       // A trace decided again has a newer expiry entry: this one only goes.
-      if (d != null && d.expiresAtMs() == TimeIndex.timeOf(e.key)) {
+      if (d != null && d.expiresAtMs() == e.timeMs()) {
         if (d.lastOffset() >= lowWatermark) {
-          blocked = Math.min(blocked, TimeIndex.timeOf(e.key));
+          blocked = Math.min(blocked, e.timeMs());
           continue; // a rebuild could still meet a record this decision covered
         }
-        store.delete(key(traceId));
+        store.delete(key(e.traceId()));
       }
-      expiry.delete(e.key);
+      expiry.removeExpiry(e.timeMs(), e.traceId());
     }
     expiryFloor = Math.min(blocked, timeMs + 1);
+  }
+
+  private static byte[] traceIdOf(Bytes key) {
+    return java.util.Arrays.copyOfRange(key.get(), 1, 17);
   }
 
   private static Bytes key(byte[] traceId) {

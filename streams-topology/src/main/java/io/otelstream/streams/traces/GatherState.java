@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * @param deadlineMs firstSeenMs + decision_wait
  * @param firstOffset input offset of that first record (the trace's place in the low watermark)
  * @param lastOffset input offset of the latest gathered record
- * @param fragments records gathered so far (their store keys are numbered 0..fragments-1)
+ * @param fragments records gathered so far
  * @param spanCount spans gathered so far
  * @param bytes encoded bytes gathered so far
  * @param tenant the tenant header of the first record, or null

@@ -13,6 +13,12 @@ public interface InputEnd {
   /** Always at the end: for TopologyTestDriver, which has no consumer. */
   InputEnd NONE = partition -> 0;
 
+  /**
+   * Never known, so wall-clock time never releases a trace: for a replay, whose traces are released
+   * by record time and, at each partition's end, all at once (deterministic whatever the timing).
+   */
+  InputEnd UNKNOWN = partition -> -1;
+
   /** The partition's end offset as last fetched, or a negative number when not known yet. */
   long endOffset(TopicPartition partition);
 }

@@ -18,6 +18,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.StringAppendOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -27,18 +28,23 @@ import org.rocksdb.WriteOptions;
  * opens: the input partition is the durable record of in-flight spans, and {@link InputRebuilder}
  * fills this store again from it. Nothing of it is kept on the heap.
  *
- * <p>Keys start with a kind byte: {@code F} trace ID + fragment number (0, 1, ... in arrival order,
- * so a trace's fragments are read with point lookups, which a bloom filter makes cheap, instead of
- * an iterator seek; the store is wiped at every open, so a number is never reused for another
- * record), {@code S} trace ID (gathering state), {@code D} deadline + trace ID, {@code A} first
- * offset + trace ID (the oldest is the low watermark).
+ * <p>Keys start with a kind byte: {@code F} trace ID (the trace's fragments, appended in arrival
+ * order by RocksDB's string-append merge operator, each framed by its length, so adding one is a
+ * blind write and reading all of them one point lookup), {@code S} trace ID (gathering state),
+ * {@code D} deadline + trace ID, {@code A} first offset + trace ID (the oldest is the low
+ * watermark), {@code E} expiry time + trace ID (the index of the task's cached decisions, derived
+ * from the changelogged decisions, so it costs no changelog record; see {@link DecisionCache}). The
+ * store is wiped at every open, so a trace's fragments are never appended twice.
  */
 final class LocalTraceStore implements AutoCloseable {
   private static final byte FRAGMENT = 'F';
   private static final byte STATE = 'S';
   private static final byte DEADLINE = 'D';
   private static final byte ARRIVAL = 'A';
+  private static final byte EXPIRY = 'E';
   private static final byte[] EMPTY = new byte[0];
+  // Operands are framed by their length, so no delimiter is needed between them.
+  private static final StringAppendOperator APPEND = new StringAppendOperator("");
 
   private final Path dir;
   private final Options options;
@@ -62,6 +68,7 @@ final class LocalTraceStore implements AutoCloseable {
       options =
           new Options()
               .setCreateIfMissing(true)
+              .setMergeOperator(APPEND)
               .setMemtablePrefixBloomSizeRatio(0.05)
               .setMemtableWholeKeyFiltering(true)
               .setTableFormatConfig(
@@ -99,7 +106,7 @@ final class LocalTraceStore implements AutoCloseable {
       deadlineFloor = Math.min(deadlineFloor, Math.max(0, state.deadlineMs()));
       arrivalFloor = Math.min(arrivalFloor, Math.max(0, state.firstOffset()));
       batch.put(timeKey(ARRIVAL, state.firstOffset(), traceId), EMPTY);
-      batch.put(fragmentKey(traceId, state.fragments() - 1), value);
+      batch.merge(key(FRAGMENT, traceId), framed(value));
       db.write(noWal, batch);
       traces++;
     } catch (RocksDBException e) {
@@ -111,7 +118,7 @@ final class LocalTraceStore implements AutoCloseable {
   void add(byte[] traceId, GatherState state, byte[] value) {
     try (WriteBatch batch = new WriteBatch()) {
       batch.put(key(STATE, traceId), state.encode());
-      batch.put(fragmentKey(traceId, state.fragments() - 1), value);
+      batch.merge(key(FRAGMENT, traceId), framed(value));
       db.write(noWal, batch);
     } catch (RocksDBException e) {
       throw failed("add a fragment", e);
@@ -120,28 +127,29 @@ final class LocalTraceStore implements AutoCloseable {
 
   /** The record values of the trace's fragments, in input order. */
   List<byte[]> fragments(byte[] traceId, GatherState state) {
-    if (state.fragments() == 1) {
-      return List.of(require(get(fragmentKey(traceId, 0)), traceId));
+    byte[] all = get(key(FRAGMENT, traceId));
+    List<byte[]> out = new ArrayList<>(state.fragments());
+    ByteBuffer b = all == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(all);
+    while (b.remaining() >= 4) {
+      byte[] value = new byte[b.getInt()];
+      b.get(value);
+      out.add(value);
     }
-    List<byte[]> keys = new ArrayList<>(state.fragments());
-    for (int i = 0; i < state.fragments(); i++) {
-      keys.add(fragmentKey(traceId, i));
+    if (out.size() != state.fragments()) {
+      throw new IllegalStateException(
+          "local trace store in "
+              + dir
+              + ": a gathered trace has "
+              + out.size()
+              + " fragments stored, "
+              + state.fragments()
+              + " gathered");
     }
-    try {
-      List<byte[]> values = db.multiGetAsList(keys);
-      values.forEach(v -> require(v, traceId));
-      return values;
-    } catch (RocksDBException e) {
-      throw failed("read fragments", e);
-    }
+    return out;
   }
 
-  private byte[] require(byte[] fragment, byte[] traceId) {
-    if (fragment == null) {
-      throw new IllegalStateException(
-          "local trace store in " + dir + ": a fragment of a gathered trace is missing");
-    }
-    return fragment;
+  private static byte[] framed(byte[] value) {
+    return ByteBuffer.allocate(4 + value.length).putInt(value.length).put(value).array();
   }
 
   /**
@@ -151,9 +159,7 @@ final class LocalTraceStore implements AutoCloseable {
    */
   void remove(byte[] traceId, GatherState state, boolean dueByDeadline) {
     try (WriteBatch batch = new WriteBatch()) {
-      for (int i = 0; i < state.fragments(); i++) {
-        batch.delete(fragmentKey(traceId, i));
-      }
+      batch.delete(key(FRAGMENT, traceId));
       batch.delete(key(STATE, traceId));
       if (!dueByDeadline) {
         batch.delete(timeKey(DEADLINE, state.deadlineMs(), traceId));
@@ -244,6 +250,40 @@ final class LocalTraceStore implements AutoCloseable {
     return otherwise;
   }
 
+  /** Indexes a cached decision of {@code traceId} that expires at {@code timeMs}. */
+  void addExpiry(long timeMs, byte[] traceId) {
+    try {
+      db.put(noWal, timeKey(EXPIRY, timeMs, traceId), EMPTY);
+    } catch (RocksDBException e) {
+      throw failed("index a decision", e);
+    }
+  }
+
+  void removeExpiry(long timeMs, byte[] traceId) {
+    try {
+      db.delete(noWal, timeKey(EXPIRY, timeMs, traceId));
+    } catch (RocksDBException e) {
+      throw failed("unindex a decision", e);
+    }
+  }
+
+  /** An entry of the decision expiry index. */
+  record Expiry(long timeMs, byte[] traceId) {}
+
+  /** Expiry entries from {@code fromMs} to {@code toMs} inclusive, oldest first. */
+  List<Expiry> expiries(long fromMs, long toMs) {
+    List<Expiry> out = new ArrayList<>();
+    try (Slice bound = new Slice(timeKey(EXPIRY, toMs + 1, new byte[16]));
+        ReadOptions read = new ReadOptions().setIterateUpperBound(bound);
+        RocksIterator it = db.newIterator(read)) {
+      for (it.seek(timeKey(EXPIRY, fromMs, new byte[16])); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        out.add(new Expiry(ByteBuffer.wrap(k).getLong(1), Arrays.copyOfRange(k, 9, 25)));
+      }
+    }
+    return out;
+  }
+
   @Override
   public void close() {
     db.close();
@@ -262,10 +302,6 @@ final class LocalTraceStore implements AutoCloseable {
 
   private static byte[] key(byte kind, byte[] traceId) {
     return ByteBuffer.allocate(17).put(kind).put(traceId).array();
-  }
-
-  private static byte[] fragmentKey(byte[] traceId, int number) {
-    return ByteBuffer.allocate(21).put(FRAGMENT).put(traceId).putInt(number).array();
   }
 
   /** Kind, big-endian non-negative time or offset (byte order is numeric order), trace ID. */

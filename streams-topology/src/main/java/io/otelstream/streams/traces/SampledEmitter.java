@@ -17,18 +17,24 @@ final class SampledEmitter {
   private final ProcessorContext<byte[], byte[]> context;
   private final SamplingSettings settings;
   private final SamplingMetrics metrics;
+  private final String sink;
 
   SampledEmitter(
       ProcessorContext<byte[], byte[]> context,
       SamplingSettings settings,
-      SamplingMetrics metrics) {
+      SamplingMetrics metrics,
+      String sink) {
     this.context = context;
+    this.sink = sink;
     this.settings = settings;
     this.metrics = metrics;
   }
 
   /** The kept trace's fragments, in input order, with the record time of its first span. */
   void kept(byte[] traceId, List<byte[]> fragments, String policy, long timeMs, String tenant) {
+    if (sink == null) {
+      return;
+    }
     String attribute = settings.policyAttribute() ? policy : null;
     SampledOutput.Records out =
         SampledOutput.records(fragments, settings.maxRecordBytes(), attribute);
@@ -37,8 +43,7 @@ final class SampledEmitter {
     }
     byte[] key = RecordKeys.traceKey(traceId);
     for (byte[] value : out.values()) {
-      context.forward(
-          new Record<>(key, value, timeMs, tenantHeaders(tenant)), TailSamplingProcessor.SINK);
+      context.forward(new Record<>(key, value, timeMs, tenantHeaders(tenant)), sink);
     }
   }
 

@@ -37,6 +37,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private final SamplingEngine engine;
   private final SamplingMetrics metrics;
   private final InputEnd inputEnd;
+  private final SamplingRun run;
+  private boolean finished;
 
   private ProcessorContext<byte[], byte[]> context;
   private LocalTraceStore local;
@@ -56,6 +58,18 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       SamplingEngine engine,
       SamplingMetrics metrics,
       InputEnd inputEnd) {
+    this(inputTopic, settings, engine, metrics, inputEnd, SamplingRun.LIVE);
+  }
+
+  /** A processor for a run other than live processing (a replay). */
+  public TailSamplingProcessor(
+      String inputTopic,
+      SamplingSettings settings,
+      SamplingEngine engine,
+      SamplingMetrics metrics,
+      InputEnd inputEnd,
+      SamplingRun run) {
+    this.run = run;
     this.inputTopic = inputTopic;
     this.inputEnd = inputEnd;
     this.settings = settings;
@@ -69,15 +83,19 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     int partition = context.taskId().partition();
     local =
         LocalTraceStore.openEmpty(
-            context.stateDir().toPath().resolve("ts-local"),
+            context.stateDir().toPath().resolve("ts-local" + run.storeSuffix()),
             RocksDbMemory.shared(context.appConfigs()));
-    KeyValueStore<Bytes, byte[]> decisionStore = context.getStateStore(TraceStores.DECISIONS);
-    decisions = new DecisionCache(decisionStore);
-    watermark = new PartitionWatermark(context.getStateStore(TraceStores.WATERMARKS), partition);
+    KeyValueStore<Bytes, byte[]> decisionStore =
+        context.getStateStore(TraceStores.DECISIONS + run.storeSuffix());
+    decisions = new DecisionCache(decisionStore, local);
+    watermark =
+        new PartitionWatermark(
+            context.getStateStore(TraceStores.WATERMARKS + run.storeSuffix()), partition);
     AtomicLong inFlight = metrics.inFlight();
     gatherer = new TraceGatherer(local, settings, inFlight);
-    emitter = new SampledEmitter(context, settings, metrics);
-    decider = new TraceDecider(local, decisions, emitter, engine, settings, metrics);
+    emitter = new SampledEmitter(context, settings, metrics, run.sampledSink());
+    decider =
+        new TraceDecider(local, decisions, emitter, engine, settings, metrics, run, partition);
     this.partition = new TopicPartition(inputTopic, partition);
     rebuild(this.partition);
     lastRecordWallMs = context.currentSystemTimeMs();
@@ -146,6 +164,10 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   @Override
   public void process(Record<byte[], byte[]> record) {
     long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+    if (offset >= run.stopOffset(partition.partition())) {
+      finish();
+      return; // past a replay's end
+    }
     lastRecordWallMs = context.currentSystemTimeMs();
     long streamTime = Math.max(streamTimeAtLastRecord, record.timestamp());
     long tick = floorTick(streamTime);
@@ -162,6 +184,27 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       // After the record: a span that meets an expired decision is counted as a new trace.
       expireDecisions(tick);
     }
+    run.processed(partition.partition(), offset);
+    if (offset + 1 >= run.stopOffset(partition.partition())) {
+      finish();
+    }
+  }
+
+  /**
+   * A replay's partition reached its end: every trace gathered is decided now, by record time (each
+   * is due by the last record's time plus decision_wait), as a live app would have by wall-clock
+   * time.
+   */
+  private void finish() {
+    if (finished) {
+      return;
+    }
+    long end = streamTimeAtLastRecord + settings.decisionWait().toMillis() + TICK.toMillis();
+    while (!decider.decideDue(end, INLINE_BUDGET)) {
+      // a large backlog takes several budgets; a replay has no transaction to keep short
+    }
+    finished = true;
+    run.finished(partition.partition());
   }
 
   private void handle(Record<byte[], byte[]> record, long offset) {
@@ -169,7 +212,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
         Arrival.of(record.key(), record.value(), offset, record.timestamp(), record.headers());
     if (!a.valid()) {
       metrics.deadLettered(inputTopic, a.invalidReason());
-      DeadLetters.send(context, record, a.invalidReason());
+      DeadLetters.send(context, record, a.invalidReason(), run.deadLetterSink());
       return;
     }
     // A trace being gathered has no decision that covers it: only a trace's first record (as far
@@ -179,6 +222,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     if (d != null && d.covers(a.timestampMs())) {
       if (d.sampled()) {
         emitter.late(a.traceId(), a.value(), d.policy(), a.timestampMs(), a.tenant());
+        run.lateKept(a.spans(), a.value().length, d.policy());
       }
       decisions.covered(a.traceId(), d, offset);
       metrics.lateSpans(d.sampled() ? "kept" : "dropped", a.spans());

@@ -17,6 +17,8 @@ final class TraceDecider {
   private final SamplingSettings settings;
   private final SamplingMetrics metrics;
   private final AtomicLong instanceInFlight;
+  private final SamplingRun run;
+  private final int partition;
 
   TraceDecider(
       LocalTraceStore local,
@@ -24,7 +26,11 @@ final class TraceDecider {
       SampledEmitter emitter,
       SamplingEngine engine,
       SamplingSettings settings,
-      SamplingMetrics metrics) {
+      SamplingMetrics metrics,
+      SamplingRun run,
+      int partition) {
+    this.run = run;
+    this.partition = partition;
     this.local = local;
     this.decisions = decisions;
     this.emitter = emitter;
@@ -62,6 +68,14 @@ final class TraceDecider {
   }
 
   private void decide(byte[] traceId, GatherState state, long nowMs, boolean dueByDeadline) {
+    if (!run.decides(partition, state.firstOffset())) {
+      // Outside a replay's window: forgotten undecided; a not-sampled entry makes its later spans
+      // late spans that are dropped, not a new trace.
+      local.remove(traceId, state, dueByDeadline);
+      instanceInFlight.decrementAndGet();
+      remember(traceId, state, false, null, nowMs);
+      return;
+    }
     List<byte[]> values = local.fragments(traceId, state);
     TraceData trace = TraceData.of(traceId, values, state.spanCount());
     SamplingEngine.Outcome outcome = engine.decide(trace, nowMs);
@@ -71,20 +85,26 @@ final class TraceDecider {
     }
     local.remove(traceId, state, dueByDeadline);
     instanceInFlight.decrementAndGet();
-    decisions.remember(
-        traceId,
-        new DecisionCache.Decision(
-            outcome.sampled(),
-            outcome.policy(),
-            nowMs,
-            nowMs + settings.decisionCacheTtl().toMillis(),
-            state.tenant(),
-            state.lastOffset()));
+    remember(traceId, state, outcome.sampled(), outcome.policy(), nowMs);
     metrics.decided(
         outcome.policy(),
         outcome.sampled(),
         outcome.rule(),
         trace.spanCount(),
         nowMs - state.firstSeenMs());
+    run.decided(trace, outcome);
+  }
+
+  private void remember(
+      byte[] traceId, GatherState state, boolean sampled, String policy, long nowMs) {
+    decisions.remember(
+        traceId,
+        new DecisionCache.Decision(
+            sampled,
+            policy,
+            nowMs,
+            nowMs + settings.decisionCacheTtl().toMillis(),
+            state.tenant(),
+            state.lastOffset()));
   }
 }

@@ -12,8 +12,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class TraceStores {
   /**
-   * Decision cache: 'T' + trace ID → Avro TraceDecision, and its expiry index (TimeIndex), for the
-   * decision cache TTL.
+   * Decision cache: 'T' + trace ID → Avro TraceDecision, for the decision cache TTL (its expiry
+   * index is local, rebuilt from these at task start).
    */
   public static final String DECISIONS = "ts-decisions";
 
