@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       EdgeCommand.class,
       StreamsCommand.class,
       TopicsCommand.class,
-      LoadgenCommand.class
+      LoadgenCommand.class,
+      ReplayCommand.class
     })
 public final class Otelstream implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
