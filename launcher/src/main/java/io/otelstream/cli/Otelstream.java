@@ -26,18 +26,21 @@ public final class Otelstream implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** Configuration and argument errors: the message alone and exit status 2; others throw. */
+  static final CommandLine.IExecutionExceptionHandler EXCEPTIONS =
+      (e, commandLine, parseResult) -> {
+        if (e instanceof ConfigException
+            || e instanceof IllegalStateException
+            || e instanceof IllegalArgumentException) {
+          commandLine.getErr().println("otelstream: " + e.getMessage());
+          return 2;
+        }
+        throw e;
+      };
+
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new Otelstream());
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          if (e instanceof ConfigException
-              || e instanceof IllegalStateException
-              || e instanceof IllegalArgumentException) {
-            commandLine.getErr().println("otelstream: " + e.getMessage());
-            return 2;
-          }
-          throw e;
-        });
+    cli.setExecutionExceptionHandler(EXCEPTIONS);
     System.exit(cli.execute(args));
   }
 }

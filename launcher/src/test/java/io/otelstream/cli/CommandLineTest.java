@@ -10,11 +10,36 @@ import picocli.CommandLine;
 
 class CommandLineTest {
   @ParameterizedTest
-  @ValueSource(strings = {"", "dev", "edge", "streams", "topics", "loadgen"})
+  @ValueSource(
+      strings = {
+        "",
+        "dev",
+        "edge",
+        "streams",
+        "topics",
+        "loadgen",
+        "replay",
+        "replay sample",
+        "replay deliver"
+      })
   void shouldAnswerHelpAndVersionOnEveryCommand(String command) {
-    String[] prefix = command.isEmpty() ? new String[0] : new String[] {command};
+    String[] prefix = command.isEmpty() ? new String[0] : command.split(" ");
     assertThat(run(prefix, "--help")).contains("Usage: otelstream").contains("--version");
     assertThat(run(prefix, "--version")).startsWith("otelstream ").doesNotContain("unknown");
+  }
+
+  @org.junit.jupiter.api.Test
+  void replayRefusesBadArgumentsWithAMessage() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Otelstream());
+    cli.setErr(new PrintWriter(err));
+    cli.setExecutionExceptionHandler(Otelstream.EXCEPTIONS);
+    assertThat(cli.execute("replay", "deliver", "--signal", "spans", "--from", "-1h", "--dry-run"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--signal must be traces, metrics or logs, not spans");
+    assertThat(cli.execute("replay", "deliver", "--signal", "logs", "--from", "yesterday"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("'yesterday' is not a time");
   }
 
   private static String run(String[] prefix, String option) {

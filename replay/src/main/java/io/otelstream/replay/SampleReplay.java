@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 
@@ -120,7 +121,7 @@ public final class SampleReplay {
       try {
         return runStreams(request, live, policies, topics, windows, appId);
       } finally {
-        admin.deleteConsumerGroups(List.of(appId)).all().get(30, TimeUnit.SECONDS);
+        deleteGroup(admin, appId);
         deleteRecursively(request.workDir());
       }
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -168,7 +169,10 @@ public final class SampleReplay {
     try (KafkaStreams streams = new KafkaStreams(t, props)) {
       streams.start();
       awaitFinished(streams, replayed, current, total, request.progress());
-      streams.close(Duration.ofSeconds(60));
+      // Leaving the group at once lets it be deleted right after.
+      streams.close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(Duration.ofSeconds(60)));
     }
     return new Result(
         input,
@@ -230,6 +234,24 @@ public final class SampleReplay {
       }
     }
     p.done(a.recordsRead());
+  }
+
+  /** Deletes the replay's consumer group, waiting for its last member's leave to land. */
+  private static void deleteGroup(Admin admin, String group)
+      throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupNotEmptyException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
   }
 
   private static void requireTopic(Admin admin, String topic)

@@ -20,11 +20,11 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Shared plumbing of the streams integration tests. */
-final class StreamsKit {
+/** Shared plumbing of the streams integration tests (and the replay module's). */
+public final class StreamsKit {
   private StreamsKit() {}
 
-  static String yaml(
+  public static String yaml(
       KafkaBroker kafka,
       String appId,
       Path stateDir,
@@ -90,11 +90,11 @@ final class StreamsKit {
     return new Child(port, file, topics);
   }
 
-  static StreamsAppConfig config(String yaml) {
+  public static StreamsAppConfig config(String yaml) {
     return new ConfigLoader(Map.of()).parse(yaml, StreamsAppConfig.class, "streams-test.yaml");
   }
 
-  static TopicCatalog applyTopics(KafkaBroker kafka, StreamsAppConfig config) {
+  public static TopicCatalog applyTopics(KafkaBroker kafka, StreamsAppConfig config) {
     TopicCatalog catalog = new TopicCatalog(config.topics());
     try (Admin admin = kafka.admin()) {
       new TopicReconciler(admin, catalog).apply(false);
@@ -103,7 +103,7 @@ final class StreamsKit {
   }
 
   /** Sum of a counter over all its label sets, scraped from an admin port. */
-  static double metric(int adminPort, String name) {
+  public static double metric(int adminPort, String name) {
     try {
       String body =
           HttpClient.newHttpClient()

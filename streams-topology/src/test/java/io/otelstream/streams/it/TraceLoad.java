@@ -21,17 +21,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Synthetic traces written the way the edge writes them: one record per trace per request. */
-final class TraceLoad {
+public final class TraceLoad {
   /** One trace: its ID and whether one of its spans has status ERROR (the kept ones). */
-  record Trace(byte[] id, boolean error, int fragments) {
-    String key() {
+  public record Trace(byte[] id, boolean error, int fragments) {
+    public String key() {
       return HexFormat.of().formatHex(id);
     }
   }
 
   private TraceLoad() {}
 
-  static List<Trace> traces(int n, double errorShare, int fragments, long seed) {
+  public static List<Trace> traces(int n, double errorShare, int fragments, long seed) {
     Random r = new Random(seed);
     List<Trace> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -42,7 +42,7 @@ final class TraceLoad {
   }
 
   /** Fragment {@code f} of a trace: one span, span ID f+1, the error on the last fragment. */
-  static byte[] fragment(Trace t, int f) {
+  public static byte[] fragment(Trace t, int f) {
     Span.Builder span =
         Span.newBuilder()
             .setTraceId(ByteString.copyFrom(t.id()))
@@ -115,8 +115,8 @@ final class TraceLoad {
    * 5 ms × i, its fragments 1.5 s apart; every tenth trace's last fragment comes {@code late} ms
    * after its first (after its deadline when that is longer than decision_wait).
    */
-  static void produceSpread(String bootstrap, String topic, List<Trace> traces, long t0, long late)
-      throws Exception {
+  public static void produceSpread(
+      String bootstrap, String topic, List<Trace> traces, long t0, long late) throws Exception {
     record Fragment(long time, Trace trace, int f) {}
     List<Fragment> all = new ArrayList<>();
     for (int i = 0; i < traces.size(); i++) {
@@ -137,7 +137,7 @@ final class TraceLoad {
     }
   }
 
-  static void await(java.util.function.BooleanSupplier condition, long seconds) {
+  public static void await(java.util.function.BooleanSupplier condition, long seconds) {
     org.awaitility.Awaitility.await()
         .atMost(seconds, TimeUnit.SECONDS)
         .pollInterval(200, TimeUnit.MILLISECONDS)
