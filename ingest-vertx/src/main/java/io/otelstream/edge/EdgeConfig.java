@@ -1,6 +1,7 @@
 package io.otelstream.edge;
 
 import io.otelstream.config.ByteSize;
+import io.otelstream.config.GuardedProperties;
 import io.otelstream.topics.TopicsConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,6 +23,9 @@ import java.util.Map;
  * @param shutdownTimeout how long shutdown waits for in-flight requests and the producer flush
  * @param kafka producer properties passed unchanged to the Kafka client, over the edge's defaults
  * @param topics topic names (same shape as the topics tool's file)
+ * @param allowUnsafeKafkaOverrides lets {@code kafka} change {@code acks}, {@code
+ *     enable.idempotence} or {@code max.block.ms}, which the edge's guarantees rest on (default
+ *     false: such an override fails at startup)
  */
 public record EdgeConfig(
     Listener grpc,
@@ -34,7 +38,21 @@ public record EdgeConfig(
     Integer eventLoops,
     Duration shutdownTimeout,
     Map<String, String> kafka,
-    TopicsConfig topics) {
+    TopicsConfig topics,
+    Boolean allowUnsafeKafkaOverrides) {
+
+  /** The producer properties the edge's guarantees rest on. */
+  static final Map<String, GuardedProperties.Guard> GUARDED =
+      Map.of(
+          "acks",
+          new GuardedProperties.Guard(
+              "all", "the edge answers success only once every in-sync replica has the record"),
+          "enable.idempotence",
+          new GuardedProperties.Guard(
+              "true", "without it a retried send can duplicate or reorder records"),
+          "max.block.ms",
+          new GuardedProperties.Guard(
+              "0", "the producer is called on event loops, which must never block"));
 
   public EdgeConfig {
     grpc = grpc != null ? grpc.withDefaults(4317) : new Listener(null, 4317);
@@ -51,10 +69,12 @@ public record EdgeConfig(
     shutdownTimeout = shutdownTimeout != null ? shutdownTimeout : Duration.ofSeconds(30);
     kafka = kafka != null ? Map.copyOf(kafka) : Map.of();
     topics = topics != null ? topics : TopicsConfig.defaults();
+    allowUnsafeKafkaOverrides = allowUnsafeKafkaOverrides != null && allowUnsafeKafkaOverrides;
+    GuardedProperties.check("kafka", kafka, GUARDED, allowUnsafeKafkaOverrides);
   }
 
   public static EdgeConfig defaults() {
-    return new EdgeConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new EdgeConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration with one Kafka client property replaced, e.g. the bootstrap servers. */
@@ -62,13 +82,35 @@ public record EdgeConfig(
     Map<String, String> k = new LinkedHashMap<>(kafka);
     k.put(key, value);
     return new EdgeConfig(
-        grpc, http, admin, tls, auth, cors, limits, eventLoops, shutdownTimeout, k, topics);
+        grpc,
+        http,
+        admin,
+        tls,
+        auth,
+        cors,
+        limits,
+        eventLoops,
+        shutdownTimeout,
+        k,
+        topics,
+        allowUnsafeKafkaOverrides);
   }
 
   /** This configuration with other topic settings. */
   public EdgeConfig withTopics(TopicsConfig other) {
     return new EdgeConfig(
-        grpc, http, admin, tls, auth, cors, limits, eventLoops, shutdownTimeout, kafka, other);
+        grpc,
+        http,
+        admin,
+        tls,
+        auth,
+        cors,
+        limits,
+        eventLoops,
+        shutdownTimeout,
+        kafka,
+        other,
+        allowUnsafeKafkaOverrides);
   }
 
   /** The producer properties: the edge's safe defaults overlaid with the configured ones. */

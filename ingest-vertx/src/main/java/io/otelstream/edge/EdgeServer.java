@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.otelstream.config.EffectiveConfig;
 import io.otelstream.topics.TopicCatalog;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -87,6 +88,7 @@ public final class EdgeServer implements AutoCloseable {
           new AdminServer(state, registry)
               .listen(vertx, new EdgeConfig.Listener(config.admin().host(), adminPort)));
       readiness.startPolling(vertx);
+      LOG.info("edge configuration (secrets masked): {}", EffectiveConfig.describe(config));
       LOG.info(
           "edge listening: OTLP/gRPC {}:{}, OTLP/HTTP {}:{}, admin {}:{}; records up to {} bytes; Kafka {}",
           config.grpc().host(),

@@ -17,6 +17,14 @@ final class ExportService {
   private final EdgeState state;
   private final EdgeConfig.Limits limits;
   private final int maxRecordBytes;
+  private final Decoder decoder;
+  private final InternalErrors internalErrors = new InternalErrors();
+
+  /** Turns a plain request body into records: ExportCodec; replaceable in tests. */
+  @FunctionalInterface
+  interface Decoder {
+    Batch decode(Signal signal, ExportCodec.Format format, byte[] body, int maxRecordBytes);
+  }
 
   ExportService(
       Vertx vertx,
@@ -25,6 +33,18 @@ final class ExportService {
       EdgeState state,
       EdgeConfig.Limits limits,
       int maxRecordBytes) {
+    this(vertx, writer, metrics, state, limits, maxRecordBytes, ExportCodec::decode);
+  }
+
+  ExportService(
+      Vertx vertx,
+      KafkaWriter writer,
+      EdgeMetrics metrics,
+      EdgeState state,
+      EdgeConfig.Limits limits,
+      int maxRecordBytes,
+      Decoder decoder) {
+    this.decoder = decoder;
     this.vertx = vertx;
     this.writer = writer;
     this.metrics = metrics;
@@ -62,14 +82,13 @@ final class ExportService {
         }
         reserved += extra;
       }
-      result = write(signal, ExportCodec.decode(signal, format, plain, maxRecordBytes), tenant);
+      result = write(signal, decoder.decode(signal, format, plain, maxRecordBytes), tenant);
     } catch (EdgeError e) {
       result = Future.failedFuture(e);
     } catch (RuntimeException e) {
-      result =
-          Future.failedFuture(
-              new EdgeError(
-                  EdgeError.Kind.INVALID, "invalid_request", "request could not be read: " + e));
+      // Invalid input is an EdgeError by now; anything else is the edge's own fault, and the
+      // client must keep its data and retry rather than be told its request was bad.
+      result = Future.failedFuture(internalErrors.report("decoding a " + signal + " export", e));
     }
     long toRelease = reserved;
     return result.andThen(

@@ -30,6 +30,36 @@ class EdgeConfigTest {
   }
 
   @Test
+  void overridesTheGuaranteesRestOnAreRefusedUnlessOptedOut() {
+    assertThatThrownBy(() -> parse("kafka: {acks: \"1\"}"))
+        .hasMessageContaining("kafka.acks: 1 is refused")
+        .hasMessageContaining("every in-sync replica")
+        .hasMessageContaining("allow_unsafe_kafka_overrides");
+    assertThatThrownBy(() -> parse("kafka: {max.block.ms: \"60000\"}"))
+        .hasMessageContaining("kafka.max.block.ms: 60000 is refused")
+        .hasMessageContaining("event loops");
+    assertThatThrownBy(() -> parse("kafka: {enable.idempotence: \"false\"}"))
+        .hasMessageContaining("kafka.enable.idempotence: false is refused");
+    // The safe value itself is fine, and the opt-out lets the override through.
+    assertThat(parse("kafka: {acks: all}").producerProperties()).containsEntry("acks", "all");
+    assertThat(
+            parse("allow_unsafe_kafka_overrides: true\nkafka: {acks: \"1\"}").producerProperties())
+        .containsEntry("acks", "1");
+  }
+
+  @Test
+  void theEffectiveConfigurationMasksSecrets() {
+    EdgeConfig c =
+        parse(
+            "kafka:\n  sasl.jaas.config: \"secret-jaas\"\n  ssl.key.password: pw\n"
+                + "auth:\n  tokens:\n    - {token: \"${EDGE_TOKEN}\", tenant: team-a}\n");
+    String logged = io.otelstream.config.EffectiveConfig.describe(c);
+    assertThat(logged)
+        .doesNotContain("t0ken", "secret-jaas", "\"pw\"")
+        .contains("team-a", "\"grpc\"", "4317", "***");
+  }
+
+  @Test
   void kafkaPropertiesPassThroughAndSecretsComeFromTheEnvironment() {
     EdgeConfig c =
         parse(

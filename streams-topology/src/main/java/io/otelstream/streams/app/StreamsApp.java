@@ -36,6 +36,9 @@ public final class StreamsApp implements AutoCloseable {
 
   private StreamsApp(StreamsAppConfig config) {
     PolicyFactory.engine(config.tailSampling(), "tail_sampling"); // fail fast on bad policies
+    LOG.info(
+        "streams configuration (secrets masked): {}",
+        io.otelstream.config.EffectiveConfig.describe(config));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);

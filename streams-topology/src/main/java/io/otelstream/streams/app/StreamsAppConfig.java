@@ -1,6 +1,7 @@
 package io.otelstream.streams.app;
 
 import io.otelstream.config.ByteSize;
+import io.otelstream.config.GuardedProperties;
 import io.otelstream.streams.sampling.TailSamplingConfig;
 import io.otelstream.streams.traces.BoundedRocksDbConfig;
 import io.otelstream.streams.traces.RocksDbMemory;
@@ -26,6 +27,9 @@ import java.util.Map;
  * @param logs log filters (default: pass through)
  * @param rocksdbMemory off-heap memory of all RocksDB stores of the instance together: block cache,
  *     index and filter blocks, and memtables (which may take half); default 256MiB
+ * @param allowUnsafeKafkaOverrides lets {@code kafka} change {@code processing.guarantee}, which
+ *     tail sampling's no-loss, no-duplicate guarantee rests on (default false: such an override
+ *     fails at startup)
  */
 public record StreamsAppConfig(
     String applicationId,
@@ -39,7 +43,17 @@ public record StreamsAppConfig(
     TailSamplingConfig tailSampling,
     io.otelstream.streams.signals.MetricsConfig metrics,
     io.otelstream.streams.signals.LogsConfig logs,
-    ByteSize rocksdbMemory) {
+    ByteSize rocksdbMemory,
+    Boolean allowUnsafeKafkaOverrides) {
+
+  /** The Streams properties the app's guarantees rest on. */
+  static final Map<String, GuardedProperties.Guard> GUARDED =
+      Map.of(
+          "processing.guarantee",
+          new GuardedProperties.Guard(
+              "exactly_once_v2",
+              "tail sampling decides each trace once and writes its spans once only under"
+                  + " exactly-once transactions"));
 
   public StreamsAppConfig {
     applicationId = applicationId != null ? applicationId : "otelstream";
@@ -58,6 +72,8 @@ public record StreamsAppConfig(
     if (rocksdbMemory.bytes() < (16L << 20)) {
       throw new IllegalArgumentException("rocksdb_memory must be at least 16MiB");
     }
+    allowUnsafeKafkaOverrides = allowUnsafeKafkaOverrides != null && allowUnsafeKafkaOverrides;
+    GuardedProperties.check("kafka", kafka, GUARDED, allowUnsafeKafkaOverrides);
     if (tailSampling == null) {
       throw new IllegalArgumentException("tail_sampling is required: at least one policy");
     }
@@ -92,7 +108,8 @@ public record StreamsAppConfig(
         tailSampling,
         metrics,
         logs,
-        rocksdbMemory);
+        rocksdbMemory,
+        allowUnsafeKafkaOverrides);
   }
 
   /** This configuration with another state directory, topic catalogue and admin port. */
@@ -109,7 +126,8 @@ public record StreamsAppConfig(
         tailSampling,
         metrics,
         logs,
-        rocksdbMemory);
+        rocksdbMemory,
+        allowUnsafeKafkaOverrides);
   }
 
   /** Kafka Streams properties: exactly-once, bytes in and out, then the configured overrides. */

@@ -1,0 +1,46 @@
+package io.otelstream.streams.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.otelstream.config.ConfigLoader;
+import io.otelstream.config.EffectiveConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StreamsAppConfigTest {
+  private static final String POLICIES =
+      "tail_sampling: {policies: [{name: all, type: always_sample}]}\n";
+
+  private static StreamsAppConfig parse(String yaml) {
+    return new ConfigLoader(Map.of()).parse(yaml + POLICIES, StreamsAppConfig.class, "s.yaml");
+  }
+
+  @Test
+  void anotherProcessingGuaranteeIsRefusedUnlessOptedOut() {
+    assertThatThrownBy(() -> parse("kafka: {processing.guarantee: at_least_once}\n"))
+        .hasMessageContaining("kafka.processing.guarantee: at_least_once is refused")
+        .hasMessageContaining("exactly-once")
+        .hasMessageContaining("allow_unsafe_kafka_overrides: true");
+    assertThat(
+            parse(
+                    "allow_unsafe_kafka_overrides: true\n"
+                        + "kafka: {processing.guarantee: at_least_once}\n")
+                .streamsProperties())
+        .containsEntry("processing.guarantee", "at_least_once");
+    assertThat(parse("").streamsProperties())
+        .containsEntry("processing.guarantee", "exactly_once_v2");
+  }
+
+  @Test
+  void theEffectiveConfigurationIsLoggedWithSecretsMasked() {
+    String logged =
+        EffectiveConfig.describe(
+            parse(
+                "kafka: {bootstrap.servers: \"k:9092\", sasl.jaas.config: \"user pass\","
+                    + " ssl.truststore.password: pw}\n"));
+    assertThat(logged)
+        .contains("k:9092", "\"decision_wait\"", "***")
+        .doesNotContain("user pass", "\"pw\"");
+  }
+}
