@@ -76,10 +76,14 @@ public final class ConfigLoader {
 
   /** Parses YAML text; an empty document gives the all-defaults configuration. */
   public <T> T parse(String yaml, Class<T> type, String source) {
-    String substituted = EnvSubstitution.apply(yaml, env);
     try {
-      T value = substituted.isBlank() ? null : mapper.readValue(substituted, type);
-      return value != null ? value : mapper.readValue("{}", type);
+      // Substituted in the parsed values, not the text: a value with ': ', '#' or quotes stays one
+      // value, and a reference inside a comment is never looked up.
+      com.fasterxml.jackson.databind.JsonNode tree = yaml.isBlank() ? null : mapper.readTree(yaml);
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        return mapper.readValue("{}", type);
+      }
+      return mapper.treeToValue(substitute(tree), type);
     } catch (UnrecognizedPropertyException e) {
       String known =
           e.getKnownPropertyIds() == null
@@ -99,6 +103,29 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
     }
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode substitute(
+      com.fasterxml.jackson.databind.JsonNode node) {
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      object.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        object.set(name, substitute(object.get(name)));
+      }
+      return object;
+    }
+    if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        array.set(i, substitute(array.get(i)));
+      }
+      return array;
+    }
+    if (node.isTextual()) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(
+          EnvSubstitution.apply(node.textValue(), env));
+    }
+    return node;
   }
 
   private static String path(JsonMappingException e) {

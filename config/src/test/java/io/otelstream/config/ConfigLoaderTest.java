@@ -31,6 +31,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void shouldKeepASubstitutedValueWholeWhateverItHoldsAndIgnoreComments() {
+    ConfigLoader l =
+        new ConfigLoader(
+            Map.of("ODD", "a: b # not a comment 'q' \"dq\"", "SIZE", "4MiB", "TTL", "90s"));
+    Sample c =
+        l.parse(
+            "# ${NOT_SET} in a comment is not looked up\n"
+                + "prefix: ${ODD}   # ${NOR_HERE}\n"
+                + "max_message_bytes: ${SIZE}\n"
+                + "items: {a: {retention: \"${TTL}\"}}\n",
+            Sample.class,
+            "s.yaml");
+    assertThat(c.prefix()).isEqualTo("a: b # not a comment 'q' \"dq\"");
+    assertThat(c.maxMessageBytes()).isEqualTo(new ByteSize(4 << 20));
+    assertThat(c.items().get("a").retention()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
   void shouldTreatAnEmptyDocumentAsDefaults() {
     assertThat(loader.parse("", Sample.class, "s.yaml").prefix()).isNull();
   }
