@@ -1,7 +1,8 @@
 package io.otelstream.sinks.file;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -10,13 +11,15 @@ import java.nio.file.StandardOpenOption;
 /**
  * An append-only file that rotates by size: name, name.1 (newest rotated) ... name.N. It is opened
  * on the first append and opened again when it was removed from under it, so an unavailable
- * directory is a retriable write failure rather than a task that cannot start.
+ * directory is a retriable write failure rather than a task that cannot start. Lines are durable
+ * once {@link #sync} returned (the sink calls it before Connect commits the offsets), and a
+ * rotation syncs the file and the directory before the new file takes lines.
  */
 final class RotatingFile implements AutoCloseable {
   private final Path path;
   private final long maxBytes;
   private final int maxFiles;
-  private OutputStream out;
+  private FileChannel out;
   private long size;
 
   RotatingFile(Path path, long maxBytes, int maxFiles) {
@@ -25,7 +28,7 @@ final class RotatingFile implements AutoCloseable {
     this.maxFiles = maxFiles;
   }
 
-  /** Appends whole lines and makes them durable before returning. */
+  /** Appends whole lines (to the OS: {@link #sync} makes them durable). */
   void append(byte[] lines) throws IOException {
     if (out == null || !Files.exists(path)) {
       close();
@@ -35,19 +38,29 @@ final class RotatingFile implements AutoCloseable {
     if (size > 0 && size + lines.length > maxBytes) {
       rotate();
     }
-    out.write(lines);
-    out.flush();
+    ByteBuffer b = ByteBuffer.wrap(lines);
+    while (b.hasRemaining()) {
+      out.write(b);
+    }
     size += lines.length;
+  }
+
+  /** Forces every appended line to the disk. */
+  void sync() throws IOException {
+    if (out != null) {
+      out.force(false);
+    }
   }
 
   private void open() throws IOException {
     out =
-        Files.newOutputStream(
+        FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     size = Files.size(path);
   }
 
   private void rotate() throws IOException {
+    sync();
     close();
     Files.deleteIfExists(rotated(maxFiles));
     for (int i = maxFiles - 1; i >= 1; i--) {
@@ -56,7 +69,15 @@ final class RotatingFile implements AutoCloseable {
       }
     }
     Files.move(path, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory();
     open();
+  }
+
+  /** Makes the renames durable (a directory's entries are synced through the directory itself). */
+  private void syncDirectory() throws IOException {
+    try (FileChannel dir = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    }
   }
 
   private Path rotated(int n) {
