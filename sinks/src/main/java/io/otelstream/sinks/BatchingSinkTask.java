@@ -37,7 +37,18 @@ public abstract class BatchingSinkTask extends SinkTask {
     }
   }
 
+  /** First retry's backoff ceiling; each failure doubles it. */
+  public static final long INITIAL_BACKOFF_MS = 500;
+
+  /** Backoff ceiling when the backend said nothing about when to retry. */
+  public static final long MAX_BACKOFF_MS = 30_000;
+
+  /** The longest Retry-After / RetryInfo wait honoured (a larger one is cut to this). */
+  public static final long MAX_RETRY_AFTER_MS = 300_000;
+
   private final List<Item> batch = new ArrayList<>();
+  private int failedAttempts;
+  private long retryNotBeforeNanos = System.nanoTime();
   private final Map<TopicPartition, Long> buffered = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> delivered = new HashMap<>();
   private long batchBytes;
@@ -74,6 +85,16 @@ public abstract class BatchingSinkTask extends SinkTask {
 
   @Override
   public void put(Collection<SinkRecord> records) {
+    long waitNanos = retryNotBeforeNanos - System.nanoTime();
+    if (waitNanos > 0) {
+      // Backing off: Connect keeps these records and gives them back after the timeout (it may
+      // call put sooner, e.g. at an offset commit; the wait holds all the same).
+      long waitMs = Math.max(1, waitNanos / 1_000_000);
+      if (context != null) {
+        context.timeout(waitMs);
+      }
+      throw new RetriableException("backing off: next attempt in " + waitMs + " ms");
+    }
     for (SinkRecord r : records) {
       TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
       Long last = buffered.get(tp);
@@ -120,10 +141,12 @@ public abstract class BatchingSinkTask extends SinkTask {
   @Override
   public Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> current) {
-    try {
-      deliver();
-    } catch (RetriableException e) {
-      // Offsets stay at what was delivered; the batch is sent again on the next put.
+    if (retryNotBeforeNanos - System.nanoTime() <= 0) {
+      try {
+        deliver();
+      } catch (RetriableException e) {
+        // Offsets stay at what was delivered; the batch is sent again on a later put.
+      }
     }
     return new HashMap<>(delivered);
   }
@@ -132,20 +155,94 @@ public abstract class BatchingSinkTask extends SinkTask {
     if (batch.isEmpty()) {
       return;
     }
+    List<Item> items = List.copyOf(batch);
     long started = System.nanoTime();
     try {
-      send(List.copyOf(batch));
-      counters.sent(batch.size(), batchBytes, System.nanoTime() - started);
-      markDelivered(batch);
+      send(items);
+      counters.sent(items.size(), batchBytes, System.nanoTime() - started);
     } catch (BackendException e) {
       counters.failed(e.reason());
       if (e.retriable()) {
-        throw new RetriableException(
-            "backend unavailable (" + e.reason() + "): " + e.getMessage(), e);
+        throw retriable(e);
       }
-      reject(batch.stream().map(Item::record).toList(), e.reason(), e.getMessage());
-      markDelivered(batch);
+      narrow(items, e);
     }
+    failedAttempts = 0;
+    markDelivered(batch);
+  }
+
+  /**
+   * A batch the backend refused for good: the refused records, and only them, are rejected (dead
+   * letters), the others delivered. The batch is sent again per tenant, then a refused part is
+   * halved until the refused records stand alone: about log2(batch) more requests per refused
+   * record. Parts the backend took before the refusal may arrive twice, as at-least-once allows.
+   */
+  private void narrow(List<Item> items, BackendException refusal) {
+    Map<String, List<Item>> byTenant = new java.util.LinkedHashMap<>();
+    items.forEach(i -> byTenant.computeIfAbsent(i.tenant(), t -> new ArrayList<>()).add(i));
+    if (byTenant.size() == 1) {
+      isolate(items, refusal);
+    } else {
+      byTenant.values().forEach(part -> isolate(part, null));
+    }
+  }
+
+  /** Sends {@code items} (unless {@code refusal} already says they fail) and halves on refusal. */
+  private void isolate(List<Item> items, BackendException refusal) {
+    BackendException e = refusal;
+    if (e == null) {
+      long started = System.nanoTime();
+      try {
+        send(items);
+        counters.sent(
+            items.size(), items.stream().mapToLong(Item::bytes).sum(), System.nanoTime() - started);
+        return;
+      } catch (BackendException x) {
+        counters.failed(x.reason());
+        if (x.retriable()) {
+          throw retriable(x); // the whole batch is sent again; nothing is marked delivered
+        }
+        e = x;
+      }
+    }
+    if (items.size() == 1) {
+      reject(List.of(items.get(0).record()), e.reason(), e.getMessage());
+      return;
+    }
+    int half = items.size() / 2;
+    isolate(items.subList(0, half), null);
+    isolate(items.subList(half, items.size()), null);
+  }
+
+  /**
+   * A retriable failure: Connect gives the batch back after {@code context.timeout}: the wait the
+   * backend asked for (HTTP Retry-After, gRPC RetryInfo; at most {@link #MAX_RETRY_AFTER_MS}), else
+   * exponential backoff from {@link #INITIAL_BACKOFF_MS} to {@link #MAX_BACKOFF_MS} with jitter.
+   */
+  private RetriableException retriable(BackendException e) {
+    long waitMs = backoffMs(e.retryAfter(), failedAttempts++);
+    retryNotBeforeNanos = System.nanoTime() + waitMs * 1_000_000;
+    if (context != null) {
+      context.timeout(waitMs);
+    }
+    return new RetriableException(
+        "backend unavailable ("
+            + e.reason()
+            + "): "
+            + e.getMessage()
+            + "; retrying in "
+            + waitMs
+            + " ms",
+        e);
+  }
+
+  /** Backoff before retry number {@code attempt} (0 for the first). */
+  static long backoffMs(java.time.Duration retryAfter, int attempt) {
+    if (retryAfter != null) {
+      return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, retryAfter.toMillis()));
+    }
+    long ceiling = Math.min(MAX_BACKOFF_MS, INITIAL_BACKOFF_MS << Math.min(attempt, 16));
+    return ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
   }
 
   private void markDelivered(List<Item> items) {

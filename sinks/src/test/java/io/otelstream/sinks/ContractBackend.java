@@ -32,8 +32,40 @@ interface ContractBackend extends AutoCloseable {
    */
   String refuse();
 
+  /**
+   * Makes the backend refuse, for good, any request that holds the item {@code name}, as a real
+   * backend refuses a whole request for one bad entry.
+   *
+   * @return the tenant header the bad record must carry, or null for any
+   */
+  String refuseItem(String name);
+
+  /** Text the error of a request refused for the item of {@link #refuseItem} contains. */
+  default List<String> itemRefusalMessage() {
+    return List.of("refused by the test receiver");
+  }
+
   /** Text the error of a refused record contains. */
   List<String> refusalMessage();
+
+  /**
+   * Answers the next {@code times} requests with the backend's "slow down" (HTTP 429 with
+   * Retry-After, gRPC RESOURCE_EXHAUSTED with RetryInfo) asking for {@code wait}; false where the
+   * backend has no such answer (files).
+   */
+  default boolean throttle(int times, java.time.Duration wait) {
+    return false;
+  }
+
+  /** System.nanoTime of each throttled answer. */
+  default List<Long> throttledAt() {
+    return List.of();
+  }
+
+  /** System.nanoTime of each accepted request. */
+  default List<Long> acceptedAt() {
+    return List.of();
+  }
 
   @Override
   void close();

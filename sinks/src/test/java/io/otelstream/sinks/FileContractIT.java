@@ -117,6 +117,16 @@ class FileContractIT extends SinkContract {
     }
 
     @Override
+    public String refuseItem(String name) {
+      return "../escape"; // the file sink refuses records by their tenant, one by one
+    }
+
+    @Override
+    public List<String> itemRefusalMessage() {
+      return refusalMessage();
+    }
+
+    @Override
     public List<String> refusalMessage() {
       return List.of("'../escape' is not a valid tenant ID");
     }

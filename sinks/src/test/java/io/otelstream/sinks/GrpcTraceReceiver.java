@@ -27,6 +27,12 @@ final class GrpcTraceReceiver implements ContractBackend {
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final List<String> encodings = new CopyOnWriteArrayList<>();
   private volatile GrpcStatus forced;
+  private volatile String refusedItem;
+  private final java.util.concurrent.atomic.AtomicInteger throttle =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile java.time.Duration throttleWait; // null: RESOURCE_EXHAUSTED without RetryInfo
+  private final List<Long> throttledAt = new CopyOnWriteArrayList<>();
+  private final List<Long> acceptedAt = new CopyOnWriteArrayList<>();
 
   GrpcTraceReceiver() {
     this(new HttpServerOptions());
@@ -40,6 +46,19 @@ final class GrpcTraceReceiver implements ContractBackend {
                 call ->
                     call.handler(
                         body -> {
+                          if (throttle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            throttledAt.add(System.nanoTime());
+                            if (throttleWait != null) {
+                              call.response()
+                                  .trailers()
+                                  .set("grpc-status-details-bin", retryInfo(throttleWait));
+                            }
+                            call.response()
+                                .status(GrpcStatus.RESOURCE_EXHAUSTED)
+                                .statusMessage("throttled by the test receiver")
+                                .end();
+                            return;
+                          }
                           GrpcStatus status = forced;
                           if (status != null) {
                             call.response()
@@ -52,7 +71,22 @@ final class GrpcTraceReceiver implements ContractBackend {
                           try {
                             String tenant = String.valueOf(call.headers().get("x-scope-orgid"));
                             encodings.add(String.valueOf(call.headers().get("grpc-encoding")));
-                            ExportTraceServiceRequest.parseFrom(body.getBytes())
+                            ExportTraceServiceRequest request =
+                                ExportTraceServiceRequest.parseFrom(body.getBytes());
+                            String refused = refusedItem;
+                            if (refused != null
+                                && request.getResourceSpansList().stream()
+                                    .flatMap(rs -> rs.getScopeSpansList().stream())
+                                    .flatMap(ss -> ss.getSpansList().stream())
+                                    .anyMatch(sp -> sp.getName().equals(refused))) {
+                              call.response()
+                                  .status(GrpcStatus.INVALID_ARGUMENT)
+                                  .statusMessage(
+                                      "item " + refused + " refused by the test receiver")
+                                  .end();
+                              return;
+                            }
+                            request
                                 .getResourceSpansList()
                                 .forEach(
                                     rs ->
@@ -66,6 +100,7 @@ final class GrpcTraceReceiver implements ContractBackend {
                                                               tenants.add(tenant);
                                                             })));
                             authorizations.add(String.valueOf(call.headers().get("authorization")));
+                            acceptedAt.add(System.nanoTime());
                             call.response()
                                 .end(
                                     Buffer.buffer(
@@ -128,6 +163,52 @@ final class GrpcTraceReceiver implements ContractBackend {
   @Override
   public String refuse() {
     forced = GrpcStatus.INVALID_ARGUMENT;
+    return null;
+  }
+
+  @Override
+  public boolean throttle(int times, java.time.Duration wait) {
+    throttleWait = wait;
+    throttle.set(times);
+    return true;
+  }
+
+  /** RESOURCE_EXHAUSTED without RetryInfo: the OTLP specification makes it permanent. */
+  void exhaustWithoutRetryInfo(int times) {
+    throttleWait = null;
+    throttle.set(times);
+  }
+
+  @Override
+  public List<Long> throttledAt() {
+    return throttledAt;
+  }
+
+  @Override
+  public List<Long> acceptedAt() {
+    return acceptedAt;
+  }
+
+  /** A google.rpc.Status with RetryInfo, as binary gRPC metadata (base64, unpadded). */
+  static String retryInfo(java.time.Duration wait) {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(8)
+            .addDetails(
+                com.google.protobuf.Any.pack(
+                    com.google.rpc.RetryInfo.newBuilder()
+                        .setRetryDelay(
+                            com.google.protobuf.Duration.newBuilder()
+                                .setSeconds(wait.toSeconds())
+                                .setNanos(wait.toNanosPart()))
+                        .build()))
+            .build();
+    return java.util.Base64.getEncoder().withoutPadding().encodeToString(status.toByteArray());
+  }
+
+  @Override
+  public String refuseItem(String name) {
+    refusedItem = name;
     return null;
   }
 

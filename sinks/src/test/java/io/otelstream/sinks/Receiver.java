@@ -36,6 +36,12 @@ public final class Receiver implements ContractBackend {
 
   final AtomicInteger requests = new AtomicInteger();
   volatile int forcedStatus;
+  volatile String refusedItem;
+  private final java.util.concurrent.atomic.AtomicInteger throttle =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile long throttleSeconds;
+  private final List<Long> throttledAt = new CopyOnWriteArrayList<>();
+  private final List<Long> acceptedAt = new CopyOnWriteArrayList<>();
 
   public Receiver(String path, Decoder decoder) throws IOException {
     this(path, decoder, null);
@@ -73,16 +79,28 @@ public final class Receiver implements ContractBackend {
                 new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))
                     .readAllBytes();
           }
+          if (throttle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throttledAt.add(System.nanoTime());
+            ex.getResponseHeaders().set("Retry-After", Long.toString(throttleSeconds));
+            ex.sendResponseHeaders(429, -1);
+            ex.close();
+            return;
+          }
           int status = forcedStatus;
           String answer = status == 0 ? "" : "forced status " + status + " from the test receiver";
           if (status == 0) {
             try {
               List<String> names = decoder.decode(ex, body);
+              if (refusedItem != null && names.contains(refusedItem)) {
+                throw new IllegalArgumentException(
+                    "item " + refusedItem + " refused by the test receiver");
+              }
               for (String n : names) {
                 items.add(n);
                 tenants.add(String.valueOf(ex.getRequestHeaders().getFirst("X-Scope-OrgID")));
               }
               authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+              acceptedAt.add(System.nanoTime());
               status = 204;
             } catch (Exception e) {
               status = 400;
@@ -151,6 +169,29 @@ public final class Receiver implements ContractBackend {
   @Override
   public String refuse() {
     forcedStatus = 400;
+    return null;
+  }
+
+  @Override
+  public boolean throttle(int times, java.time.Duration wait) {
+    throttleSeconds = wait.toSeconds();
+    throttle.set(times);
+    return true;
+  }
+
+  @Override
+  public List<Long> throttledAt() {
+    return throttledAt;
+  }
+
+  @Override
+  public List<Long> acceptedAt() {
+    return acceptedAt;
+  }
+
+  @Override
+  public String refuseItem(String name) {
+    refusedItem = name;
     return null;
   }
 

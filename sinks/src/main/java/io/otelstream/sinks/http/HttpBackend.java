@@ -76,7 +76,14 @@ public final class HttpBackend {
             + ": "
             + abbreviate(new String(response.body(), StandardCharsets.UTF_8));
     boolean retriable = status == 429 || status / 100 == 5;
-    throw new BackendException(message, retriable, "http_" + status, null);
+    throw new BackendException(
+        message,
+        retriable,
+        "http_" + status,
+        null,
+        retriable
+            ? RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null))
+            : null);
   }
 
   /**

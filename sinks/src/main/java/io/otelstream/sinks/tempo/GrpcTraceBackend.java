@@ -17,15 +17,15 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * OTLP/gRPC TraceService/Export. UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, ABORTED and
- * connection errors are retriable, as the OTLP specification says; other codes are permanent.
+ * OTLP/gRPC TraceService/Export. UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, CANCELLED and connection
+ * errors are retriable, as the OTLP specification says; RESOURCE_EXHAUSTED only when the server
+ * sent RetryInfo (it says how long to wait); other codes are permanent.
  */
 final class GrpcTraceBackend implements AutoCloseable {
   private static final String METHOD = "opentelemetry.proto.collector.trace.v1.TraceService/Export";
   private static final Set<GrpcStatus> RETRIABLE =
       Set.of(
           GrpcStatus.UNAVAILABLE,
-          GrpcStatus.RESOURCE_EXHAUSTED,
           GrpcStatus.DEADLINE_EXCEEDED,
           GrpcStatus.ABORTED,
           GrpcStatus.CANCELLED);
@@ -103,8 +103,16 @@ final class GrpcTraceBackend implements AutoCloseable {
     }
     String message =
         settings.url() + " answered " + status.name() + ": " + response.statusMessage();
+    // A trailers-only answer (an error without messages) carries its details in the headers.
+    String details = response.trailers().get("grpc-status-details-bin");
+    if (details == null) {
+      details = response.headers().get("grpc-status-details-bin");
+    }
+    java.time.Duration retryAfter = RetryInfos.delay(details);
+    boolean retriable =
+        RETRIABLE.contains(status) || status == GrpcStatus.RESOURCE_EXHAUSTED && retryAfter != null;
     throw new BackendException(
-        message, RETRIABLE.contains(status), "grpc_" + status.name().toLowerCase(), null);
+        message, retriable, "grpc_" + status.name().toLowerCase(), null, retryAfter);
   }
 
   @Override
