@@ -10,6 +10,10 @@ import java.util.function.Supplier;
 /** The edge's self-metrics; names follow DESIGN.md (prefix otelstream_, bounded labels). */
 final class EdgeMetrics {
   private final MeterRegistry registry;
+  private final java.util.Map<String, Counter> counters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<Signal, Timer> produceLatency =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   EdgeMetrics(
       MeterRegistry registry, Supplier<Number> inflightBytes, Supplier<Number> inflightRequests) {
@@ -24,65 +28,88 @@ final class EdgeMetrics {
   }
 
   void requestReceived(Signal signal, String transport) {
-    Counter.builder("otelstream.edge.requests.received")
-        .description("Export requests received")
-        .tags("signal", signal.label(), "transport", transport)
-        .register(registry)
+    counter(
+            "otelstream.edge.requests.received",
+            "Export requests received",
+            "signal",
+            signal.label(),
+            "transport",
+            transport)
         .increment();
   }
 
   void requestRejected(Signal signal, String transport, String reason) {
-    Counter.builder("otelstream.edge.requests.rejected")
-        .description("Export requests answered with an error, by reason")
-        .tags(
+    counter(
+            "otelstream.edge.requests.rejected",
+            "Export requests answered with an error, by reason",
             "signal",
             signal == null ? "unknown" : signal.label(),
             "transport",
             transport,
             "reason",
             reason)
-        .register(registry)
         .increment();
   }
 
   void itemsReceived(Signal signal, long count) {
-    Counter.builder("otelstream.edge.items.received")
-        .description("Spans, data points and log records received in decodable requests")
-        .tags("signal", signal.label())
-        .register(registry)
+    counter(
+            "otelstream.edge.items.received",
+            "Spans, data points and log records received in decodable requests",
+            "signal",
+            signal.label())
         .increment(count);
   }
 
   void itemsAccepted(Signal signal, long count) {
-    Counter.builder("otelstream.edge.items.accepted")
-        .description("Spans, data points and log records acknowledged by Kafka")
-        .tags("signal", signal.label())
-        .register(registry)
+    counter(
+            "otelstream.edge.items.accepted",
+            "Spans, data points and log records acknowledged by Kafka",
+            "signal",
+            signal.label())
         .increment(count);
   }
 
   void itemsRejected(Signal signal, String reason, long count) {
-    Counter.builder("otelstream.edge.items.rejected")
-        .description("Spans, data points and log records not written, by reason")
-        .tags("signal", signal.label(), "reason", reason)
-        .register(registry)
+    counter(
+            "otelstream.edge.items.rejected",
+            "Spans, data points and log records not written, by reason",
+            "signal",
+            signal.label(),
+            "reason",
+            reason)
         .increment(count);
   }
 
   void produced(Signal signal, long nanos, int records) {
-    Timer.builder("otelstream.edge.produce.latency")
-        .description(
-            "Time from the first send to Kafka's acknowledgement of a request's last record")
-        .tags("signal", signal.label())
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry)
+    produceLatency
+        .computeIfAbsent(
+            signal,
+            sig ->
+                Timer.builder("otelstream.edge.produce.latency")
+                    .description(
+                        "Time from the first send to Kafka's acknowledgement of a request's last"
+                            + " record")
+                    .tags("signal", sig.label())
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry))
         .record(Duration.ofNanos(nanos));
-    Counter.builder("otelstream.edge.kafka.records")
-        .description("Records acknowledged by Kafka")
-        .tags("signal", signal.label())
-        .register(registry)
+    counter(
+            "otelstream.edge.kafka.records",
+            "Records acknowledged by Kafka",
+            "signal",
+            signal.label())
         .increment(records);
+  }
+
+  /**
+   * A counter built once per name and label values, then looked up: requests pay a map lookup, not
+   * a meter builder and registry search. Label values are bounded (signal, transport, reason).
+   */
+  private Counter counter(String name, String description, String... tags) {
+    return counters.computeIfAbsent(
+        name + '\0' + String.join("\0", tags),
+        k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 }

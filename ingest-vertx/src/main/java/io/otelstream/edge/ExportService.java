@@ -67,12 +67,50 @@ final class ExportService {
               "shutting_down",
               "this edge instance is shutting down; retry"));
     }
-    long reserved = body.length;
-    if (!state.tryAcquire(reserved)) {
+    if (!state.tryAcquire(body.length)) {
       return Future.failedFuture(inflightLimit());
     }
     state.requestStarted();
-    Future<Message> result;
+    long[] reserved = {body.length};
+    Future<Batch> decoded;
+    if (offloaded(format, encoding, body)) {
+      // Inflating up to the decompression limit, or converting OTLP/JSON, would hold the event
+      // loop and every connection on it: a worker does it; the answer comes back on this loop.
+      decoded =
+          vertx
+              .getOrCreateContext()
+              .executeBlocking(() -> decode(signal, format, encoding, body, reserved), false);
+    } else {
+      try {
+        decoded = Future.succeededFuture(decode(signal, format, encoding, body, reserved));
+      } catch (EdgeError e) {
+        decoded = Future.failedFuture(e);
+      }
+    }
+    return decoded
+        .compose(batch -> write(signal, batch, tenant))
+        .andThen(
+            ar -> {
+              state.release(reserved[0]);
+              state.requestFinished();
+            });
+  }
+
+  /** Bodies decoded off the event loop: compressed, OTLP/JSON, or larger than a small request. */
+  static boolean offloaded(ExportCodec.Format format, String encoding, byte[] body) {
+    boolean compressed = encoding != null && !encoding.equalsIgnoreCase("identity");
+    return compressed || format == ExportCodec.Format.JSON || body.length > INLINE_DECODE_BYTES;
+  }
+
+  /** A protobuf body up to this size is validated and split on the event loop (microseconds). */
+  static final int INLINE_DECODE_BYTES = 256 * 1024;
+
+  /**
+   * Decompresses (reserving the extra in-flight bytes) and decodes; an unexpected exception is the
+   * edge's own fault and becomes a retryable internal error.
+   */
+  private Batch decode(
+      Signal signal, ExportCodec.Format format, String encoding, byte[] body, long[] reserved) {
     try {
       byte[] plain = Decompression.decode(encoding, body, limits.maxDecompressedBytes().bytes());
       if (plain.length > body.length) {
@@ -80,22 +118,16 @@ final class ExportService {
         if (!state.tryAcquire(extra)) {
           throw inflightLimit();
         }
-        reserved += extra;
+        reserved[0] += extra;
       }
-      result = write(signal, decoder.decode(signal, format, plain, maxRecordBytes), tenant);
+      return decoder.decode(signal, format, plain, maxRecordBytes);
     } catch (EdgeError e) {
-      result = Future.failedFuture(e);
+      throw e;
     } catch (RuntimeException e) {
       // Invalid input is an EdgeError by now; anything else is the edge's own fault, and the
       // client must keep its data and retry rather than be told its request was bad.
-      result = Future.failedFuture(internalErrors.report("decoding a " + signal + " export", e));
+      throw internalErrors.report("decoding a " + signal + " export", e);
     }
-    long toRelease = reserved;
-    return result.andThen(
-        ar -> {
-          state.release(toRelease);
-          state.requestFinished();
-        });
   }
 
   private Future<Message> write(Signal signal, Batch batch, String tenant) {

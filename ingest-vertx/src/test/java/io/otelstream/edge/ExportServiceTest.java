@@ -48,6 +48,46 @@ class ExportServiceTest {
     assertThat(state.inflightBytes()).as("the request's bytes are released").isZero();
   }
 
+  /** Decodes nothing; remembers the thread it ran on. */
+  private static ExportService.Decoder recordingThread(
+      java.util.concurrent.atomic.AtomicReference<String> thread) {
+    return (signal, format, body, max) -> {
+      thread.set(Thread.currentThread().getName());
+      throw new EdgeError(EdgeError.Kind.INVALID, "stop here");
+    };
+  }
+
+  @Test
+  void compressedJsonAndLargeBodiesAreDecodedOffTheEventLoop() throws Exception {
+    var thread = new java.util.concurrent.atomic.AtomicReference<String>();
+    ExportService s = service(recordingThread(thread));
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(new byte[] {10, 0});
+    }
+    s.export(Signal.TRACES, ExportCodec.Format.PROTOBUF, "gzip", gz.toByteArray(), null)
+        .toCompletionStage()
+        .handle((r, e) -> e)
+        .toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(thread.get()).startsWith("vert.x-worker-thread");
+    s.export(
+            Signal.TRACES,
+            ExportCodec.Format.PROTOBUF,
+            null,
+            new byte[ExportService.INLINE_DECODE_BYTES + 1],
+            null)
+        .toCompletionStage()
+        .handle((r, e) -> e)
+        .toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(thread.get()).startsWith("vert.x-worker-thread");
+    // A small plain protobuf request costs microseconds: decoded where it arrived.
+    s.export(Signal.TRACES, ExportCodec.Format.PROTOBUF, null, new byte[] {10, 0}, null);
+    assertThat(thread.get()).isEqualTo(Thread.currentThread().getName());
+    assertThat(state.inflightBytes()).isZero();
+  }
+
   @Test
   void invalidInputIsStillTheClientsFault() {
     EdgeError e = failure(service(ExportCodec::decode), new byte[] {(byte) 0xff, (byte) 0xff});
