@@ -1,0 +1,160 @@
+package io.otelstream.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.otelstream.config.ConfigLoader;
+import io.otelstream.kafka.KafkaBroker;
+import io.otelstream.schemas.RecordKeys;
+import io.otelstream.topics.Topic;
+import io.otelstream.topics.TopicCatalog;
+import io.otelstream.topics.TopicReconciler;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The edge killed with SIGKILL under load, three times: every request it acknowledged (200) is in
+ * otlp-traces. Requests cut off by the kill get no answer, so their clients keep the data.
+ */
+class EdgeKillIT {
+  @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
+  @TempDir Path dir;
+
+  private static final int KILLS = 3;
+  private static final int CLIENTS = 6;
+
+  @Test
+  void everyAcknowledgedSpanIsInKafkaAfterEachKill() throws Exception {
+    String yaml =
+        "kafka: {bootstrap.servers: \""
+            + kafka.bootstrapServers()
+            + "\"}\n"
+            + "topics: {prefix: kill., replication_factor: 1, min_insync_replicas: 1}\n";
+    EdgeConfig base = new ConfigLoader(Map.of()).parse(yaml, EdgeConfig.class, "edge.yaml");
+    TopicCatalog topics = new TopicCatalog(base.topics());
+    try (Admin admin = kafka.admin()) {
+      new TopicReconciler(admin, topics).apply(false);
+    }
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    int[] atKill = new int[KILLS];
+    for (int round = 0; round < KILLS; round++) {
+      int http = freePort();
+      int adminPort = freePort();
+      Path config = dir.resolve("edge-" + round + ".yaml");
+      Files.writeString(
+          config,
+          yaml
+              + "grpc: {port: "
+              + freePort()
+              + "}\nhttp: {port: "
+              + http
+              + "}\nadmin: {port: "
+              + adminPort
+              + "}\n");
+      Process edge = start(config, dir.resolve("edge-" + round + ".log"));
+      try {
+        TestEdge.sleepUntil(() -> ready(adminPort), 60);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+          Thread t =
+              new Thread(
+                  () -> {
+                    while (running.get()) {
+                      ByteString id = Otlp.randomTraceId();
+                      try {
+                        HttpResponse<byte[]> r =
+                            Otlp.post(
+                                "http://localhost:" + http + "/v1/traces",
+                                "application/x-protobuf",
+                                Otlp.traces(id).toByteArray());
+                        if (r.statusCode() == 200) {
+                          acknowledged.add(RecordKeys.traceKeyString(id));
+                          answered.incrementAndGet();
+                        }
+                      } catch (Exception e) {
+                        return; // the edge is gone: this request was never acknowledged
+                      }
+                    }
+                  });
+          t.start();
+          clients.add(t);
+        }
+        TestEdge.sleepUntil(() -> answered.get() >= 200, 60);
+        atKill[round] = answered.get();
+        edge.destroyForcibly(); // SIGKILL on Linux
+        edge.waitFor(30, TimeUnit.SECONDS);
+        running.set(false);
+        for (Thread t : clients) {
+          t.join(TimeUnit.SECONDS.toMillis(30));
+        }
+      } finally {
+        edge.destroyForcibly();
+      }
+    }
+    assertThat(java.util.Arrays.stream(atKill).min().orElse(0)).isGreaterThanOrEqualTo(200);
+    Set<String> stored = new HashSet<>();
+    for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topics.name(Topic.TRACES))) {
+      stored.add(new String(r.key(), StandardCharsets.US_ASCII));
+    }
+    assertThat(stored).as("acknowledged before a SIGKILL, then lost").containsAll(acknowledged);
+    System.out.printf(
+        "EdgeKillIT: %d kills, %d requests acknowledged, all %d in Kafka (%d records)%n",
+        KILLS, acknowledged.size(), acknowledged.size(), stored.size());
+  }
+
+  private static Process start(Path config, Path log) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            java,
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            EdgeMain.class.getName(),
+            config.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  private static boolean ready(int adminPort) {
+    try {
+      return Otlp.HTTP
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://localhost:" + adminPort + "/health/ready"))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
