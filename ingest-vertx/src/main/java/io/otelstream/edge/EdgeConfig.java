@@ -81,23 +81,15 @@ public record EdgeConfig(
   public EdgeConfig withKafkaProperty(String key, String value) {
     Map<String, String> k = new LinkedHashMap<>(kafka);
     k.put(key, value);
-    return new EdgeConfig(
-        grpc,
-        http,
-        admin,
-        tls,
-        auth,
-        cors,
-        limits,
-        eventLoops,
-        shutdownTimeout,
-        k,
-        topics,
-        allowUnsafeKafkaOverrides);
+    return with(k, topics);
   }
 
   /** This configuration with other topic settings. */
   public EdgeConfig withTopics(TopicsConfig other) {
+    return with(kafka, other);
+  }
+
+  private EdgeConfig with(Map<String, String> kafka, TopicsConfig topics) {
     return new EdgeConfig(
         grpc,
         http,
@@ -109,7 +101,7 @@ public record EdgeConfig(
         eventLoops,
         shutdownTimeout,
         kafka,
-        other,
+        topics,
         allowUnsafeKafkaOverrides);
   }
 

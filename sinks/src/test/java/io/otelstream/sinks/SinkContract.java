@@ -91,6 +91,17 @@ abstract class SinkContract {
     }
   }
 
+  /** A connector that sends refused records to {@code <topic>-dlq} with context headers. */
+  String dlqConfig(String topic, ContractBackend backend) {
+    return config(
+        topic,
+        backend,
+        ", \"errors.tolerance\": \"all\", \"errors.deadletterqueue.topic.name\": \""
+            + topic
+            + "-dlq\", \"errors.deadletterqueue.topic.replication.factor\": \"1\","
+            + " \"errors.deadletterqueue.context.headers.enable\": \"true\"");
+  }
+
   String config(String topic, ContractBackend backend, String extra) {
     return """
         {"connector.class": "%s", "topics": "%s", "tasks.max": "1", "otlp.signal": "%s",
@@ -208,16 +219,7 @@ abstract class SinkContract {
       String tenant = backend.refuse();
       String topic = topic();
       produce(topic, "r-", 3, tenant);
-      connect.put(
-          "/connectors/" + topic + "-dlq/config",
-          config(
-              topic,
-              backend,
-              ", \"errors.tolerance\": \"all\", \"errors.deadletterqueue.topic.name\": \""
-                  + topic
-                  + "-dlq\","
-                  + " \"errors.deadletterqueue.topic.replication.factor\": \"1\","
-                  + " \"errors.deadletterqueue.context.headers.enable\": \"true\""));
+      connect.put("/connectors/" + topic + "-dlq/config", dlqConfig(topic, backend));
       Awaitility.await()
           .atMost(60, TimeUnit.SECONDS)
           .until(() -> kafka.readAll(topic + "-dlq").size() == 3);
@@ -274,16 +276,7 @@ abstract class SinkContract {
       produce(topic, "g-", 3, null);
       produce(topic, "bad-", 1, tenant);
       produce(topic, "h-", 3, null);
-      connect.put(
-          "/connectors/" + topic + "-one/config",
-          config(
-              topic,
-              backend,
-              ", \"errors.tolerance\": \"all\", \"errors.deadletterqueue.topic.name\": \""
-                  + topic
-                  + "-dlq\","
-                  + " \"errors.deadletterqueue.topic.replication.factor\": \"1\","
-                  + " \"errors.deadletterqueue.context.headers.enable\": \"true\""));
+      connect.put("/connectors/" + topic + "-one/config", dlqConfig(topic, backend));
       Awaitility.await()
           .atMost(60, TimeUnit.SECONDS)
           .until(

@@ -24,15 +24,7 @@ class TempoGrpcContractIT extends TempoContractIT {
       backend.exhaustWithoutRetryInfo(Integer.MAX_VALUE);
       String topic = topic();
       produce(topic, "x-", 2, null);
-      connect.put(
-          "/connectors/" + topic + "/config",
-          config(
-              topic,
-              backend,
-              ", \"errors.tolerance\": \"all\", \"errors.deadletterqueue.topic.name\": \""
-                  + topic
-                  + "-dlq\", \"errors.deadletterqueue.topic.replication.factor\": \"1\","
-                  + " \"errors.deadletterqueue.context.headers.enable\": \"true\""));
+      connect.put("/connectors/" + topic + "/config", dlqConfig(topic, backend));
       org.awaitility.Awaitility.await()
           .atMost(60, java.util.concurrent.TimeUnit.SECONDS)
           .until(() -> kafka.readAll(topic + "-dlq").size() == 2);
