@@ -55,6 +55,17 @@ final class LocalTraceStore implements AutoCloseable {
   // would step over every one of them. Both indexes are drained from their low end, so each seek
   // starts at a floor below which nothing live remains.
   private long deadlineFloor;
+  // The gathering state of recently touched traces, written through to the store: a trace's later
+  // fragments usually come within seconds, and then skip a store read. Bounded, so memory stays
+  // flat however many traces are in flight (the store holds them all).
+  private static final int RECENT_STATES = 8192;
+  private final java.util.Map<ByteBuffer, GatherState> recent =
+      new java.util.LinkedHashMap<>(RECENT_STATES * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<ByteBuffer, GatherState> eldest) {
+          return size() > RECENT_STATES;
+        }
+      };
   private long arrivalFloor;
 
   private LocalTraceStore(Path dir, RocksDbMemory memory) {
@@ -94,6 +105,10 @@ final class LocalTraceStore implements AutoCloseable {
   }
 
   GatherState state(byte[] traceId) {
+    GatherState cached = recent.get(ByteBuffer.wrap(traceId));
+    if (cached != null) {
+      return cached;
+    }
     byte[] v = get(key(STATE, traceId));
     return v == null ? null : GatherState.decode(v);
   }
@@ -108,6 +123,7 @@ final class LocalTraceStore implements AutoCloseable {
       batch.put(timeKey(ARRIVAL, state.firstOffset(), traceId), EMPTY);
       batch.merge(key(FRAGMENT, traceId), framed(value));
       db.write(noWal, batch);
+      recent.put(ByteBuffer.wrap(traceId), state);
       traces++;
     } catch (RocksDBException e) {
       throw failed("start a trace", e);
@@ -120,6 +136,7 @@ final class LocalTraceStore implements AutoCloseable {
       batch.put(key(STATE, traceId), state.encode());
       batch.merge(key(FRAGMENT, traceId), framed(value));
       db.write(noWal, batch);
+      recent.put(ByteBuffer.wrap(traceId), state);
     } catch (RocksDBException e) {
       throw failed("add a fragment", e);
     }
@@ -166,6 +183,7 @@ final class LocalTraceStore implements AutoCloseable {
       }
       batch.delete(timeKey(ARRIVAL, state.firstOffset(), traceId));
       db.write(noWal, batch);
+      recent.remove(ByteBuffer.wrap(traceId));
       traces--;
     } catch (RocksDBException e) {
       throw failed("remove a trace", e);
