@@ -209,4 +209,31 @@ class ComposeFileIT {
     assertThat(strings(service("connect").path("volumes")))
         .contains("../sinks/target/plugin:" + props.get("plugin.path") + ":ro");
   }
+
+  @Test
+  void prometheusScrapesTheEdgeAndTheStreamsAppOnTheirAdminPortsAndLoadsTheAlertRules()
+      throws Exception {
+    JsonNode prometheus = YAML.readTree(Path.of("config/prometheus.yml").toFile());
+    java.util.Map<String, String> targets = new java.util.TreeMap<>();
+    prometheus
+        .path("scrape_configs")
+        .forEach(
+            job ->
+                job.path("static_configs")
+                    .forEach(
+                        sc ->
+                            sc.path("targets")
+                                .forEach(
+                                    t -> targets.put(job.path("job_name").asText(), t.asText()))));
+    assertThat(targets)
+        .containsEntry("otelstream-edge", "edge:13133")
+        .containsEntry("otelstream-streams", "streams:13134");
+    // The ports are the ones the services' configurations listen on (their admin defaults).
+    assertThat(strings(service("edge").path("ports"))).anyMatch(p -> p.endsWith(":13133"));
+    assertThat(strings(service("streams").path("ports"))).anyMatch(p -> p.endsWith(":13134"));
+    assertThat(strings(prometheus.path("rule_files")))
+        .containsExactly("/etc/otelstream/rules/alerts.yaml");
+    assertThat(strings(service("prometheus").path("volumes")))
+        .contains("../helm/otelstream/files/prometheus:/etc/otelstream/rules:ro");
+  }
 }

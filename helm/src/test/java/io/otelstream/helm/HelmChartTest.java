@@ -197,6 +197,38 @@ class HelmChartTest {
   }
 
   @Test
+  void alertRulesShipAsAPrometheusRuleWithTheRunbookBase() throws Exception {
+    assertThat(render(Map.of())).noneMatch(d -> "PrometheusRule".equals(d.path("kind").asText()));
+    List<JsonNode> docs =
+        render(
+            Map.of(
+                "monitoring.prometheusRule.enabled",
+                true,
+                "monitoring.runbookBaseUrl",
+                "https://wiki.example/otelstream-runbooks",
+                "monitoring.prometheusRule.labels.release",
+                "prometheus"));
+    JsonNode rule = find(docs, "PrometheusRule", "obs-otelstream");
+    assertThat(rule.path("metadata").path("labels").path("release").asText())
+        .isEqualTo("prometheus");
+    List<String> alerts = new ArrayList<>();
+    List<String> runbooks = new ArrayList<>();
+    rule.path("spec")
+        .path("groups")
+        .forEach(
+            g ->
+                g.path("rules")
+                    .forEach(
+                        r -> {
+                          alerts.add(r.path("alert").asText());
+                          runbooks.add(r.path("annotations").path("runbook_url").asText());
+                        }));
+    assertThat(alerts).contains("OtelstreamEdgeDown", "OtelstreamStreamsLagHigh").hasSize(12);
+    assertThat(runbooks)
+        .allMatch(u -> u.startsWith("https://wiki.example/otelstream-runbooks#otelstream"));
+  }
+
+  @Test
   void topicsAreAppliedByAJobPerRevisionWithTheKafkaClientProperties() throws Exception {
     List<JsonNode> docs =
         render(
