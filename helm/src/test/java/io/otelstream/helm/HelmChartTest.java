@@ -229,6 +229,26 @@ class HelmChartTest {
   }
 
   @Test
+  void podMonitorsScrapeTheAdminPortsAsTheJobsTheRulesSelect() throws Exception {
+    List<JsonNode> docs = render(Map.of("monitoring.podMonitor.enabled", true));
+    for (String component : List.of("edge", "streams")) {
+      JsonNode monitor = find(docs, "PodMonitor", "obs-otelstream-" + component);
+      JsonNode endpoint = monitor.path("spec").path("podMetricsEndpoints").get(0);
+      assertThat(endpoint.path("port").asText()).isEqualTo("admin");
+      assertThat(endpoint.path("relabelings").get(0).path("replacement").asText())
+          .isEqualTo("otelstream-" + component);
+      assertThat(
+              monitor
+                  .path("spec")
+                  .path("selector")
+                  .path("matchLabels")
+                  .path("app.kubernetes.io/component")
+                  .asText())
+          .isEqualTo(component);
+    }
+  }
+
+  @Test
   void topicsAreAppliedByAJobPerRevisionWithTheKafkaClientProperties() throws Exception {
     List<JsonNode> docs =
         render(
