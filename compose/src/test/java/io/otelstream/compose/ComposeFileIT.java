@@ -211,8 +211,7 @@ class ComposeFileIT {
   }
 
   @Test
-  void prometheusScrapesTheEdgeAndTheStreamsAppOnTheirAdminPortsAndLoadsTheAlertRules()
-      throws Exception {
+  void prometheusScrapesEdgeStreamsAndConnectOnTheirPortsAndLoadsTheAlertRules() throws Exception {
     JsonNode prometheus = YAML.readTree(Path.of("config/prometheus.yml").toFile());
     java.util.Map<String, String> targets = new java.util.TreeMap<>();
     prometheus
@@ -227,10 +226,22 @@ class ComposeFileIT {
                                     t -> targets.put(job.path("job_name").asText(), t.asText()))));
     assertThat(targets)
         .containsEntry("otelstream-edge", "edge:13133")
-        .containsEntry("otelstream-streams", "streams:13134");
+        .containsEntry("otelstream-streams", "streams:13134")
+        .containsEntry("otelstream-connect", "connect:13135");
     // The ports are the ones the services' configurations listen on (their admin defaults).
     assertThat(strings(service("edge").path("ports"))).anyMatch(p -> p.endsWith(":13133"));
     assertThat(strings(service("streams").path("ports"))).anyMatch(p -> p.endsWith(":13134"));
+    assertThat(strings(service("connect").path("ports"))).anyMatch(p -> p.endsWith(":13135"));
+    java.util.Properties connect = new java.util.Properties();
+    try (var in = java.nio.file.Files.newBufferedReader(Path.of("config/connect.properties"))) {
+      connect.load(in);
+    }
+    assertThat(connect.getProperty("metric.reporters"))
+        .isEqualTo("io.otelstream.connect.metrics.PrometheusMetricsReporter");
+    assertThat(connect.getProperty("otelstream.metrics.port")).isEqualTo("13135");
+    assertThat(Path.of("../connect-metrics/target/classpath"))
+        .isDirectoryContaining(
+            p -> p.getFileName().toString().startsWith("otelstream-connect-metrics"));
     assertThat(strings(prometheus.path("rule_files")))
         .containsExactly("/etc/otelstream/rules/alerts.yaml");
     assertThat(strings(service("prometheus").path("volumes")))

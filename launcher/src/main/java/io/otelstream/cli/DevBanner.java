@@ -63,6 +63,7 @@ final class DevBanner {
         String.format(
             "  metrics       edge http://localhost:%d/metrics  streams http://localhost:%d/metrics%n",
             edge.adminPort(), streams.adminPort()));
+    b.append(String.format("  sink metrics  %s%n", connect.metricsUrl()));
     b.append(String.format("  Connect REST  %s/connectors%n", connect.restUrl()));
     return b.toString();
   }

@@ -66,6 +66,12 @@ final class DevCommand implements Callable<Integer> {
   int connectPort;
 
   @Option(
+      names = "--connect-metrics-port",
+      defaultValue = "13135",
+      description = "the sinks' Prometheus metrics port (default: ${DEFAULT-VALUE})")
+  int connectMetricsPort;
+
+  @Option(
       names = "--tempo",
       description =
           "send kept traces to Tempo instead of a file: http://host:4317 (OTLP/gRPC) or a .../v1/traces URL (OTLP/HTTP)")
@@ -110,7 +116,8 @@ final class DevCommand implements Callable<Integer> {
           .port(base.http().port(), "OTLP/HTTP, --edge-config http.port")
           .port(base.admin().port(), "edge admin, --edge-config admin.port")
           .port(streamsAdminPort, "--streams-admin-port")
-          .port(connectPort, "--connect-port");
+          .port(connectPort, "--connect-port")
+          .port(connectMetricsPort, "--connect-metrics-port");
     }
     ports.requireFree();
     EmbeddedKafka kafka =
@@ -135,6 +142,7 @@ final class DevCommand implements Callable<Integer> {
             new DevConnect(
                 kafka.bootstrapServers(),
                 connectPort,
+                connectMetricsPort,
                 new TopicCatalog(config.topics()),
                 files,
                 sinks().withFlags(tempo, mimir, loki));

@@ -24,7 +24,17 @@ final class DevConnect implements AutoCloseable {
   private final String deadLetterTopic;
   private final Map<String, String> destinations = new LinkedHashMap<>();
 
-  DevConnect(String bootstrap, int port, TopicCatalog topics, Path filesDir, DevSinks sinks) {
+  /**
+   * @param port the REST port
+   * @param metricsPort where the sinks' metrics are served in Prometheus format (0: any free port)
+   */
+  DevConnect(
+      String bootstrap,
+      int port,
+      int metricsPort,
+      TopicCatalog topics,
+      Path filesDir,
+      DevSinks sinks) {
     this.rest = "http://localhost:" + port;
     this.deadLetterTopic = topics.name(Topic.DEADLETTER);
     Map<String, String> worker = new HashMap<>();
@@ -40,6 +50,12 @@ final class DevConnect implements AutoCloseable {
     worker.put("status.storage.replication.factor", "1");
     worker.put("offset.flush.interval.ms", "1000");
     worker.put("listeners", rest);
+    worker.put(
+        "metric.reporters",
+        io.otelstream.connect.metrics.PrometheusMetricsReporter.class.getName());
+    worker.put(
+        io.otelstream.connect.metrics.PrometheusMetricsReporter.PORT,
+        Integer.toString(metricsPort));
     // The sinks ship ServiceLoader manifests; scanning the classpath for plugins is slower.
     worker.put("plugin.discovery", "service_load");
     connect = new ConnectDistributed().startConnect(worker);
@@ -57,6 +73,13 @@ final class DevConnect implements AutoCloseable {
 
   String restUrl() {
     return rest;
+  }
+
+  /** The sinks' Prometheus endpoint. */
+  String metricsUrl() {
+    return "http://localhost:"
+        + io.otelstream.connect.metrics.PrometheusMetricsReporter.port()
+        + "/metrics";
   }
 
   /** Signal name to where its sink writes, in start order. */

@@ -71,9 +71,18 @@ class DeliverReplayIT {
     }
     Path files = dir.resolve("files");
     try (DevConnect connect =
-        new DevConnect(kafka.bootstrapServers(), port, topics, files, DevSinks.files())) {
+        new DevConnect(kafka.bootstrapServers(), port, 0, topics, files, DevSinks.files())) {
       Path out = files.resolve("logs.jsonl");
       awaitLines(out, 60);
+      // The sinks' metrics, in Prometheus format on the worker's metrics port.
+      Awaitility.await()
+          .atMost(30, TimeUnit.SECONDS)
+          .until(
+              () ->
+                  sinkMetric(connect, "otelstream_sink_records_sent_total", "otelstream-logs")
+                      >= 60);
+      assertThat(scrape(connect))
+          .contains("otelstream_sink_batches_sent_total{", "signal=\"logs\"");
       DeliverReplay replay = new DeliverReplay(connect.restUrl(), "otelstream-logs");
       Map<String, Object> bootstrap = Map.of("bootstrap.servers", kafka.bootstrapServers());
       Instant from = Instant.ofEpochMilli(recent);
@@ -116,6 +125,24 @@ class DeliverReplayIT {
           .isInstanceOf(ReplayException.class)
           .hasMessageContaining("in the future");
     }
+  }
+
+  private static String scrape(DevConnect connect) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(connect.metricsUrl())).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** The sum of a metric's samples for one connector. */
+  private static double sinkMetric(DevConnect connect, String name, String connector)
+      throws Exception {
+    return scrape(connect)
+        .lines()
+        .filter(l -> l.startsWith(name + "{") && l.contains("connector=\"" + connector + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static void awaitLines(Path file, int n) {

@@ -66,6 +66,8 @@ class DevLauncherIT {
                 Integer.toString(freePort()),
                 "--connect-port",
                 Integer.toString(freePort()),
+                "--connect-metrics-port",
+                Integer.toString(freePort()),
                 "--streams-admin-port",
                 Integer.toString(streamsAdmin),
                 "--edge-config",

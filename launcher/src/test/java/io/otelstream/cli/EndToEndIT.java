@@ -93,6 +93,7 @@ class EndToEndIT {
           new DevConnect(
               kafka.bootstrapServers(),
               freePort(),
+              0,
               catalog,
               dir.resolve("files"),
               ConfigLoader.withSystemEnv()

@@ -1,0 +1,131 @@
+package io.otelstream.connect.metrics;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.common.metrics.MetricsReporter;
+
+/**
+ * A Kafka Connect worker's metrics reporter ({@code metric.reporters}) that serves the sink
+ * connectors' metrics in Prometheus format on {@code otelstream.metrics.port} (default 13135,
+ * DESIGN's Connect worker port): the sinks' own plugin metrics as {@code otelstream_sink_*}
+ * (records, bytes, batches, failures and dead letters by reason, backend latency) and Connect's
+ * per-task sink metrics (records read, lag, offset commits) as {@code kafka_connect_*}, each with
+ * its {@code connector} and {@code task} labels. Worker-wide metrics without a connector are left
+ * out. The worker's clients get the same reporter setting, so every instance feeds one registry and
+ * one listener per JVM.
+ */
+public final class PrometheusMetricsReporter implements MetricsReporter {
+  public static final String PORT = "otelstream.metrics.port";
+  public static final String HOST = "otelstream.metrics.host";
+
+  private static final PrometheusMeterRegistry REGISTRY =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private static final Map<MetricName, Meter> METERS = new ConcurrentHashMap<>();
+  private static HttpServer server;
+
+  @Override
+  public void configure(Map<String, ?> configs) {
+    Object port = configs.get(PORT);
+    Object host = configs.get(HOST);
+    listen(
+        host == null ? "0.0.0.0" : host.toString(),
+        port == null ? 13135 : Integer.parseInt(port.toString()));
+  }
+
+  private static synchronized void listen(String host, int port) {
+    if (server != null) {
+      return;
+    }
+    try {
+      HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 0);
+      s.createContext(
+          "/metrics",
+          ex -> {
+            byte[] body = REGISTRY.scrape().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+          });
+      s.start();
+      server = s;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot serve Connect metrics on " + host + ":" + port + " (" + PORT + ")", e);
+    }
+  }
+
+  /** The port metrics are served on, or -1 before the first reporter was configured. */
+  public static synchronized int port() {
+    return server == null ? -1 : server.getAddress().getPort();
+  }
+
+  @Override
+  public void init(List<KafkaMetric> metrics) {
+    metrics.forEach(this::metricChange);
+  }
+
+  @Override
+  public void metricChange(KafkaMetric metric) {
+    MetricName n = metric.metricName();
+    if (!n.tags().containsKey("connector") || METERS.containsKey(n)) {
+      return;
+    }
+    String name = meterName(n);
+    List<Tag> tags = new ArrayList<>();
+    n.tags().forEach((k, v) -> tags.add(Tag.of(k.replace('-', '_'), v)));
+    Meter meter =
+        n.name().endsWith("-total")
+            ? FunctionCounter.builder(name, metric, PrometheusMetricsReporter::value)
+                .description(n.description())
+                .tags(tags)
+                .register(REGISTRY)
+            : Gauge.builder(name, metric, PrometheusMetricsReporter::value)
+                .description(n.description())
+                .tags(tags)
+                .register(REGISTRY);
+    METERS.put(n, meter);
+  }
+
+  /** otelstream_sink_* for the sinks' plugin metrics, kafka_connect_<group>_* for Connect's. */
+  static String meterName(MetricName n) {
+    String base =
+        n.name().endsWith("-total") ? n.name().substring(0, n.name().length() - 6) : n.name();
+    String prefix =
+        n.tags().containsKey("signal") ? "otelstream.sink." : "kafka.connect." + n.group() + ".";
+    return (prefix + base).replace('-', '.');
+  }
+
+  private static double value(KafkaMetric m) {
+    Object v = m.metricValue();
+    return v instanceof Number number ? number.doubleValue() : Double.NaN;
+  }
+
+  @Override
+  public void metricRemoval(KafkaMetric metric) {
+    Meter meter = METERS.remove(metric.metricName());
+    if (meter != null) {
+      REGISTRY.remove(meter);
+    }
+  }
+
+  @Override
+  public void close() {
+    // Shared by every reporter instance of the worker: the listener lives as long as the JVM.
+  }
+}
