@@ -237,7 +237,9 @@ class ComposeFileIT {
       connect.load(in);
     }
     assertThat(connect.getProperty("metric.reporters"))
-        .isEqualTo("io.otelstream.connect.metrics.PrometheusMetricsReporter");
+        .contains("io.otelstream.connect.metrics.PrometheusMetricsReporter");
+    assertThat(connect.getProperty("consumer.metric.reporters"))
+        .contains("io.otelstream.connect.metrics.PrometheusMetricsReporter");
     assertThat(connect.getProperty("otelstream.metrics.port")).isEqualTo("13135");
     assertThat(Path.of("../connect-metrics/target/classpath"))
         .isDirectoryContaining(

@@ -223,7 +223,9 @@ class HelmChartTest {
                           alerts.add(r.path("alert").asText());
                           runbooks.add(r.path("annotations").path("runbook_url").asText());
                         }));
-    assertThat(alerts).contains("OtelstreamEdgeDown", "OtelstreamStreamsLagHigh").hasSize(12);
+    assertThat(alerts)
+        .contains("OtelstreamEdgeDown", "OtelstreamStreamsLagHigh", "OtelstreamSinkBackendFailing")
+        .hasSize(17);
     assertThat(runbooks)
         .allMatch(u -> u.startsWith("https://wiki.example/otelstream-runbooks#otelstream"));
   }

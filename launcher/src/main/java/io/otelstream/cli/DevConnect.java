@@ -50,9 +50,12 @@ final class DevConnect implements AutoCloseable {
     worker.put("status.storage.replication.factor", "1");
     worker.put("offset.flush.interval.ms", "1000");
     worker.put("listeners", rest);
-    worker.put(
-        "metric.reporters",
-        io.otelstream.connect.metrics.PrometheusMetricsReporter.class.getName());
+    // JMX stays; the sink tasks' consumers (whose lag the alerts watch) get the reporter too.
+    String reporters =
+        "org.apache.kafka.common.metrics.JmxReporter,"
+            + io.otelstream.connect.metrics.PrometheusMetricsReporter.class.getName();
+    worker.put("metric.reporters", reporters);
+    worker.put("consumer.metric.reporters", reporters);
     worker.put(
         io.otelstream.connect.metrics.PrometheusMetricsReporter.PORT,
         Integer.toString(metricsPort));

@@ -82,7 +82,12 @@ class DeliverReplayIT {
                   sinkMetric(connect, "otelstream_sink_records_sent_total", "otelstream-logs")
                       >= 60);
       assertThat(scrape(connect))
-          .contains("otelstream_sink_batches_sent_total{", "signal=\"logs\"");
+          .contains("otelstream_sink_batches_sent_total{", "signal=\"logs\"")
+          // the names the sink alerts select
+          .contains(
+              "kafka_connect_consumer_fetch_manager_metrics_records_lag_max{",
+              "client_id=\"connector-consumer-otelstream-logs-0\"",
+              "kafka_connect_connect_worker_metrics_connector_failed_task_count{");
       DeliverReplay replay = new DeliverReplay(connect.restUrl(), "otelstream-logs");
       Map<String, Object> bootstrap = Map.of("bootstrap.servers", kafka.bootstrapServers());
       Instant from = Instant.ofEpochMilli(recent);

@@ -24,8 +24,9 @@ import org.apache.kafka.common.metrics.MetricsReporter;
  * connectors' metrics in Prometheus format on {@code otelstream.metrics.port} (default 13135,
  * DESIGN's Connect worker port): the sinks' own plugin metrics as {@code otelstream_sink_*}
  * (records, bytes, batches, failures and dead letters by reason, backend latency) and Connect's
- * per-task sink metrics (records read, lag, offset commits) as {@code kafka_connect_*}, each with
- * its {@code connector} and {@code task} labels. Worker-wide metrics without a connector are left
+ * per-task sink metrics (records read, offset commits, errors) and its sink consumers' fetch
+ * metrics (records lag) as {@code kafka_connect_*}, with their {@code connector}, {@code task} or
+ * {@code client_id} labels. Worker-wide metrics without a connector, and text-valued ones, are left
  * out. The worker's clients get the same reporter setting, so every instance feeds one registry and
  * one listener per JVM.
  */
@@ -83,8 +84,8 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
   @Override
   public void metricChange(KafkaMetric metric) {
     MetricName n = metric.metricName();
-    if (!n.tags().containsKey("connector") || METERS.containsKey(n)) {
-      return;
+    if (!served(n) || METERS.containsKey(n) || !(metric.metricValue() instanceof Number)) {
+      return; // worker-wide, already served, or a text value (a class name, a version)
     }
     String name = meterName(n);
     List<Tag> tags = new ArrayList<>();
@@ -100,6 +101,14 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
                 .tags(tags)
                 .register(REGISTRY);
     METERS.put(n, meter);
+  }
+
+  /** Metrics of a connector or task, and the lag of the connectors' consumers. */
+  static boolean served(MetricName n) {
+    String client = n.tags().getOrDefault("client-id", "");
+    return n.tags().containsKey("connector")
+        || n.group().equals("consumer-fetch-manager-metrics")
+            && client.startsWith("connector-consumer-");
   }
 
   /** otelstream_sink_* for the sinks' plugin metrics, kafka_connect_<group>_* for Connect's. */
