@@ -84,8 +84,8 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
   @Override
   public void metricChange(KafkaMetric metric) {
     MetricName n = metric.metricName();
-    if (!served(n) || METERS.containsKey(n) || !(metric.metricValue() instanceof Number)) {
-      return; // worker-wide, already served, or a text value (a class name, a version)
+    if (!served(n) || METERS.containsKey(n) || !numeric(metric)) {
+      return; // worker-wide, already served, or a text value (a class name, a version, a state)
     }
     String name = meterName(n);
     List<Tag> tags = new ArrayList<>();
@@ -120,9 +120,25 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
     return (prefix + base).replace('-', '.');
   }
 
+  /**
+   * Whether the metric has a number for a value. Reading it may throw while its owner is still
+   * being built (Connect's task state is read before the task has one): such a metric is text.
+   */
+  private static boolean numeric(KafkaMetric m) {
+    try {
+      return m.metricValue() instanceof Number;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   private static double value(KafkaMetric m) {
-    Object v = m.metricValue();
-    return v instanceof Number number ? number.doubleValue() : Double.NaN;
+    try {
+      Object v = m.metricValue();
+      return v instanceof Number number ? number.doubleValue() : Double.NaN;
+    } catch (RuntimeException e) {
+      return Double.NaN; // the owner is starting or stopping
+    }
   }
 
   @Override
