@@ -63,6 +63,12 @@ public final class EdgeServer implements AutoCloseable {
       new JvmMemoryMetrics().bindTo(registry);
       new JvmGcMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
+      new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+      io.micrometer.core.instrument.Gauge.builder(
+              "otelstream.edge.ready", state, s -> s.ready() ? 1 : 0)
+          .description(
+              "1 while /health/ready answers 200 (Kafka reachable, topics present, not draining)")
+          .register(registry);
       EdgeMetrics metrics =
           new EdgeMetrics(registry, state::inflightBytes, state::inflightRequests);
       this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));

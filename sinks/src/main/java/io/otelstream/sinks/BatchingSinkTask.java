@@ -47,7 +47,7 @@ public abstract class BatchingSinkTask extends SinkTask {
   public static final long MAX_RETRY_AFTER_MS = 300_000;
 
   private final List<Item> batch = new ArrayList<>();
-  private int failedAttempts;
+  private volatile int failedAttempts; // read by the metrics reporter's thread
   private long retryNotBeforeNanos = System.nanoTime();
   private final Map<TopicPartition, Long> buffered = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> delivered = new HashMap<>();
@@ -79,7 +79,9 @@ public abstract class BatchingSinkTask extends SinkTask {
     tolerateAll = "all".equalsIgnoreCase(props.getOrDefault("errors.tolerance", "none"));
     counters =
         new SinkCounters(
-            context == null ? null : context.pluginMetrics(), settings.signal().label());
+            context == null ? null : context.pluginMetrics(),
+            settings.signal().label(),
+            () -> failedAttempts);
     open(settings);
   }
 

@@ -2,6 +2,8 @@ package io.otelstream.sinks;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
+import org.apache.kafka.common.metrics.Measurable;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
@@ -18,7 +20,27 @@ final class SinkCounters {
   private final Sensor batches;
   private final Sensor latency;
 
+  /**
+   * Upper bounds (seconds) of the backend latency histogram, served as cumulative {@code
+   * backend-latency-seconds-bucket{le}} counts so Prometheus' histogram_quantile reads them.
+   */
+  static final double[] LATENCY_BUCKETS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, Double.POSITIVE_INFINITY
+  };
+
+  private final Sensor[] latencyBuckets = new Sensor[LATENCY_BUCKETS.length];
+  private final Sensor latencySum;
+
   SinkCounters(PluginMetrics metrics, String signal) {
+    this(metrics, signal, () -> 0);
+  }
+
+  /**
+   * @param consecutiveFailures the task's failed attempts since its last delivered batch, served as
+   *     the {@code backend-consecutive-failures} gauge: it drops to 0 on the first success, so an
+   *     alert on it clears as soon as the backend is back.
+   */
+  SinkCounters(PluginMetrics metrics, String signal, IntSupplier consecutiveFailures) {
     this.metrics = metrics;
     this.tags = new LinkedHashMap<>(Map.of("signal", signal));
     this.records = sum("records-sent-total", "Records accepted by the backend");
@@ -26,6 +48,7 @@ final class SinkCounters {
     this.batches = sum("batches-sent-total", "Batches accepted by the backend");
     if (metrics == null) {
       this.latency = null;
+      this.latencySum = null;
     } else {
       this.latency = metrics.addSensor("backend-latency");
       latency.add(
@@ -34,6 +57,25 @@ final class SinkCounters {
       latency.add(
           metrics.metricName("backend-latency-max-ms", "Maximum backend latency of a batch", tags),
           new Max());
+      for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+        LinkedHashMap<String, String> t = new LinkedHashMap<>(tags);
+        double le = LATENCY_BUCKETS[i];
+        t.put("le", Double.isInfinite(le) ? "+Inf" : Double.toString(le));
+        latencyBuckets[i] = metrics.addSensor("backend-latency-bucket-" + i);
+        latencyBuckets[i].add(
+            metrics.metricName(
+                "backend-latency-seconds-bucket",
+                "Batches whose backend latency was at most le seconds",
+                t),
+            new CumulativeSum());
+      }
+      latencySum = sum("backend-latency-seconds-sum", "Total backend latency of batches, seconds");
+      metrics.addMetric(
+          metrics.metricName(
+              "backend-consecutive-failures",
+              "Failed attempts since the last batch the backend accepted",
+              tags),
+          (Measurable) (config, now) -> consecutiveFailures.getAsInt());
     }
   }
 
@@ -52,6 +94,13 @@ final class SinkCounters {
       bytes.record(byteCount);
       batches.record(1);
       latency.record(nanos / 1e6);
+      double seconds = nanos / 1e9;
+      for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+        if (seconds <= LATENCY_BUCKETS[i]) {
+          latencyBuckets[i].record(1);
+        }
+      }
+      latencySum.record(seconds);
     }
   }
 

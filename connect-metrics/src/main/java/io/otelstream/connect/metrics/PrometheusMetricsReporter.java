@@ -37,6 +37,7 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
   private static final PrometheusMeterRegistry REGISTRY =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private static final Map<MetricName, Meter> METERS = new ConcurrentHashMap<>();
+  private static final HistogramFamilies HISTOGRAMS = new HistogramFamilies();
   private static HttpServer server;
 
   @Override
@@ -57,7 +58,8 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
       s.createContext(
           "/metrics",
           ex -> {
-            byte[] body = REGISTRY.scrape().getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                (REGISTRY.scrape() + HISTOGRAMS.scrape()).getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
@@ -65,6 +67,10 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
           });
       s.start();
       server = s;
+      // The worker's process, as the edge and the streams app serve theirs: restarts and memory.
+      new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(REGISTRY);
+      new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(REGISTRY);
+      new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(REGISTRY);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot serve Connect metrics on " + host + ":" + port + " (" + PORT + ")", e);
@@ -88,6 +94,9 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
       return; // worker-wide, already served, or a text value (a class name, a version, a state)
     }
     String name = meterName(n);
+    if (HISTOGRAMS.add(name, metric)) {
+      return; // a histogram's bucket or sum: Micrometer cannot serve raw buckets
+    }
     List<Tag> tags = new ArrayList<>();
     n.tags().forEach((k, v) -> tags.add(Tag.of(k.replace('-', '_'), v)));
     Meter meter =
@@ -143,6 +152,7 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
 
   @Override
   public void metricRemoval(KafkaMetric metric) {
+    HISTOGRAMS.remove(metric);
     Meter meter = METERS.remove(metric.metricName());
     if (meter != null) {
       REGISTRY.remove(meter);

@@ -42,6 +42,8 @@ public final class StreamsApp implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
     SamplingMetrics metrics = new SamplingMetrics(registry);
     TopicCatalog topics = new TopicCatalog(config.topics());
     FetchedEndOffsets inputEnds = new FetchedEndOffsets();
@@ -73,6 +75,13 @@ public final class StreamsApp implements AutoCloseable {
         });
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
+    new StreamsAppMetrics(streams, java.nio.file.Path.of(config.stateDir()))
+        .bindTo(
+            registry,
+            java.util.List.of(
+                topics.name(io.otelstream.topics.Topic.TRACES),
+                topics.name(io.otelstream.topics.Topic.METRICS),
+                topics.name(io.otelstream.topics.Topic.LOGS)));
     admin = adminServer(config.admin(), registry);
     streams.start();
     LOG.info(
