@@ -249,4 +249,24 @@ class ComposeFileIT {
     assertThat(strings(service("prometheus").path("volumes")))
         .contains("../helm/otelstream/files/prometheus:/etc/otelstream/rules:ro");
   }
+
+  @Test
+  void grafanaProvisionsTheChartsDashboardsFromTheirDirectory() throws Exception {
+    JsonNode provider =
+        YAML.readTree(Path.of("config/grafana-dashboards.yaml").toFile()).path("providers").get(0);
+    String path = provider.path("options").path("path").asText();
+    List<String> volumes = strings(service("grafana").path("volumes"));
+    assertThat(volumes)
+        .contains("../helm/otelstream/files/grafana:" + path + ":ro")
+        .contains(
+            "./config/grafana-dashboards.yaml:/etc/grafana/provisioning/dashboards/otelstream.yaml:ro");
+    try (var files = java.nio.file.Files.list(Path.of("../helm/otelstream/files/grafana"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .contains(
+              "otelstream-overview.json",
+              "otelstream-edge.json",
+              "otelstream-streams.json",
+              "otelstream-sinks.json");
+    }
+  }
 }

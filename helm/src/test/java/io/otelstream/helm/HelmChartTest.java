@@ -198,6 +198,7 @@ class HelmChartTest {
 
   @Test
   void alertRulesShipAsAPrometheusRuleWithTheRunbookBase() throws Exception {
+    // Every alert of the one rule file, not a subset.
     assertThat(render(Map.of())).noneMatch(d -> "PrometheusRule".equals(d.path("kind").asText()));
     List<JsonNode> docs =
         render(
@@ -225,7 +226,7 @@ class HelmChartTest {
                         }));
     assertThat(alerts)
         .contains("OtelstreamEdgeDown", "OtelstreamStreamsLagHigh", "OtelstreamSinkBackendFailing")
-        .hasSize(17);
+        .hasSize(alertsInRuleFile());
     assertThat(runbooks)
         .allMatch(u -> u.startsWith("https://wiki.example/otelstream-runbooks#otelstream"));
   }
@@ -233,7 +234,7 @@ class HelmChartTest {
   @Test
   void podMonitorsScrapeTheAdminPortsAsTheJobsTheRulesSelect() throws Exception {
     List<JsonNode> docs = render(Map.of("monitoring.podMonitor.enabled", true));
-    for (String component : List.of("edge", "streams")) {
+    for (String component : List.of("edge", "streams", "connect")) {
       JsonNode monitor = find(docs, "PodMonitor", "obs-otelstream-" + component);
       JsonNode endpoint = monitor.path("spec").path("podMetricsEndpoints").get(0);
       assertThat(endpoint.path("port").asText()).isEqualTo("admin");
@@ -247,6 +248,58 @@ class HelmChartTest {
                   .path("app.kubernetes.io/component")
                   .asText())
           .isEqualTo(component);
+    }
+  }
+
+  @Test
+  void connectServesItsSinksMetricsOnTheAdminPortTheMonitorScrapes() throws Exception {
+    List<JsonNode> docs = render(Map.of());
+    String properties =
+        find(docs, "ConfigMap", "obs-otelstream-connect")
+            .path("data")
+            .path("connect.properties")
+            .asText();
+    assertThat(properties)
+        .contains(
+            "metric.reporters=org.apache.kafka.common.metrics.JmxReporter,"
+                + "io.otelstream.connect.metrics.PrometheusMetricsReporter")
+        .contains("consumer.metric.reporters=")
+        .contains("otelstream.metrics.port=13135");
+    JsonNode connect = container(find(docs, "Deployment", "obs-otelstream-connect"));
+    assertThat(connect.path("ports").findValuesAsText("name")).contains("admin");
+    assertThat(connect.path("ports").findValues("containerPort"))
+        .extracting(JsonNode::asInt)
+        .contains(13135);
+    assertThat(connect.path("env").findValuesAsText("value"))
+        .contains("/opt/otelstream/connect-metrics/*");
+  }
+
+  @Test
+  void dashboardsShipAsConfigMapsWithTheSidecarLabel() throws Exception {
+    assertThat(render(Map.of()))
+        .noneMatch(d -> d.path("metadata").path("name").asText().endsWith("-dashboard"));
+    List<JsonNode> docs =
+        render(
+            Map.of(
+                "monitoring.grafanaDashboards.enabled", true,
+                "monitoring.grafanaDashboards.label", "grafana_dashboard",
+                "monitoring.grafanaDashboards.labelValue", "yes"));
+    List<String> files;
+    try (Stream<Path> listed = Files.list(Path.of("otelstream/files/grafana"))) {
+      files = listed.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    assertThat(files).hasSize(4);
+    for (String file : files) {
+      String name =
+          "obs-otelstream-" + file.replace("otelstream-", "").replace(".json", "") + "-dashboard";
+      JsonNode map = find(docs, "ConfigMap", name);
+      assertThat(map.path("metadata").path("labels").path("grafana_dashboard").asText())
+          .isEqualTo("yes");
+      assertThat(map.path("metadata").path("annotations").path("grafana_folder").asText())
+          .isEqualTo("otelstream");
+      JsonNode dashboard = YAML.readTree(map.path("data").path(file).asText());
+      assertThat(dashboard)
+          .isEqualTo(YAML.readTree(Files.readString(Path.of("otelstream/files/grafana", file))));
     }
   }
 
@@ -353,5 +406,14 @@ class HelmChartTest {
         .containsEntry("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     JsonNode c = container(find(docs, "Deployment", "obs-otelstream-connect"));
     assertThat(strings(c.path("command")).get(1)).endsWith("connect.properties");
+  }
+
+  private static int alertsInRuleFile() throws java.io.IOException {
+    return (int)
+        java.nio.file.Files.readAllLines(
+                java.nio.file.Path.of("otelstream/files/prometheus/alerts.yaml"))
+            .stream()
+            .filter(l -> l.trim().startsWith("- alert:"))
+            .count();
   }
 }

@@ -30,8 +30,16 @@ public final class SamplingMetrics {
             .publishPercentileHistogram()
             .maximumExpectedValue(Duration.ofMinutes(5))
             .register(registry);
-    // Present (at 0) from the start, so an alert on it needs no absent() guard.
+    // Present (at 0) from the start, so an alert or a dashboard panel on them needs no absent()
+    // guard: the label values are a closed set.
     rebuilt(0, 0, 0, 0);
+    for (String reason : new String[] {"trace_too_large", "too_many_traces"}) {
+      earlyDecisions(reason);
+    }
+    for (String outcome : new String[] {"kept", "dropped", "new_trace"}) {
+      lateSpans(outcome, 0);
+    }
+    spansDropped("span_too_large", 0);
   }
 
   /** Shared by every task of the instance: the in-flight bound is per instance. */
@@ -76,11 +84,14 @@ public final class SamplingMetrics {
   }
 
   void earlyDecision(String reason) {
-    Counter.builder("otelstream.streams.early.decisions")
+    earlyDecisions(reason).increment();
+  }
+
+  private Counter earlyDecisions(String reason) {
+    return Counter.builder("otelstream.streams.early.decisions")
         .description("Traces decided before decision_wait, by reason")
         .tags("reason", reason)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   void policyErrors(String policy) {
