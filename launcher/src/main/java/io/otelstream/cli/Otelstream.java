@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       StreamsCommand.class,
       TopicsCommand.class,
       LoadgenCommand.class,
-      ReplayCommand.class
+      ReplayCommand.class,
+      StatusCommand.class
     })
 public final class Otelstream implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

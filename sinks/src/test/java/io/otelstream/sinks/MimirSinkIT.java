@@ -46,7 +46,8 @@ class MimirSinkIT {
         .build();
   }
 
-  private static byte[] metrics(long nowNanos) {
+  /** OTLP metrics of every kind the translations cover, shared with VictoriaMetricsOtlpIT. */
+  static byte[] metrics(long nowNanos) {
     NumberDataPoint.Builder point = NumberDataPoint.newBuilder().setTimeUnixNano(nowNanos);
     return ExportMetricsServiceRequest.newBuilder()
         .addResourceMetrics(

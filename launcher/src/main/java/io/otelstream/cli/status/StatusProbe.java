@@ -1,0 +1,110 @@
+package io.otelstream.cli.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the admin endpoints and Connect's REST API; an unreachable one is reported, not fatal. */
+public final class StatusProbe {
+  private static final Duration TIMEOUT = Duration.ofSeconds(3);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(TIMEOUT)
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
+
+  /** The endpoints to read. */
+  public record Targets(String edge, String streams, String connect, String connectMetrics) {}
+
+  /** Everything read at one moment. */
+  public record Snapshot(
+      long atNanos,
+      Stage edge,
+      Stage streams,
+      Stage sinks,
+      List<ConnectorState> connectors,
+      String connectError) {}
+
+  public Snapshot read(Targets targets) {
+    long at = System.nanoTime();
+    Stage edge = stage(targets.edge(), true);
+    Stage streams = stage(targets.streams(), true);
+    Stage sinks = stage(targets.connectMetrics(), false);
+    List<ConnectorState> connectors = new ArrayList<>();
+    String connectError = null;
+    try {
+      JsonNode all = JSON.readTree(get(targets.connect() + "/connectors?expand=status").body());
+      all.fields()
+          .forEachRemaining(
+              e -> {
+                JsonNode status = e.getValue().path("status");
+                List<String> tasks = new ArrayList<>();
+                String failure = firstLine(status.path("connector").path("trace").asText(null));
+                for (JsonNode task : status.path("tasks")) {
+                  tasks.add(task.path("state").asText());
+                  if (failure == null) {
+                    failure = firstLine(task.path("trace").asText(null));
+                  }
+                }
+                connectors.add(
+                    new ConnectorState(
+                        e.getKey(),
+                        status.path("connector").path("state").asText("UNKNOWN"),
+                        tasks,
+                        failure));
+              });
+    } catch (IOException | RuntimeException e) {
+      connectError = describe(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      connectError = "interrupted";
+    }
+    connectors.sort(java.util.Comparator.comparing(ConnectorState::name));
+    return new Snapshot(at, edge, streams, sinks, connectors, connectError);
+  }
+
+  private Stage stage(String base, boolean hasReadiness) {
+    try {
+      HttpResponse<String> metrics = get(base + "/metrics");
+      if (metrics.statusCode() != 200) {
+        return new Stage(
+            base, MetricSamples.empty(), false, "/metrics answered " + metrics.statusCode());
+      }
+      boolean ready = !hasReadiness || get(base + "/health/ready").statusCode() == 200;
+      return new Stage(base, MetricSamples.parse(metrics.body()), ready, null);
+    } catch (IOException | RuntimeException e) {
+      return new Stage(base, MetricSamples.empty(), false, describe(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Stage(base, MetricSamples.empty(), false, "interrupted");
+    }
+  }
+
+  private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  private static String firstLine(String trace) {
+    if (trace == null || trace.isBlank()) {
+      return null;
+    }
+    int nl = trace.indexOf('\n');
+    return nl < 0 ? trace : trace.substring(0, nl);
+  }
+}
