@@ -65,6 +65,31 @@ final class DevBanner {
             edge.adminPort(), streams.adminPort()));
     b.append(String.format("  sink metrics  %s%n", connect.metricsUrl()));
     b.append(String.format("  Connect REST  %s/connectors%n", connect.restUrl()));
+    b.append(
+        String.format(
+            "  status        ./otelstream status%s   (all stages on one screen; --watch)%n",
+            statusFlags(edge.adminPort(), streams.adminPort(), connect)));
     return b.toString();
+  }
+
+  /** The flags `otelstream status` needs for ports other than its defaults (dev's defaults). */
+  private static String statusFlags(int edgeAdmin, int streamsAdmin, DevConnect connect) {
+    StringBuilder flags = new StringBuilder();
+    String edge = "http://localhost:" + edgeAdmin;
+    String streams = "http://localhost:" + streamsAdmin;
+    String metrics = connect.metricsUrl().replaceFirst("/metrics$", "");
+    if (!edge.equals("http://localhost:13133")) {
+      flags.append(" --edge ").append(edge);
+    }
+    if (!streams.equals("http://localhost:13134")) {
+      flags.append(" --streams ").append(streams);
+    }
+    if (!connect.restUrl().equals("http://localhost:8083")) {
+      flags.append(" --connect ").append(connect.restUrl());
+    }
+    if (!metrics.equals("http://localhost:13135")) {
+      flags.append(" --connect-metrics ").append(metrics);
+    }
+    return flags.toString();
   }
 }

@@ -22,6 +22,7 @@ final class DevConnect implements AutoCloseable {
   private final Connect<?> connect;
   private final String rest;
   private final String deadLetterTopic;
+  private final String replication;
   private final Map<String, String> destinations = new LinkedHashMap<>();
 
   /**
@@ -45,9 +46,11 @@ final class DevConnect implements AutoCloseable {
     worker.put("config.storage.topic", "_otelstream-connect-configs");
     worker.put("offset.storage.topic", "_otelstream-connect-offsets");
     worker.put("status.storage.topic", "_otelstream-connect-status");
-    worker.put("config.storage.replication.factor", "1");
-    worker.put("offset.storage.replication.factor", "1");
-    worker.put("status.storage.replication.factor", "1");
+    // Connect's own topics are replicated as the pipeline's topics are (1 on dev's one broker).
+    this.replication = Short.toString(topics.spec(Topic.DEADLETTER).replicationFactor());
+    worker.put("config.storage.replication.factor", replication);
+    worker.put("offset.storage.replication.factor", replication);
+    worker.put("status.storage.replication.factor", replication);
     worker.put("offset.flush.interval.ms", "1000");
     worker.put("listeners", rest);
     // JMX stays; the sink tasks' consumers (whose lag the alerts watch) get the reporter too.
@@ -107,7 +110,7 @@ final class DevConnect implements AutoCloseable {
     config.put("otlp.signal", signal);
     config.putIfAbsent("errors.tolerance", "all");
     config.putIfAbsent("errors.deadletterqueue.topic.name", deadLetterTopic);
-    config.putIfAbsent("errors.deadletterqueue.topic.replication.factor", "1");
+    config.putIfAbsent("errors.deadletterqueue.topic.replication.factor", replication);
     config.putIfAbsent("errors.deadletterqueue.context.headers.enable", "true");
     HttpResponse<String> r =
         send(

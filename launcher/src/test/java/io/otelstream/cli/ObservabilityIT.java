@@ -82,6 +82,17 @@ class ObservabilityIT {
     Ports ports = new Ports();
     startDev(ports, "http://127.0.0.1:" + logsPort + "/insert/loki/api/v1/push");
     String prometheus = startPrometheus(ports);
+    assertThat(Files.readString(dir.resolve("dev.out")))
+        .as("the banner points to otelstream status with dev's ports")
+        .contains(
+            "./otelstream status --edge http://localhost:"
+                + ports.edgeAdmin
+                + " --streams http://localhost:"
+                + ports.streamsAdmin
+                + " --connect http://localhost:"
+                + ports.connect
+                + " --connect-metrics http://localhost:"
+                + ports.connectMetrics);
 
     Thread load = new Thread(() -> send(ports), "otlp-load");
     load.setDaemon(true);
