@@ -6,6 +6,10 @@
 #      have an error; policies: errors + 10% probabilistic (about 10% of spans kept).
 #      Reported: spans/s, and CPU-seconds per million spans of the app and of the broker, from
 #      /proc/PID/stat (utime + stime) over the run.
+#      Next to them, over the same topic and with the same policies, the OpenTelemetry Collector's
+#      in-memory pipeline (kafka receiver -> tail_sampling -> nop exporter), as built into Jaeger v2
+#      (an OpenTelemetry Collector distribution; .ci/run builds it into $OTELSTREAM_TEST_RECEIVERS),
+#      so the comparison is made in the same run, not against a figure from another day.
 #  (2) memory: 1,000,000 traces in flight with the app's heap capped at 512 MiB: heap and RSS.
 # Usage: perf/bench-streams.sh [traces (default 200000, 10 spans each)] [traces-in-flight (default 1000000, 0 skips)]
 # BENCH_WORKLOADS picks workloads (default "single fragments"); BENCH_APP_OPTS adds JVM options to the sampling app (for example a JFR recording to profile it).
@@ -96,8 +100,61 @@ YAML
   kill "$app"; wait "$app" 2>/dev/null || true; app=""
 }
 
-case " ${BENCH_WORKLOADS:-single fragments} " in *" single "*) run single "a." 1;; esac
-case " ${BENCH_WORKLOADS:-single fragments} " in *" fragments "*) run fragments "b." 3-5;; esac
+collector_bin=${OTELSTREAM_TEST_RECEIVERS:-$HOME/.cache/otelstream/receivers}/jaeger
+collector() { # workload-name prefix: the Collector's tail_sampling over the same pre-filled topic
+  name=$1; prefix=$2
+  if [ ! -x "$collector_bin" ]; then
+    echo "$name collector: skipped ($collector_bin is missing; .ci/run builds it)"
+    return 0
+  fi
+  cat > "$data/$name-collector.yaml" <<YAML
+service:
+  pipelines:
+    traces: {receivers: [kafka], processors: [tail_sampling], exporters: [nop]}
+  telemetry:
+    metrics:
+      level: normal
+      readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: 18888}}}}]
+receivers:
+  kafka:
+    brokers: ["localhost:9092"]
+    group_id: bench-collector-$name
+    initial_offset: earliest
+    traces: {topic: "${prefix}otlp-traces", encoding: otlp_proto}
+processors:
+  tail_sampling:
+    decision_wait: 2s
+    num_traces: 200000
+    policies:
+      - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
+      - {name: baseline, type: probabilistic, probabilistic: {sampling_percentage: 10}}
+exporters:
+  nop:
+YAML
+  ccount() { # traces the Collector decided (sampled or not), or kept ones with sampled="true"
+    curl -s localhost:18888/metrics | awk -v f="${1:-}" 'index($0, "otelcol_processor_tail_sampling_global_count_traces_sampled") == 1 && index($0, f) {s += $NF} END {printf "%.0f", s}'
+  }
+  b0=$(cpu "$kafka")
+  start=$(date +%s.%N)
+  "$collector_bin" --config "$data/$name-collector.yaml" > "$data/$name-collector.log" 2>&1 &
+  app=$!
+  i=0; until [ "$(ccount)" -ge $((traces / 5)) ] 2>/dev/null; do
+    i=$((i+1)); [ $i -lt 36000 ] || { tail "$data/$name-collector.log"; exit 1; }; sleep 0.1
+  done
+  s20=$(date +%s.%N); a20=$(cpu "$app"); b20=$(cpu "$kafka"); d20=$(ccount)
+  i=0; until [ "$(ccount)" -ge "$traces" ] 2>/dev/null; do
+    i=$((i+1)); [ $i -lt 36000 ] || { tail "$data/$name-collector.log"; exit 1; }; sleep 0.1
+  done
+  end=$(date +%s.%N)
+  a=$(cpu "$app"); b1=$(cpu "$kafka")
+  steady=$(( (traces - d20) * 10 ))
+  echo "$name collector (in memory), whole run: $(awk -v s="$spans" -v a="$start" -v e="$end" 'BEGIN {printf "%.0f spans/s in %.1fs", s/(e-a), e-a}'); kept $(ccount 'sampled="true"') traces; CPU-s per million spans: app $(per_million "$a" "$spans"), broker $(per_million $((b1 - b0)) "$spans"), together $(per_million $((a + b1 - b0)) "$spans")"
+  echo "$name collector (in memory), steady (last $((steady / 10)) traces): $(awk -v s="$steady" -v a="$s20" -v e="$end" 'BEGIN {printf "%.0f spans/s", s/(e-a)}'); CPU-s per million spans: app $(per_million $((a - a20)) "$steady"), broker $(per_million $((b1 - b20)) "$steady"), together $(per_million $((a - a20 + b1 - b20)) "$steady")"
+  kill "$app"; wait "$app" 2>/dev/null || true; app=""
+}
+
+case " ${BENCH_WORKLOADS:-single fragments} " in *" single "*) run single "a." 1; collector single "a.";; esac
+case " ${BENCH_WORKLOADS:-single fragments} " in *" fragments "*) run fragments "b." 3-5; collector fragments "b.";; esac
 
 [ "$inflight" -gt 0 ] || exit 0
 echo "== memory: $inflight traces in flight, heap capped at 512 MiB, rocksdb_memory 256MiB"

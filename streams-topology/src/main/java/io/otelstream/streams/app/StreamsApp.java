@@ -75,13 +75,15 @@ public final class StreamsApp implements AutoCloseable {
         });
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
-    new StreamsAppMetrics(streams, java.nio.file.Path.of(config.stateDir()))
-        .bindTo(
-            registry,
-            java.util.List.of(
-                topics.name(io.otelstream.topics.Topic.TRACES),
-                topics.name(io.otelstream.topics.Topic.METRICS),
-                topics.name(io.otelstream.topics.Topic.LOGS)));
+    StreamsAppMetrics appMetrics =
+        new StreamsAppMetrics(streams, java.nio.file.Path.of(config.stateDir()));
+    streams.setGlobalStateRestoreListener(appMetrics.restoreListener());
+    appMetrics.bindTo(
+        registry,
+        java.util.List.of(
+            topics.name(io.otelstream.topics.Topic.TRACES),
+            topics.name(io.otelstream.topics.Topic.METRICS),
+            topics.name(io.otelstream.topics.Topic.LOGS)));
     admin = adminServer(config.admin(), registry);
     streams.start();
     LOG.info(

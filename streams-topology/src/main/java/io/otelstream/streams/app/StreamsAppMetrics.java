@@ -24,13 +24,59 @@ final class StreamsAppMetrics {
   private final Path stateDir;
   private long walkedAt;
   private double usedBytes;
+  private final java.util.concurrent.atomic.AtomicInteger restoring =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private io.micrometer.core.instrument.Counter restored;
 
   StreamsAppMetrics(KafkaStreams streams, Path stateDir) {
     this.streams = streams;
     this.stateDir = stateDir;
   }
 
+  /**
+   * Counts what Kafka Streams restores from changelogs (the decision cache and the partition
+   * watermarks) at start and after a task moves; install before the app starts.
+   */
+  org.apache.kafka.streams.processor.StateRestoreListener restoreListener() {
+    return new org.apache.kafka.streams.processor.StateRestoreListener() {
+      @Override
+      public void onRestoreStart(
+          org.apache.kafka.common.TopicPartition partition, String store, long start, long end) {
+        restoring.incrementAndGet();
+      }
+
+      @Override
+      public void onBatchRestored(
+          org.apache.kafka.common.TopicPartition partition, String store, long end, long n) {
+        if (restored != null) {
+          restored.increment(n);
+        }
+      }
+
+      @Override
+      public void onRestoreEnd(
+          org.apache.kafka.common.TopicPartition partition, String store, long total) {
+        restoring.decrementAndGet();
+      }
+
+      @Override
+      public void onRestoreSuspended(
+          org.apache.kafka.common.TopicPartition partition, String store, long total) {
+        restoring.decrementAndGet();
+      }
+    };
+  }
+
   void bindTo(MeterRegistry registry, Collection<String> inputTopics) {
+    restored =
+        io.micrometer.core.instrument.Counter.builder("otelstream.streams.restore.records")
+            .description(
+                "Changelog records restored into state stores (decision cache, watermarks)")
+            .register(registry);
+    Gauge.builder("otelstream.streams.restoring.partitions", restoring, Number::doubleValue)
+        .description("Changelog partitions being restored right now")
+        .strongReference(true)
+        .register(registry);
     for (String topic : inputTopics) {
       Gauge.builder("otelstream.streams.input.lag.records", this, m -> m.lag(topic))
           .description(
