@@ -7,7 +7,8 @@
 #      Reported: spans/s, and CPU-seconds per million spans of the app and of the broker, from
 #      /proc/PID/stat (utime + stime) over the run.
 #      Next to them, over the same topic and with the same policies, the OpenTelemetry Collector's
-#      in-memory pipeline (kafka receiver -> tail_sampling -> nop exporter), as built into Jaeger v2
+#      in-memory pipeline (kafka receiver -> tail_sampling -> kafka exporter writing the kept spans
+#      keyed by trace ID, as otelstream does), as built into Jaeger v2
 #      (an OpenTelemetry Collector distribution; .ci/run builds it into $OTELSTREAM_TEST_RECEIVERS),
 #      so the comparison is made in the same run, not against a figure from another day.
 #  (2) memory: 1,000,000 traces in flight with the app's heap capped at 512 MiB: heap and RSS.
@@ -110,7 +111,7 @@ collector() { # workload-name prefix: the Collector's tail_sampling over the sam
   cat > "$data/$name-collector.yaml" <<YAML
 service:
   pipelines:
-    traces: {receivers: [kafka], processors: [tail_sampling], exporters: [nop]}
+    traces: {receivers: [kafka], processors: [tail_sampling], exporters: [kafka]}
   telemetry:
     metrics:
       level: normal
@@ -129,7 +130,11 @@ processors:
       - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
       - {name: baseline, type: probabilistic, probabilistic: {sampling_percentage: 10}}
 exporters:
-  nop:
+  # Into the topic otelstream's run wrote (that run is over): kept spans written, as otelstream does.
+  kafka:
+    brokers: ["localhost:9092"]
+    traces: {topic: "${prefix}otlp-traces-sampled", encoding: otlp_proto}
+    partition_traces_by_id: true
 YAML
   ccount() { # traces the Collector decided (sampled or not), or kept ones with sampled="true"
     curl -s localhost:18888/metrics | awk -v f="${1:-}" 'index($0, "otelcol_processor_tail_sampling_global_count_traces_sampled") == 1 && index($0, f) {s += $NF} END {printf "%.0f", s}'
