@@ -99,6 +99,14 @@ class ObservabilityIT {
     load.start();
     provokeDrops(ports);
 
+    // The Connect worker's metrics port answers health as the other stages' admin ports do.
+    Awaitility.await("Connect worker ready on its metrics port")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> statusCode("http://localhost:" + ports.connectMetrics + "/health/ready") == 200);
+    assertThat(statusCode("http://localhost:" + ports.connectMetrics + "/health/live"))
+        .isEqualTo(200);
+
     // otelstream status shows every stage, and flags a stopped connector.
     Status healthy = status(ports);
     assertThat(healthy.out())

@@ -38,6 +38,12 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private static final Map<MetricName, Meter> METERS = new ConcurrentHashMap<>();
   private static final HistogramFamilies HISTOGRAMS = new HistogramFamilies();
+
+  /** The worker's "rebalancing" metric, once the worker has joined its group: readiness. */
+  private static volatile KafkaMetric rebalancing;
+
+  private boolean ownsRebalancing;
+
   private static HttpServer server;
 
   @Override
@@ -65,6 +71,15 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
             ex.getResponseBody().write(body);
             ex.close();
           });
+      // As the edge and the streams app: live while the worker's JVM serves; ready once the worker
+      // has joined its group and is not rebalancing (tasks assigned and running).
+      s.createContext("/health/live", ex -> respond(ex, 200, "{\"status\":\"live\"}"));
+      s.createContext(
+          "/health/ready",
+          ex -> {
+            String state = workerState();
+            respond(ex, state.equals("running") ? 200 : 503, "{\"status\":\"" + state + "\"}");
+          });
       s.start();
       server = s;
       // The worker's process, as the edge and the streams app serve theirs: restarts and memory.
@@ -75,6 +90,31 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
       throw new UncheckedIOException(
           "cannot serve Connect metrics on " + host + ":" + port + " (" + PORT + ")", e);
     }
+  }
+
+  /** "running", "rebalancing", or "joining" (the worker has no group membership yet). */
+  static String workerState() {
+    KafkaMetric m = rebalancing;
+    if (m == null) {
+      return "joining";
+    }
+    Object v;
+    try {
+      v = m.metricValue();
+    } catch (RuntimeException e) {
+      return "joining";
+    }
+    boolean busy = v instanceof Boolean b ? b : v instanceof Number n && n.doubleValue() != 0;
+    return busy ? "rebalancing" : "running";
+  }
+
+  private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, String json)
+      throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, body.length);
+    ex.getResponseBody().write(body);
+    ex.close();
   }
 
   /** The port metrics are served on, or -1 before the first reporter was configured. */
@@ -90,6 +130,10 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
   @Override
   public void metricChange(KafkaMetric metric) {
     MetricName n = metric.metricName();
+    if (n.name().equals("rebalancing") && n.group().equals("connect-worker-rebalance-metrics")) {
+      rebalancing = metric;
+      ownsRebalancing = true; // this instance is the worker's own reporter
+    }
     if (!served(n) || METERS.containsKey(n) || !numeric(metric)) {
       return; // worker-wide, already served, or a text value (a class name, a version, a state)
     }
@@ -152,6 +196,9 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
 
   @Override
   public void metricRemoval(KafkaMetric metric) {
+    if (metric == rebalancing) {
+      rebalancing = null;
+    }
     HISTOGRAMS.remove(metric);
     Meter meter = METERS.remove(metric.metricName());
     if (meter != null) {
@@ -161,6 +208,9 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
 
   @Override
   public void close() {
+    if (ownsRebalancing) {
+      rebalancing = null; // the worker stopped (its metrics are closed without removals)
+    }
     // Shared by every reporter instance of the worker: the listener lives as long as the JVM.
   }
 }

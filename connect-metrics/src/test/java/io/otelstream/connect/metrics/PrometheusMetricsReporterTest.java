@@ -67,6 +67,36 @@ class PrometheusMetricsReporterTest {
     }
   }
 
+  @Test
+  void readyOnceTheWorkerHasJoinedItsGroupAndIsNotRebalancing() throws Exception {
+    PrometheusMetricsReporter reporter = new PrometheusMetricsReporter();
+    reporter.configure(
+        Map.of(PrometheusMetricsReporter.PORT, "0", PrometheusMetricsReporter.HOST, "127.0.0.1"));
+    assertThat(status("/health/live")).isEqualTo(200);
+    java.util.concurrent.atomic.AtomicBoolean rebalancing =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (Metrics metrics = new Metrics(new MetricConfig(), List.of(reporter), Time.SYSTEM)) {
+      assertThat(status("/health/ready")).as("before the worker joined").isEqualTo(503);
+      metrics.addMetric(
+          metrics.metricName("rebalancing", "connect-worker-rebalance-metrics"),
+          (org.apache.kafka.common.metrics.Gauge<Boolean>) (config, now) -> rebalancing.get());
+      assertThat(status("/health/ready")).as("while rebalancing").isEqualTo(503);
+      rebalancing.set(false);
+      assertThat(status("/health/ready")).as("running").isEqualTo(200);
+    }
+    assertThat(status("/health/ready")).as("after the worker left").isEqualTo(503);
+  }
+
+  private static int status(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + PrometheusMetricsReporter.port() + path))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
   private static String scrape() throws Exception {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
