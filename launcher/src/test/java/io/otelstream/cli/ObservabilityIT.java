@@ -59,7 +59,8 @@ import picocli.CommandLine;
  */
 class ObservabilityIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Path DASHBOARDS = ROOT.resolve("helm/otelstream/files/grafana");
   private static final Path RULES = ROOT.resolve("helm/otelstream/files/prometheus/alerts.yaml");
@@ -73,15 +74,43 @@ class ObservabilityIT {
 
   @TempDir Path dir;
   private final List<Process> processes = new ArrayList<>();
+  private final long started = System.nanoTime();
+  private final StringBuffer phases = new StringBuffer();
   private final AtomicBoolean sending = new AtomicBoolean(true);
 
   @Test
+  // Each wait below has its own bound, which together stay under this one.
+  @org.junit.jupiter.api.Timeout(value = 10, unit = TimeUnit.MINUTES)
   void dashboardsRulesAndStatusWorkAgainstALivePipeline() throws Exception {
+    try {
+      scenario();
+    } catch (Throwable t) {
+      // What a failed run on a slow machine needs to be understood: where the time went and what
+      // the processes said last.
+      phase("failed: " + t);
+      StringBuilder report = new StringBuilder("phases:\n").append(phases);
+      for (String log : List.of("dev.out", "prometheus.log", "victoria-logs.log")) {
+        Path f = dir.resolve(log);
+        if (Files.exists(f)) {
+          List<String> lines = Files.readAllLines(f);
+          report.append("---- last lines of ").append(log).append('\n');
+          lines
+              .subList(Math.max(0, lines.size() - 40), lines.size())
+              .forEach(l -> report.append(l).append('\n'));
+        }
+      }
+      throw new AssertionError(report.toString(), t);
+    }
+  }
+
+  private void scenario() throws Exception {
     int logsPort = freePort();
     Process victoria = startVictoriaLogs(logsPort);
     Ports ports = new Ports();
     startDev(ports, "http://127.0.0.1:" + logsPort + "/insert/loki/api/v1/push");
+    phase("dev mode ready");
     String prometheus = startPrometheus(ports);
+    phase("prometheus ready");
     assertThat(Files.readString(dir.resolve("dev.out")))
         .as("the banner points to otelstream status with dev's ports")
         .contains(
@@ -107,6 +136,7 @@ class ObservabilityIT {
     assertThat(statusCode("http://localhost:" + ports.connectMetrics + "/health/live"))
         .isEqualTo(200);
 
+    phase("connect worker ready");
     // otelstream status shows every stage, and flags a stopped connector.
     Status healthy = status(ports);
     assertThat(healthy.out())
@@ -116,7 +146,7 @@ class ObservabilityIT {
         .contains("decisions", "in flight", "lag");
     put(ports.connect, "/connectors/otelstream-metrics/stop");
     Awaitility.await("status flags the stopped connector")
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(45))
         .untilAsserted(
             () -> {
               Status stopped = status(ports);
@@ -125,6 +155,7 @@ class ObservabilityIT {
                   .contains("! connector otelstream-metrics is STOPPED: it delivers nothing");
             });
     put(ports.connect, "/connectors/otelstream-metrics/resume");
+    phase("status checked, stopped connector flagged");
 
     // The log backend stops: the sink-failure alert's expression returns the logs connector.
     String failing = ruleQuery(prometheus, SINK_FAILING);
@@ -132,25 +163,28 @@ class ObservabilityIT {
     victoria.destroy();
     assertThat(victoria.waitFor(30, TimeUnit.SECONDS)).isTrue();
     Awaitility.await("sink-failure expression returns a series")
-        .atMost(Duration.ofMinutes(2))
+        .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofSeconds(2))
         .until(() -> connectorsIn(query(prometheus, failing)).contains("otelstream-logs"));
+    phase("sink-failure expression raised");
     assertThat(status(ports).out()).contains("connector otelstream-logs failed");
 
     // Restored, the next batch gets through and the expression is empty again.
     startVictoriaLogs(logsPort);
     Awaitility.await("sink-failure expression clears")
-        .atMost(Duration.ofMinutes(2))
+        .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofSeconds(2))
         .until(() -> connectorsIn(query(prometheus, failing)).isEmpty());
+    phase("sink-failure expression cleared");
     // Every panel returns data: drops were provoked, a decision_wait has passed, and the outage
     // above made the sink fail and retry.
     List<Panel> panels = panels();
     assertThat(panels).hasSizeGreaterThan(30);
     Awaitility.await("every dashboard panel returns data")
-        .atMost(Duration.ofMinutes(3))
+        .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofSeconds(3))
         .untilAsserted(() -> assertThat(panelsWithoutData(prometheus, panels)).isEmpty());
+    phase("every panel has data");
     Set<String> known = metricNames(prometheus);
     for (Panel p : panels) {
       for (String metric : metricsIn(p.expr())) {
@@ -185,6 +219,11 @@ class ObservabilityIT {
 
     sending.set(false);
     load.join(30_000);
+  }
+
+  /** Where the time went, for a run that fails on a slow machine. */
+  private void phase(String what) {
+    System.out.printf("ObservabilityIT: %5.1f s  %s%n", (System.nanoTime() - started) / 1e9, what);
   }
 
   /** Bad input that each stage must count by reason, so the drop panels have data. */
@@ -405,11 +444,11 @@ class ObservabilityIT {
             .redirectErrorStream(true)
             .redirectOutput(output.toFile());
     pb.environment().put("OTELSTREAM_REBUILD", "0"); // the build made the jar; never rebuild
-    pb.environment().put("OTELSTREAM_JAVA_OPTS", "-Xmx768m");
+    pb.environment().put("OTELSTREAM_JAVA_OPTS", "-Xmx1g");
     Process dev = pb.start();
     processes.add(dev);
     Awaitility.await("dev ready")
-        .atMost(Duration.ofMinutes(3))
+        .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(500))
         .until(
             () -> {
@@ -491,7 +530,7 @@ class ObservabilityIT {
   private static JsonNode get(String url) throws Exception {
     return JSON.readTree(
         HTTP.send(
-                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString())
             .body());
   }
@@ -500,6 +539,7 @@ class ObservabilityIT {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(URI.create("http://localhost:" + connect + path))
+                .timeout(Duration.ofSeconds(30))
                 .PUT(HttpRequest.BodyPublishers.noBody())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -509,7 +549,7 @@ class ObservabilityIT {
   private static int statusCode(String url) {
     try {
       return HTTP.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (Exception e) {

@@ -80,6 +80,16 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
             String state = workerState();
             respond(ex, state.equals("running") ? 200 : 503, "{\"status\":\"" + state + "\"}");
           });
+      // Two daemon threads: a scrape that waits on a metric's lock never holds up a health probe,
+      // and the listener never keeps a stopping worker's JVM alive.
+      s.setExecutor(
+          java.util.concurrent.Executors.newFixedThreadPool(
+              2,
+              r -> {
+                Thread t = new Thread(r, "otelstream-connect-metrics");
+                t.setDaemon(true);
+                return t;
+              }));
       s.start();
       server = s;
       // The worker's process, as the edge and the streams app serve theirs: restarts and memory.

@@ -89,10 +89,21 @@ public final class StatusProbe {
     }
   }
 
+  /** A GET with a hard deadline: a stuck endpoint is reported, never waited on. */
   private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    var answer =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    try {
+      return answer.get(TIMEOUT.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      answer.cancel(true);
+      throw new java.net.http.HttpTimeoutException(
+          "no answer within " + TIMEOUT.toSeconds() + " s");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
   }
 
   private static String describe(Exception e) {
