@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -75,29 +72,10 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     return new KafkaConsumer<>(p);
   }
 
-  /** Every record currently in the topic, read from the beginning of each partition to its end. */
+  /** Every committed record currently in the topic, from each partition's beginning to its end. */
   public List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readAll(
       String topic) {
-    try (KafkaConsumer<byte[], byte[]> c = consumer()) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> out =
-          new java.util.ArrayList<>();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end in 60s");
-        }
-        ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(200));
-        records.forEach(out::add);
-      }
-      return out;
-    }
+    return CommittedRecords.readAll(bootstrapServers(), topic);
   }
 
   private void awaitReady() throws Exception {

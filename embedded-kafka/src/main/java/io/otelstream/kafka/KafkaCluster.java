@@ -79,6 +79,12 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
         .collect(Collectors.joining(","));
   }
 
+  /** Every committed record currently in the topic, from each partition's beginning to its end. */
+  public java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readAll(
+      String topic) {
+    return CommittedRecords.readAll(bootstrapServers(), topic);
+  }
+
   public Admin admin() {
     return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
   }

@@ -496,18 +496,13 @@ class ObservabilityIT {
 
   private Process startVictoriaLogs(int port) throws Exception {
     Process p =
-        new ProcessBuilder(
-                TestReceivers.binary("victoria-logs").toString(),
-                "-httpListenAddr=127.0.0.1:" + port,
-                "-storageDataPath=" + dir.resolve("victoria-logs"))
-            .redirectErrorStream(true)
-            .redirectOutput(
-                ProcessBuilder.Redirect.appendTo(dir.resolve("victoria-logs.log").toFile()))
-            .start();
+        TestReceivers.start(
+            "victoria-logs",
+            dir.resolve("victoria-logs.log"),
+            "http://127.0.0.1:" + port + "/health",
+            "-httpListenAddr=127.0.0.1:" + port,
+            "-storageDataPath=" + dir.resolve("victoria-logs"));
     processes.add(p);
-    Awaitility.await("victoria-logs ready")
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> statusCode("http://127.0.0.1:" + port + "/health") == 200);
     return p;
   }
 

@@ -43,9 +43,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -246,35 +243,14 @@ class PipelineFailoverIT {
   /** Trace ID to the span IDs (with repeats) in the topic, committed records only. */
   private static Map<String, List<String>> spansByTrace(String topic) throws Exception {
     Map<String, List<String>> out = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers", kafka.bootstrapServers(), "isolation.level", "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end");
-        }
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-          for (ResourceSpans rs :
-              ExportTraceServiceRequest.parseFrom(r.value()).getResourceSpansList()) {
-            for (ScopeSpans ss : rs.getScopeSpansList()) {
-              for (Span s : ss.getSpansList()) {
-                out.computeIfAbsent(
-                        HexFormat.of().formatHex(s.getTraceId().toByteArray()),
-                        k -> new ArrayList<>())
-                    .add(HexFormat.of().formatHex(s.getSpanId().toByteArray()));
-              }
-            }
+    for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic)) {
+      for (ResourceSpans rs :
+          ExportTraceServiceRequest.parseFrom(r.value()).getResourceSpansList()) {
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+          for (Span s : ss.getSpansList()) {
+            out.computeIfAbsent(
+                    HexFormat.of().formatHex(s.getTraceId().toByteArray()), k -> new ArrayList<>())
+                .add(HexFormat.of().formatHex(s.getSpanId().toByteArray()));
           }
         }
       }

@@ -13,7 +13,6 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otelstream.kafka.KafkaBroker;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,9 +55,9 @@ class JaegerIT {
 
   @BeforeEach
   void startJaeger() throws Exception {
-    grpc = freePort();
-    http = freePort();
-    int queryPort = freePort();
+    grpc = TestReceivers.freePort();
+    http = TestReceivers.freePort();
+    int queryPort = TestReceivers.freePort();
     query = "http://127.0.0.1:" + queryPort;
     Path config = dir.resolve("jaeger.yaml");
     Files.writeString(
@@ -86,22 +85,10 @@ class JaegerIT {
         exporters:
           jaeger_storage_exporter: {trace_storage: memstore}
         """
-            .formatted(queryPort, freePort(), grpc, http));
+            .formatted(queryPort, TestReceivers.freePort(), grpc, http));
     jaeger =
-        new ProcessBuilder(TestReceivers.binary("jaeger").toString(), "--config=" + config)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("jaeger.log").toFile())
-            .start();
-    Awaitility.await("jaeger query API up")
-        .atMost(60, TimeUnit.SECONDS)
-        .ignoreExceptions()
-        .until(
-            () -> {
-              assertThat(jaeger.isAlive())
-                  .as("jaeger exited: %s", Files.readString(dir.resolve("jaeger.log")))
-                  .isTrue();
-              return get(query + "/api/services").statusCode() == 200;
-            });
+        TestReceivers.start(
+            "jaeger", dir.resolve("jaeger.log"), query + "/api/services", "--config=" + config);
   }
 
   @AfterEach
@@ -218,11 +205,5 @@ class JaegerIT {
   private static HttpResponse<String> get(String url) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -42,4 +42,47 @@ public final class TestReceivers {
     }
     return p;
   }
+
+  /**
+   * Starts receiver {@code name} with {@code args}, its output appended to {@code log}, and waits
+   * up to a minute until {@code healthUrl} answers 200.
+   */
+  public static Process start(String name, Path log, String healthUrl, String... args)
+      throws java.io.IOException {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(binary(name).toString());
+    command.addAll(java.util.List.of(args));
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    org.awaitility.Awaitility.await(name + " ready")
+        .atMost(java.time.Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              if (!p.isAlive()) {
+                throw new AssertionError(name + " exited: " + Files.readString(log));
+              }
+              return http.send(
+                          java.net.http.HttpRequest.newBuilder(java.net.URI.create(healthUrl))
+                              .timeout(java.time.Duration.ofSeconds(5))
+                              .build(),
+                          java.net.http.HttpResponse.BodyHandlers.discarding())
+                      .statusCode()
+                  == 200;
+            });
+    return p;
+  }
+
+  /** A port free at the time of asking, for a receiver to listen on. */
+  public static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

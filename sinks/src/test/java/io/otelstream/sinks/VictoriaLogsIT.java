@@ -10,7 +10,6 @@ import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.otelstream.kafka.KafkaBroker;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -44,24 +43,16 @@ class VictoriaLogsIT {
 
   @Test
   void linesPushedByTheLokiSinkAreStoredWithTheirStreamLabels() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TestReceivers.freePort();
     String base = "http://127.0.0.1:" + port;
     Process victoria =
-        new ProcessBuilder(
-                TestReceivers.binary("victoria-logs").toString(),
-                "-httpListenAddr=127.0.0.1:" + port,
-                "-storageDataPath=" + dir.resolve("data"))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("victoria-logs.log").toFile())
-            .start();
+        TestReceivers.start(
+            "victoria-logs",
+            dir.resolve("victoria-logs.log"),
+            base + "/health",
+            "-httpListenAddr=127.0.0.1:" + port,
+            "-storageDataPath=" + dir.resolve("data"));
     try (ConnectWorker connect = new ConnectWorker(kafka, "victoria-logs-it")) {
-      Awaitility.await()
-          .atMost(60, TimeUnit.SECONDS)
-          .ignoreExceptions()
-          .until(() -> get(base + "/health").statusCode() == 200);
       try (Admin admin = kafka.admin()) {
         admin.createTopics(List.of(new NewTopic("vl-logs", 2, (short) 1))).all().get();
       }

@@ -3,7 +3,6 @@ package io.otelstream.sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otelstream.kafka.KafkaBroker;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,27 +34,19 @@ class VictoriaMetricsOtlpIT {
 
   @Test
   void otlpMetricsAreStoredAndQueryable() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TestReceivers.freePort();
     String base = "http://127.0.0.1:" + port;
     Process victoria =
-        new ProcessBuilder(
-                TestReceivers.binary("victoria-metrics").toString(),
-                "-httpListenAddr=127.0.0.1:" + port,
-                "-storageDataPath=" + dir.resolve("data"),
-                "-opentelemetry.usePrometheusNaming",
-                "-search.latencyOffset=0s",
-                "-search.disableCache")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("victoria-metrics.log").toFile())
-            .start();
+        TestReceivers.start(
+            "victoria-metrics",
+            dir.resolve("victoria-metrics.log"),
+            base + "/health",
+            "-httpListenAddr=127.0.0.1:" + port,
+            "-storageDataPath=" + dir.resolve("data"),
+            "-opentelemetry.usePrometheusNaming",
+            "-search.latencyOffset=0s",
+            "-search.disableCache");
     try (ConnectWorker connect = new ConnectWorker(kafka, "victoria-otlp-it")) {
-      Awaitility.await()
-          .atMost(60, TimeUnit.SECONDS)
-          .ignoreExceptions()
-          .until(() -> get(base + "/health").statusCode() == 200);
       try (Admin admin = kafka.admin()) {
         admin.createTopics(List.of(new NewTopic("vm-metrics", 1, (short) 1))).all().get();
       }
