@@ -43,7 +43,7 @@ final class HistogramFamilies {
       Map<String, String> tags = new TreeMap<>();
       s.metric().metricName().tags().forEach((k, v) -> tags.put(k.replace('-', '_'), v));
       TreeMap<String, String> lines = byFamily.computeIfAbsent(s.family(), f -> new TreeMap<>());
-      double value = value(s.metric());
+      double value = PrometheusMetricsReporter.value(s.metric());
       if (s.part().equals("bucket")) {
         boolean inf = "+Inf".equals(tags.get("le"));
         lines.put(s.family() + "_bucket" + labels(tags), format(value));
@@ -82,13 +82,5 @@ final class HistogramFamilies {
 
   private static String format(double v) {
     return Double.isNaN(v) ? "NaN" : Double.toString(v);
-  }
-
-  private static double value(KafkaMetric m) {
-    try {
-      return m.metricValue() instanceof Number n ? n.doubleValue() : Double.NaN;
-    } catch (RuntimeException e) {
-      return Double.NaN;
-    }
   }
 }

@@ -63,22 +63,25 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
       HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 0);
       s.createContext(
           "/metrics",
-          ex -> {
-            byte[] body =
-                (REGISTRY.scrape() + HISTOGRAMS.scrape()).getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-          });
+          ex ->
+              respond(
+                  ex,
+                  200,
+                  "text/plain; version=0.0.4; charset=utf-8",
+                  REGISTRY.scrape() + HISTOGRAMS.scrape()));
       // As the edge and the streams app: live while the worker's JVM serves; ready once the worker
       // has joined its group and is not rebalancing (tasks assigned and running).
-      s.createContext("/health/live", ex -> respond(ex, 200, "{\"status\":\"live\"}"));
+      s.createContext(
+          "/health/live", ex -> respond(ex, 200, "application/json", "{\"status\":\"live\"}"));
       s.createContext(
           "/health/ready",
           ex -> {
             String state = workerState();
-            respond(ex, state.equals("running") ? 200 : 503, "{\"status\":\"" + state + "\"}");
+            respond(
+                ex,
+                state.equals("running") ? 200 : 503,
+                "application/json",
+                "{\"status\":\"" + state + "\"}");
           });
       // Two daemon threads: a scrape that waits on a metric's lock never holds up a health probe,
       // and the listener never keeps a stopping worker's JVM alive.
@@ -118,10 +121,11 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
     return busy ? "rebalancing" : "running";
   }
 
-  private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, String json)
+  private static void respond(
+      com.sun.net.httpserver.HttpExchange ex, int status, String contentType, String text)
       throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", contentType);
     ex.sendResponseHeaders(status, body.length);
     ex.getResponseBody().write(body);
     ex.close();
@@ -195,7 +199,8 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
     }
   }
 
-  private static double value(KafkaMetric m) {
+  /** The metric's number, or NaN for a text value or while its owner starts or stops. */
+  static double value(KafkaMetric m) {
     try {
       Object v = m.metricValue();
       return v instanceof Number number ? number.doubleValue() : Double.NaN;
