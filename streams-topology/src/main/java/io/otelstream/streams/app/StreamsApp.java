@@ -44,14 +44,16 @@ public final class StreamsApp implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
-    SamplingMetrics metrics = new SamplingMetrics(registry);
+    var inFlightHeap = config.inFlightHeapBudget();
+    SamplingMetrics metrics = new SamplingMetrics(registry, inFlightHeap);
     TopicCatalog topics = new TopicCatalog(config.topics());
     FetchedEndOffsets inputEnds = new FetchedEndOffsets();
     var topology =
         OtelstreamTopology.build(
             topics,
             new OtelstreamTopology.Parts(
-                SamplingSettings.from(config.tailSampling(), config.maxRecordBytes().toIntExact()),
+                SamplingSettings.from(
+                    config.tailSampling(), config.maxRecordBytes().toIntExact(), inFlightHeap),
                 () -> PolicyFactory.engine(config.tailSampling(), "tail_sampling"),
                 metrics,
                 config.metrics(),

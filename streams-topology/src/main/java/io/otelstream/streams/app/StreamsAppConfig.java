@@ -27,6 +27,8 @@ import java.util.Map;
  * @param logs log filters (default: pass through)
  * @param rocksdbMemory off-heap memory of all RocksDB stores of the instance together: block cache,
  *     index and filter blocks, and memtables (which may take half); default 256MiB
+ * @param inFlightHeap heap all tasks of the instance may spend on in-flight traces; traces beyond
+ *     it are gathered in the tasks' local RocksDB (default: a quarter of the JVM's maximum heap)
  * @param allowUnsafeKafkaOverrides lets {@code kafka} change {@code processing.guarantee}, which
  *     tail sampling's no-loss, no-duplicate guarantee rests on (default false: such an override
  *     fails at startup)
@@ -44,6 +46,7 @@ public record StreamsAppConfig(
     io.otelstream.streams.signals.MetricsConfig metrics,
     io.otelstream.streams.signals.LogsConfig logs,
     ByteSize rocksdbMemory,
+    ByteSize inFlightHeap,
     Boolean allowUnsafeKafkaOverrides) {
 
   /** The Streams properties the app's guarantees rest on. */
@@ -71,6 +74,14 @@ public record StreamsAppConfig(
         rocksdbMemory != null ? rocksdbMemory : new ByteSize(RocksDbMemory.DEFAULT_BYTES);
     if (rocksdbMemory.bytes() < (16L << 20)) {
       throw new IllegalArgumentException("rocksdb_memory must be at least 16MiB");
+    }
+    if (inFlightHeap != null && inFlightHeap.bytes() >= Runtime.getRuntime().maxMemory()) {
+      throw new IllegalArgumentException(
+          "in_flight_heap ("
+              + inFlightHeap
+              + ") must be smaller than the JVM's maximum heap ("
+              + (Runtime.getRuntime().maxMemory() >> 20)
+              + " MiB); set it lower or raise -Xmx");
     }
     allowUnsafeKafkaOverrides = allowUnsafeKafkaOverrides != null && allowUnsafeKafkaOverrides;
     GuardedProperties.check("kafka", kafka, GUARDED, allowUnsafeKafkaOverrides);
@@ -109,6 +120,7 @@ public record StreamsAppConfig(
         metrics,
         logs,
         rocksdbMemory,
+        inFlightHeap,
         allowUnsafeKafkaOverrides);
   }
 
@@ -127,7 +139,15 @@ public record StreamsAppConfig(
         metrics,
         logs,
         rocksdbMemory,
+        inFlightHeap,
         allowUnsafeKafkaOverrides);
+  }
+
+  /** The heap budget for in-flight traces this configuration asks for. */
+  public io.otelstream.streams.traces.InFlightHeap inFlightHeapBudget() {
+    return inFlightHeap != null
+        ? new io.otelstream.streams.traces.InFlightHeap(inFlightHeap.bytes())
+        : io.otelstream.streams.traces.InFlightHeap.ofMaxHeap();
   }
 
   /** Kafka Streams properties: exactly-once, bytes in and out, then the configured overrides. */

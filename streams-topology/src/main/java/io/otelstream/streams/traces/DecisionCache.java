@@ -109,7 +109,7 @@ final class DecisionCache {
       return;
     }
     long blocked = Long.MAX_VALUE;
-    for (LocalTraceStore.Expiry e : expiry.expiries(expiryFloor, timeMs)) {
+    for (DiskTraces.Expiry e : expiry.expiries(expiryFloor, timeMs)) {
       Decision d = lookup(e.traceId());
       // A trace decided again has a newer expiry entry: this one only goes.
       if (d != null && d.expiresAtMs() == e.timeMs()) {

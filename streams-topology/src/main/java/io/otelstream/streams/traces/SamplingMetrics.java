@@ -16,9 +16,30 @@ public final class SamplingMetrics {
   private final Counter keptSpans;
   private final Counter droppedSpans;
   private final Timer decisionLatency;
+  private final Counter spilled;
 
+  /** Metrics without the heap budget's gauges (a replay's, or a test's). */
   public SamplingMetrics(MeterRegistry registry) {
+    this(registry, null);
+  }
+
+  public SamplingMetrics(MeterRegistry registry, InFlightHeap heap) {
     this.registry = registry;
+    if (heap != null) {
+      Gauge.builder("otelstream.streams.in.flight.heap.used", heap, InFlightHeap::usedBytes)
+          .description("Heap held by in-flight traces in this instance")
+          .baseUnit("bytes")
+          .register(registry);
+      Gauge.builder("otelstream.streams.in.flight.heap.limit", heap, InFlightHeap::limitBytes)
+          .description("Heap in-flight traces may hold (in_flight_heap); the rest go to RocksDB")
+          .baseUnit("bytes")
+          .register(registry);
+    }
+    spilled =
+        Counter.builder("otelstream.streams.traces.spilled")
+            .description(
+                "Traces gathered in the local RocksDB because the in-flight heap budget was spent")
+            .register(registry);
     Gauge.builder("otelstream.streams.traces.in.flight", inFlight, AtomicLong::get)
         .description("Traces waiting for their decision in this instance")
         .register(registry);
@@ -40,6 +61,10 @@ public final class SamplingMetrics {
       lateSpans(outcome, 0);
     }
     spansDropped("span_too_large", 0);
+  }
+
+  void spilled() {
+    spilled.increment();
   }
 
   /** Shared by every task of the instance: the in-flight bound is per instance. */

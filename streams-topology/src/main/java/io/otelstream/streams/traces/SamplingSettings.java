@@ -3,7 +3,10 @@ package io.otelstream.streams.traces;
 import io.otelstream.streams.sampling.TailSamplingConfig;
 import java.time.Duration;
 
-/** The values the processor needs, resolved from configuration. */
+/**
+ * The values the processor needs, resolved from configuration; {@code inFlightHeap} is the one
+ * budget all tasks of the instance share.
+ */
 public record SamplingSettings(
     Duration decisionWait,
     long numTraces,
@@ -11,9 +14,16 @@ public record SamplingSettings(
     long maxBytesPerTrace,
     Duration decisionCacheTtl,
     boolean policyAttribute,
-    int maxRecordBytes) {
+    int maxRecordBytes,
+    InFlightHeap inFlightHeap) {
 
+  /** Settings with the default heap budget for in-flight traces. */
   public static SamplingSettings from(TailSamplingConfig c, int maxRecordBytes) {
+    return from(c, maxRecordBytes, InFlightHeap.ofMaxHeap());
+  }
+
+  public static SamplingSettings from(
+      TailSamplingConfig c, int maxRecordBytes, InFlightHeap inFlightHeap) {
     return new SamplingSettings(
         c.decisionWait(),
         c.numTraces(),
@@ -21,6 +31,7 @@ public record SamplingSettings(
         c.maxBytesPerTrace().bytes(),
         c.decisionCache().ttl(),
         c.policyAttribute(),
-        maxRecordBytes);
+        maxRecordBytes,
+        inFlightHeap);
   }
 }

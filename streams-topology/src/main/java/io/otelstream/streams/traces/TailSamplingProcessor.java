@@ -84,7 +84,9 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     local =
         LocalTraceStore.openEmpty(
             context.stateDir().toPath().resolve("ts-local" + run.storeSuffix()),
-            RocksDbMemory.shared(context.appConfigs()));
+            RocksDbMemory.shared(context.appConfigs()),
+            settings.inFlightHeap(),
+            metrics::spilled);
     KeyValueStore<Bytes, byte[]> decisionStore =
         context.getStateStore(TraceStores.DECISIONS + run.storeSuffix());
     decisions = new DecisionCache(decisionStore, local);
