@@ -12,11 +12,14 @@
 #      (an OpenTelemetry Collector distribution; .ci/run builds it into $OTELSTREAM_TEST_RECEIVERS),
 #      so the comparison is made in the same run, not against a figure from another day.
 #  (2) memory: 1,000,000 traces in flight with the app's heap capped at 512 MiB: heap and RSS.
-# Usage: perf/bench-streams.sh [traces (default 200000, 10 spans each)] [traces-in-flight (default 1000000, 0 skips)]
+#      The app's CPU in the steady window is also split by thread: JIT compiler, GC, the rest.
+#      600,000 traces by default: with fewer, the JVM's JIT compiler is still busy in the window.
+# Usage: perf/bench-streams.sh [traces (default 600000, 10 spans each)] [traces-in-flight (default 1000000, 0 skips)]
+# BENCH_KAFKA adds Kafka Streams properties to the sampling app ("commit.interval.ms: 1000").
 # BENCH_WORKLOADS picks workloads (default "single fragments"); BENCH_APP_OPTS adds JVM options to the sampling app (for example a JFR recording to profile it).
 set -eu
 cd "$(dirname "$0")/.."
-traces=${1:-200000}
+traces=${1:-600000}
 inflight=${2:-1000000}
 spans=$((traces * 10))
 ./otelstream --version >/dev/null   # builds on first use
@@ -37,6 +40,12 @@ i=0; until grep -q "Kafka only" "$data/kafka.log"; do i=$((i+1)); [ $i -lt 120 ]
 
 cpu() { # CPU clock ticks used so far by a process (utime + stime)
   awk '{print $14 + $15}' "/proc/$1/stat"
+}
+jit_gc() { # PID -> "JIT GC" clock ticks used so far by its JIT compiler and its GC threads
+  for t in /proc/"$1"/task/*; do
+    printf '%s|%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/^.*) //' "$t/stat" 2>/dev/null)"
+  done | awk -F'|' '{split($2, f, " "); u = f[12] + f[13]}
+    $1 ~ /CompilerThre/ {j += u} $1 ~ /^(GC Thread|G1 )/ {g += u} END {print j + 0, g + 0}'
 }
 per_million() { # ticks, spans -> CPU-seconds per million spans
   awk -v t="$1" -v s="$2" -v hz="$tck" 'BEGIN {printf "%.1f", t / hz / s * 1e6}'
@@ -69,7 +78,7 @@ run() { # workload-name prefix fragments
 application_id: bench-$name
 state_dir: $data/$name-state
 num_stream_threads: 1
-kafka: {bootstrap.servers: "localhost:9092"}
+kafka: {bootstrap.servers: "localhost:9092"${BENCH_KAFKA:+, $BENCH_KAFKA}}
 topics: {prefix: "$prefix", replication_factor: 1, min_insync_replicas: 1}
 tail_sampling:
   decision_wait: 2s
@@ -82,22 +91,26 @@ tail_sampling:
 YAML
   b0=$(cpu "$kafka")
   start=$(date +%s.%N)
-  OTELSTREAM_JAVA_OPTS="-Xmx512m ${BENCH_APP_OPTS:-}" ./otelstream streams --config "$data/$name.yaml" > "$data/$name.log" 2>&1 &
+  # Compiler threads that come and go would take their CPU time with them: keep them.
+  OTELSTREAM_JAVA_OPTS="-Xmx512m -XX:-UseDynamicNumberOfCompilerThreads ${BENCH_APP_OPTS:-}" ./otelstream streams --config "$data/$name.yaml" > "$data/$name.log" 2>&1 &
   app=$!
   # Steady state: from 20% of traces decided (JIT compilation and startup behind) to the end.
   i=0; until [ "$(metric otelstream_streams_traces_decided_total)" -ge $((traces / 5)) ] 2>/dev/null; do
     i=$((i+1)); [ $i -lt 36000 ] || { tail "$data/$name.log"; exit 1; }; sleep 0.1
   done
   s20=$(date +%s.%N); a20=$(cpu "$app"); b20=$(cpu "$kafka"); d20=$(metric otelstream_streams_traces_decided_total)
+  jg20=$(jit_gc "$app")
   i=0; until [ "$(metric otelstream_streams_traces_decided_total)" -ge "$traces" ] 2>/dev/null; do
     i=$((i+1)); [ $i -lt 36000 ] || { tail "$data/$name.log"; exit 1; }; sleep 0.1
   done
   end=$(date +%s.%N)
-  a=$(cpu "$app"); b1=$(cpu "$kafka")
+  a=$(cpu "$app"); b1=$(cpu "$kafka"); jg=$(jit_gc "$app")
   kept=$(metric 'otelstream_streams_spans_total{outcome="kept"')
   steady=$(( (traces - d20) * 10 ))
   echo "$name sampling, whole run: $(awk -v s="$spans" -v a="$start" -v e="$end" 'BEGIN {printf "%.0f spans/s in %.1fs", s/(e-a), e-a}') (including JVM start); kept $kept spans; CPU-s per million spans: app $(per_million "$a" "$spans"), broker $(per_million $((b1 - b0)) "$spans"), together $(per_million $((a + b1 - b0)) "$spans"); heap $(heap) MiB"
   echo "$name sampling, steady (last $((steady / 10)) traces): $(awk -v s="$steady" -v a="$s20" -v e="$end" 'BEGIN {printf "%.0f spans/s", s/(e-a)}'); CPU-s per million spans: app $(per_million $((a - a20)) "$steady"), broker $(per_million $((b1 - b20)) "$steady"), together $(per_million $((a - a20 + b1 - b20)) "$steady")"
+  jit=$(( ${jg%% *} - ${jg20%% *} )); gc=$(( ${jg##* } - ${jg20##* } ))
+  echo "$name sampling, steady, app CPU-s per million spans by thread: JIT compiler $(per_million "$jit" "$steady"), GC $(per_million "$gc" "$steady"), the rest $(per_million $((a - a20 - jit - gc)) "$steady")"
   kill "$app"; wait "$app" 2>/dev/null || true; app=""
 }
 

@@ -108,7 +108,7 @@ public final class WireValidator {
           }
           case STRING -> {
             int length = r.readLength();
-            if (!UnsafeByteOperations.unsafeWrap(r.buf, r.pos, length).isValidUtf8()) {
+            if (!validUtf8(r.buf, r.pos, length)) {
               throw invalid("a string field is not valid UTF-8");
             }
             r.pos += length;
@@ -125,6 +125,22 @@ public final class WireValidator {
         skipUnknown(r, tag, depth);
       }
     }
+  }
+
+  /**
+   * Whether {@code length} bytes from {@code from} are valid UTF-8. Attribute keys and values are
+   * nearly always ASCII: a plain scan settles those without allocating; protobuf's validator takes
+   * over from the first non-ASCII byte (a character boundary). The reader has checked that the
+   * bytes lie within the message.
+   */
+  private static boolean validUtf8(byte[] buf, int from, int length) {
+    int end = from + length;
+    for (int i = from; i < end; i++) {
+      if (buf[i] < 0) {
+        return UnsafeByteOperations.unsafeWrap(buf, i, end - i).isValidUtf8();
+      }
+    }
+    return true;
   }
 
   /** Skips an unknown field; groups are skipped to their matching end tag. */

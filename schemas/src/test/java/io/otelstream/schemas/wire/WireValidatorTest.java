@@ -156,6 +156,20 @@ class WireValidatorTest {
   }
 
   @Test
+  void checksNonAsciiCharactersAfterAnAsciiPrefix() {
+    byte[] accented =
+        ExportTraceServiceRequest.newBuilder()
+            .addResourceSpans(ResourceSpans.newBuilder().setSchemaUrl("abc-\u00e9t\u00e9-\u6f22"))
+            .build()
+            .toByteArray();
+    assertThat(validatorAccepts(accented)).isTrue();
+    byte[] cut = accented.clone();
+    cut[cut.length - 1] = 'x'; // the last character's final continuation byte replaced
+    assertThat(protobufAccepts(cut)).isFalse();
+    assertThatThrownBy(() -> validator.validate(cut)).hasMessageContaining("UTF-8");
+  }
+
+  @Test
   void agreesWithProtobufJavaOnEveryMutation() {
     byte[] valid = request();
     SplittableRandom random = new SplittableRandom(42);

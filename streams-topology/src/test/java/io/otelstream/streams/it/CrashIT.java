@@ -41,6 +41,8 @@ class CrashIT {
     Random random = new Random(11);
 
     Set<TraceLoad.Trace> sent;
+    double spilled = 0;
+    double heapHeld = 0;
     try (ContinuousLoad load =
         new ContinuousLoad(kafka.bootstrapServers(), topics.name(Topic.TRACES), 0)) {
       for (int kill = 1; kill <= 5; kill++) {
@@ -51,6 +53,8 @@ class CrashIT {
           Thread.sleep(random.nextInt(3000)); // a random moment under load, transactions open
           double decided = StreamsKit.metric(port, "otelstream_streams_traces_decided_total");
           double inFlight = StreamsKit.metric(port, "otelstream_streams_traces_in_flight");
+          spilled += StreamsKit.metric(port, "otelstream_streams_traces_spilled_total");
+          heapHeld += StreamsKit.metric(port, "otelstream_streams_in_flight_heap_used_bytes");
           assertThat(decided).as("kill %d: this instance decided traces", kill).isPositive();
           assertThat(inFlight).as("kill %d: traces still in flight", kill).isPositive();
           assertThat(decided).as("kill %d: not everything decided", kill).isLessThan(load.sent());
@@ -58,6 +62,8 @@ class CrashIT {
           instance.destroyForcibly().waitFor(); // SIGKILL
         }
       }
+      assertThat(spilled).as("traces were gathered in RocksDB (heap budget spent)").isPositive();
+      assertThat(heapHeld).as("traces were gathered on the heap").isPositive();
       load.close(); // the batch in progress completes before the traces are listed
       sent = load.traces();
     }

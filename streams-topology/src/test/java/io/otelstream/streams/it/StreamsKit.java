@@ -45,6 +45,9 @@ public final class StreamsKit {
         + "\n  commit.interval.ms: 200\n"
         // A killed instance's partitions move after the session timeout: keep it short.
         + "  session.timeout.ms: 6000\n  heartbeat.interval.ms: 1000\n"
+        // Small, so that in-flight traces are held in both tiers, heap and RocksDB, and move
+        // between them: the crash, rescale and replay tests cover both.
+        + "in_flight_heap: 64KiB\n"
         + "topics: "
         + topicsYaml
         + "\n"
