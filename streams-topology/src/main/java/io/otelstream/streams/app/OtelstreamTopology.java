@@ -101,14 +101,12 @@ public final class OtelstreamTopology {
         "logs", () -> new LogsProcessor(parts.logs(), parts.signalMetrics()), "logs-source");
     t.addSink(LogsProcessor.SINK, topics.name(Topic.LOGS_PROCESSED), bytesOut, bytesOut, "logs");
 
-    t.addSink(
-        DeadLetters.SINK,
-        topics.name(Topic.DEADLETTER),
-        bytesOut,
-        bytesOut,
-        "tail-sampling",
-        "metrics",
-        "logs");
+    // A dead-letter sink per signal, so that each signal is a sub-topology of its own (see
+    // DeadLetters.SINK).
+    String deadletter = topics.name(Topic.DEADLETTER);
+    t.addSink(DeadLetters.SINK, deadletter, bytesOut, bytesOut, "tail-sampling");
+    t.addSink(DeadLetters.METRICS_SINK, deadletter, bytesOut, bytesOut, "metrics");
+    t.addSink(DeadLetters.LOGS_SINK, deadletter, bytesOut, bytesOut, "logs");
     return t;
   }
 }

@@ -47,7 +47,7 @@ public final class LogsProcessor implements Processor<byte[], byte[], byte[], by
       request = ExportLogsServiceRequest.parseFrom(record.value());
     } catch (InvalidProtocolBufferException | NullPointerException e) {
       metrics.deadLettered("logs", "undecodable");
-      DeadLetters.send(context, record, "undecodable");
+      DeadLetters.send(context, record, "undecodable", DeadLetters.LOGS_SINK);
       return;
     }
     ExportLogsServiceRequest.Builder out = ExportLogsServiceRequest.newBuilder();

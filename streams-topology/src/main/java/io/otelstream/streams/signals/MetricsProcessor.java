@@ -43,7 +43,7 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
       request = ExportMetricsServiceRequest.parseFrom(record.value());
     } catch (InvalidProtocolBufferException | NullPointerException e) {
       metrics.deadLettered("metrics", "undecodable");
-      DeadLetters.send(context, record, "undecodable");
+      DeadLetters.send(context, record, "undecodable", DeadLetters.METRICS_SINK);
       return;
     }
     ExportMetricsServiceRequest.Builder out = ExportMetricsServiceRequest.newBuilder();

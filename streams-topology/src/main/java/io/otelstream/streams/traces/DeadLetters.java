@@ -13,14 +13,18 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /** Sends an unprocessable record, unchanged, to the dead-letter sink with headers saying why. */
 public final class DeadLetters {
+  /**
+   * The dead-letter sink of tail sampling. Each signal has a sink of its own, all to the same
+   * topic: one shared sink would join the three signals into one sub-topology, so each task would
+   * read a partition of each input topic, and Kafka Streams would wait on (and log about, at a cost
+   * per record) the empty ones.
+   */
   public static final String SINK = "deadletter-sink";
 
-  private DeadLetters() {}
+  public static final String METRICS_SINK = "metrics-deadletter-sink";
+  public static final String LOGS_SINK = "logs-deadletter-sink";
 
-  public static void send(
-      ProcessorContext<byte[], byte[]> context, Record<byte[], byte[]> record, String reason) {
-    send(context, record, reason, SINK);
-  }
+  private DeadLetters() {}
 
   /** Sends to the named child; a null name sends nothing (a replay preview writes nothing). */
   public static void send(

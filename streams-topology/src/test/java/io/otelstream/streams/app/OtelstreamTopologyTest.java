@@ -1,0 +1,67 @@
+package io.otelstream.streams.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.otelstream.config.ConfigLoader;
+import io.otelstream.streams.sampling.PolicyFactory;
+import io.otelstream.streams.sampling.TailSamplingConfig;
+import io.otelstream.streams.signals.LogsConfig;
+import io.otelstream.streams.signals.MetricsConfig;
+import io.otelstream.streams.signals.SignalMetrics;
+import io.otelstream.streams.traces.SamplingMetrics;
+import io.otelstream.streams.traces.SamplingSettings;
+import io.otelstream.topics.Topic;
+import io.otelstream.topics.TopicCatalog;
+import io.otelstream.topics.TopicsConfig;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each signal is a sub-topology of its own, so a task reads one input partition: a task that also
+ * held empty partitions of the other signals would make Kafka Streams wait on them, and format a
+ * log line about them for every record it processes.
+ */
+class OtelstreamTopologyTest {
+
+  @Test
+  void eachSignalIsASubTopologyOfItsOwnWithTracesFirst() {
+    TailSamplingConfig config =
+        new ConfigLoader(Map.of())
+            .parse(
+                "policies: [{name: all, type: always_sample}]", TailSamplingConfig.class, "test");
+    TopicCatalog topics = new TopicCatalog(TopicsConfig.singleBroker());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    TopologyDescription description =
+        OtelstreamTopology.build(
+                topics,
+                new OtelstreamTopology.Parts(
+                    SamplingSettings.from(config, 1 << 20),
+                    () -> PolicyFactory.engine(config, "tail_sampling"),
+                    new SamplingMetrics(registry),
+                    MetricsConfig.passThrough(),
+                    LogsConfig.passThrough(),
+                    new SignalMetrics(registry)))
+            .describe();
+
+    assertThat(description.subtopologies()).hasSize(3);
+    Map<Integer, Set<String>> inputs =
+        description.subtopologies().stream()
+            .collect(
+                Collectors.toMap(
+                    TopologyDescription.Subtopology::id,
+                    s ->
+                        s.nodes().stream()
+                            .filter(n -> n instanceof TopologyDescription.Source)
+                            .flatMap(n -> ((TopologyDescription.Source) n).topicSet().stream())
+                            .collect(Collectors.toSet())));
+    // Sub-topology 0 keeps the task IDs (0_N) under which earlier versions kept the sampling state.
+    assertThat(inputs)
+        .containsEntry(0, Set.of(topics.name(Topic.TRACES)))
+        .containsValue(Set.of(topics.name(Topic.METRICS)))
+        .containsValue(Set.of(topics.name(Topic.LOGS)));
+  }
+}
