@@ -4,13 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.otelstream.config.ConfigLoader;
-import io.otelstream.streams.sampling.PolicyFactory;
 import io.otelstream.streams.sampling.TailSamplingConfig;
-import io.otelstream.streams.signals.LogsConfig;
-import io.otelstream.streams.signals.MetricsConfig;
-import io.otelstream.streams.signals.SignalMetrics;
-import io.otelstream.streams.traces.SamplingMetrics;
-import io.otelstream.streams.traces.SamplingSettings;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
 import io.otelstream.topics.TopicsConfig;
@@ -36,16 +30,7 @@ class OtelstreamTopologyTest {
     TopicCatalog topics = new TopicCatalog(TopicsConfig.singleBroker());
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     TopologyDescription description =
-        OtelstreamTopology.build(
-                topics,
-                new OtelstreamTopology.Parts(
-                    SamplingSettings.from(config, 1 << 20),
-                    () -> PolicyFactory.engine(config, "tail_sampling"),
-                    new SamplingMetrics(registry),
-                    MetricsConfig.passThrough(),
-                    LogsConfig.passThrough(),
-                    new SignalMetrics(registry)))
-            .describe();
+        OtelstreamTopology.build(topics, TestTopologies.parts(config, registry)).describe();
 
     assertThat(description.subtopologies()).hasSize(3);
     Map<Integer, Set<String>> inputs =

@@ -20,10 +20,8 @@ import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.otelstream.config.ConfigLoader;
 import io.otelstream.streams.app.OtelstreamTopology;
-import io.otelstream.streams.sampling.PolicyFactory;
+import io.otelstream.streams.app.TestTopologies;
 import io.otelstream.streams.sampling.TailSamplingConfig;
-import io.otelstream.streams.traces.SamplingMetrics;
-import io.otelstream.streams.traces.SamplingSettings;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
 import io.otelstream.topics.TopicsConfig;
@@ -36,7 +34,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,19 +49,12 @@ class SignalProcessorsTest {
     TailSamplingConfig ts =
         loader.parse("policies: [{name: all, type: always_sample}]", TailSamplingConfig.class, "t");
     var parts =
-        new OtelstreamTopology.Parts(
-            SamplingSettings.from(ts, 1 << 20),
-            () -> PolicyFactory.engine(ts, "t"),
-            new SamplingMetrics(registry),
+        TestTopologies.parts(
+            ts,
             loader.parse(metricsYaml, MetricsConfig.class, "metrics"),
             loader.parse(logsYaml, LogsConfig.class, "logs"),
-            new SignalMetrics(registry));
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "signals");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    p.put(
-        StreamsConfig.STATE_DIR_CONFIG,
-        System.getProperty("java.io.tmpdir") + "/sig-" + System.nanoTime());
+            registry);
+    Properties p = TestTopologies.driverProperties("signals");
     driver = new TopologyTestDriver(OtelstreamTopology.build(topics, parts), p, Instant.EPOCH);
   }
 

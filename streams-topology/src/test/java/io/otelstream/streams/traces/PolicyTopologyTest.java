@@ -13,11 +13,8 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.otelstream.config.ConfigLoader;
 import io.otelstream.streams.app.OtelstreamTopology;
-import io.otelstream.streams.sampling.PolicyFactory;
+import io.otelstream.streams.app.TestTopologies;
 import io.otelstream.streams.sampling.TailSamplingConfig;
-import io.otelstream.streams.signals.LogsConfig;
-import io.otelstream.streams.signals.MetricsConfig;
-import io.otelstream.streams.signals.SignalMetrics;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
 import io.otelstream.topics.TopicsConfig;
@@ -32,7 +29,6 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -243,20 +239,8 @@ class PolicyTopologyTest {
         new ConfigLoader(Map.of()).parse(yaml, TailSamplingConfig.class, name);
     TopicCatalog topics = new TopicCatalog(TopicsConfig.singleBroker());
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    var parts =
-        new OtelstreamTopology.Parts(
-            SamplingSettings.from(config, 1 << 20),
-            () -> PolicyFactory.engine(config, "tail_sampling"),
-            new SamplingMetrics(registry),
-            MetricsConfig.passThrough(),
-            LogsConfig.passThrough(),
-            new SignalMetrics(registry));
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "policies");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    p.put(
-        StreamsConfig.STATE_DIR_CONFIG,
-        System.getProperty("java.io.tmpdir") + "/pol-" + System.nanoTime());
+    var parts = TestTopologies.parts(config, registry);
+    Properties p = TestTopologies.driverProperties("policies");
     try (TopologyTestDriver driver =
         new TopologyTestDriver(OtelstreamTopology.build(topics, parts), p, Instant.EPOCH)) {
       TestInputTopic<byte[], byte[]> in =

@@ -11,7 +11,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.otelstream.config.ConfigLoader;
 import io.otelstream.streams.app.OtelstreamTopology;
-import io.otelstream.streams.sampling.PolicyFactory;
+import io.otelstream.streams.app.TestTopologies;
 import io.otelstream.streams.sampling.TailSamplingConfig;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
@@ -27,7 +27,6 @@ import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -58,22 +57,8 @@ class TailSamplingTopologyTest {
     TailSamplingConfig config =
         new ConfigLoader(Map.of()).parse(yaml, TailSamplingConfig.class, "test");
     TopicCatalog topics = new TopicCatalog(TopicsConfig.singleBroker());
-    var topology =
-        OtelstreamTopology.build(
-            topics,
-            new OtelstreamTopology.Parts(
-                SamplingSettings.from(config, 1 << 20),
-                () -> PolicyFactory.engine(config, "tail_sampling"),
-                new SamplingMetrics(registry),
-                io.otelstream.streams.signals.MetricsConfig.passThrough(),
-                io.otelstream.streams.signals.LogsConfig.passThrough(),
-                new io.otelstream.streams.signals.SignalMetrics(registry)));
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    p.put(
-        StreamsConfig.STATE_DIR_CONFIG,
-        System.getProperty("java.io.tmpdir") + "/ts-" + System.nanoTime());
+    var topology = OtelstreamTopology.build(topics, TestTopologies.parts(config, registry));
+    Properties p = TestTopologies.driverProperties("test");
     driver = new TopologyTestDriver(topology, p, Instant.ofEpochMilli(0));
     in =
         driver.createInputTopic(
