@@ -33,6 +33,28 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void theInFlightHeapBudgetDefaultsToAQuarterOfTheHeapAndMustFitIt() {
+    long max = Runtime.getRuntime().maxMemory();
+    assertThat(parse("").inFlightHeapBudget().limitBytes()).isEqualTo(max / 4);
+    assertThat(parse("in_flight_heap: 1MiB\n").inFlightHeapBudget().limitBytes())
+        .isEqualTo(1 << 20);
+    assertThatThrownBy(() -> parse("in_flight_heap: " + max + "\n"))
+        .hasMessageContaining("in_flight_heap")
+        .hasMessageContaining("-Xmx");
+  }
+
+  @Test
+  void theExampleConfigurationLoads() throws java.io.IOException {
+    String example =
+        java.nio.file.Files.readString(java.nio.file.Path.of("examples", "streams.yaml"));
+    StreamsAppConfig c =
+        new ConfigLoader(Map.of()).parse(example, StreamsAppConfig.class, "examples/streams.yaml");
+    assertThat(c.streamsProperties())
+        .containsEntry("commit.interval.ms", "1000")
+        .containsEntry("processing.guarantee", "exactly_once_v2");
+  }
+
+  @Test
   void theEffectiveConfigurationIsLoggedWithSecretsMasked() {
     String logged =
         EffectiveConfig.describe(
