@@ -143,7 +143,7 @@ class ObservabilityIT {
         .contains("EDGE  http://localhost:" + ports.edgeAdmin + "  ready")
         .contains("STREAMS  http://localhost:" + ports.streamsAdmin + "  ready")
         .contains("otelstream-traces", "otelstream-metrics", "otelstream-logs")
-        .contains("decisions", "in flight", "lag");
+        .contains("decisions", "in flight", "traces, heap", "to RocksDB", "lag");
     put(ports.connect, "/connectors/otelstream-metrics/stop");
     Awaitility.await("status flags the stopped connector")
         .atMost(Duration.ofSeconds(45))

@@ -102,7 +102,22 @@ public final class StatusReport {
         "decisions",
         rates(s, before.streams(), "otelstream_streams_traces_decided_total", "policy", "decision"),
         "traces/s");
-    line("in flight", count(m.sum("otelstream_streams_traces_in_flight")) + " traces", "");
+    double spilled = m.sum("otelstream_streams_traces_spilled_total");
+    double spilledBefore =
+        before.streams().reachable()
+            ? before.streams().metrics().sum("otelstream_streams_traces_spilled_total")
+            : spilled;
+    line(
+        "in flight",
+        count(m.sum("otelstream_streams_traces_in_flight"))
+            + " traces, heap "
+            + bytes(m.sum("otelstream_streams_in_flight_heap_used_bytes"))
+            + " of "
+            + bytes(m.sum("otelstream_streams_in_flight_heap_limit_bytes"))
+            + ", to RocksDB "
+            + number(rate(spilled, spilledBefore))
+            + " traces/s",
+        "");
     line(
         "metrics, logs",
         rates(s, before.streams(), "otelstream_streams_items_total", "signal", "outcome"),
