@@ -106,8 +106,9 @@ YAML
   end=$(date +%s.%N)
   a=$(cpu "$app"); b1=$(cpu "$kafka"); jg=$(jit_gc "$app")
   kept=$(metric 'otelstream_streams_spans_total{outcome="kept"')
+  spilled=$(metric otelstream_streams_traces_spilled_total)
   steady=$(( (traces - d20) * 10 ))
-  echo "$name sampling, whole run: $(awk -v s="$spans" -v a="$start" -v e="$end" 'BEGIN {printf "%.0f spans/s in %.1fs", s/(e-a), e-a}') (including JVM start); kept $kept spans; CPU-s per million spans: app $(per_million "$a" "$spans"), broker $(per_million $((b1 - b0)) "$spans"), together $(per_million $((a + b1 - b0)) "$spans"); heap $(heap) MiB"
+  echo "$name sampling, whole run: $(awk -v s="$spans" -v a="$start" -v e="$end" 'BEGIN {printf "%.0f spans/s in %.1fs", s/(e-a), e-a}') (including JVM start); kept $kept spans; $spilled traces gathered in RocksDB (heap budget spent); CPU-s per million spans: app $(per_million "$a" "$spans"), broker $(per_million $((b1 - b0)) "$spans"), together $(per_million $((a + b1 - b0)) "$spans"); heap $(heap) MiB"
   echo "$name sampling, steady (last $((steady / 10)) traces): $(awk -v s="$steady" -v a="$s20" -v e="$end" 'BEGIN {printf "%.0f spans/s", s/(e-a)}'); CPU-s per million spans: app $(per_million $((a - a20)) "$steady"), broker $(per_million $((b1 - b20)) "$steady"), together $(per_million $((a - a20 + b1 - b20)) "$steady")"
   jit=$(( ${jg%% *} - ${jg20%% *} )); gc=$(( ${jg##* } - ${jg20##* } ))
   echo "$name sampling, steady, app CPU-s per million spans by thread: JIT compiler $(per_million "$jit" "$steady"), GC $(per_million "$gc" "$steady"), the rest $(per_million $((a - a20 - jit - gc)) "$steady")"

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.otelstream.streams.app.StreamsAppConfig;
 import io.otelstream.streams.sampling.PolicyFactory;
 import io.otelstream.streams.sampling.TailSamplingConfig;
+import io.otelstream.streams.traces.InFlightHeap;
 import io.otelstream.streams.traces.InputEnd;
 import io.otelstream.streams.traces.SamplingMetrics;
 import io.otelstream.streams.traces.SamplingSettings;
@@ -142,6 +143,8 @@ public final class SampleReplay {
       throws InterruptedException {
     String input = topics.name(Topic.TRACES);
     int maxRecordBytes = live.maxRecordBytes().toIntExact();
+    // One heap budget for both samplers, as the live app's tasks share one.
+    InFlightHeap heap = live.inFlightHeapBudget();
     ReplayStats replayed = new ReplayStats(windows, request.preview() ? null : SINK, "");
     ReplayStats current =
         request.preview() && request.policies() != null
@@ -150,13 +153,13 @@ public final class SampleReplay {
     Topology t = new Topology();
     ByteArrayDeserializer in = new ByteArrayDeserializer();
     t.addSource(SOURCE, in, in, input);
-    addSampler(t, SAMPLER, input, policies, maxRecordBytes, replayed);
+    addSampler(t, SAMPLER, input, policies, maxRecordBytes, heap, replayed);
     if (!request.preview()) {
       ByteArraySerializer out = new ByteArraySerializer();
       t.addSink(SINK, request.into(), out, out, SAMPLER);
     }
     if (current != null) {
-      addSampler(t, CURRENT, input, live.tailSampling(), maxRecordBytes, current);
+      addSampler(t, CURRENT, input, live.tailSampling(), maxRecordBytes, heap, current);
     }
     Properties props = new Properties();
     props.putAll(live.streamsProperties());
@@ -189,8 +192,9 @@ public final class SampleReplay {
       String input,
       TailSamplingConfig policies,
       int maxRecordBytes,
+      InFlightHeap heap,
       ReplayStats run) {
-    SamplingSettings settings = SamplingSettings.from(policies, maxRecordBytes);
+    SamplingSettings settings = SamplingSettings.from(policies, maxRecordBytes, heap);
     SamplingMetrics metrics = new SamplingMetrics(new SimpleMeterRegistry());
     t.addProcessor(
         name,

@@ -17,11 +17,6 @@ public record SamplingSettings(
     int maxRecordBytes,
     InFlightHeap inFlightHeap) {
 
-  /** Settings with the default heap budget for in-flight traces. */
-  public static SamplingSettings from(TailSamplingConfig c, int maxRecordBytes) {
-    return from(c, maxRecordBytes, InFlightHeap.ofMaxHeap());
-  }
-
   public static SamplingSettings from(
       TailSamplingConfig c, int maxRecordBytes, InFlightHeap inFlightHeap) {
     return new SamplingSettings(

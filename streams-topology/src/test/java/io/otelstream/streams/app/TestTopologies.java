@@ -6,6 +6,7 @@ import io.otelstream.streams.sampling.TailSamplingConfig;
 import io.otelstream.streams.signals.LogsConfig;
 import io.otelstream.streams.signals.MetricsConfig;
 import io.otelstream.streams.signals.SignalMetrics;
+import io.otelstream.streams.traces.InFlightHeap;
 import io.otelstream.streams.traces.SamplingMetrics;
 import io.otelstream.streams.traces.SamplingSettings;
 import java.util.Properties;
@@ -24,7 +25,7 @@ public final class TestTopologies {
   public static OtelstreamTopology.Parts parts(
       TailSamplingConfig policies, MetricsConfig metrics, LogsConfig logs, MeterRegistry registry) {
     return new OtelstreamTopology.Parts(
-        SamplingSettings.from(policies, 1 << 20),
+        SamplingSettings.from(policies, 1 << 20, InFlightHeap.ofMaxHeap()),
         () -> PolicyFactory.engine(policies, "tail_sampling"),
         new SamplingMetrics(registry),
         metrics,
