@@ -54,6 +54,20 @@ public final class AvroState {
   /** A tail-sampling task's low watermark and resume offset (changelogged). */
   public static final AvroState PARTITION_WATERMARK = new AvroState("PartitionWatermark");
 
+  /** An output series of the metrics aggregation stage (changelogged). */
+  public static final AvroState AGGREGATE_SERIES = new AvroState("AggregateSeries");
+
+  /** A source series feeding an aggregate series (changelogged). */
+  public static final AvroState AGGREGATE_SOURCE = new AvroState("AggregateSource");
+
+  /** The cardinality guard's state for one metric of one tenant (changelogged). */
+  public static final AvroState CARDINALITY_GUARD = new AvroState("CardinalityGuard");
+
+  /** The newest schema, for nested records. */
+  public Schema schema() {
+    return current;
+  }
+
   public GenericRecord newRecord() {
     return new GenericData.Record(current);
   }

@@ -10,7 +10,13 @@ public enum Topic {
   TRACES_SAMPLED("otlp-traces-sampled", 12, Duration.ofHours(24)),
   METRICS_PROCESSED("otlp-metrics-processed", 12, Duration.ofHours(24)),
   LOGS_PROCESSED("otlp-logs-processed", 12, Duration.ofHours(24)),
-  DEADLETTER("otlp-deadletter", 3, Duration.ofDays(7));
+  DEADLETTER("otlp-deadletter", 3, Duration.ofDays(7)),
+  /**
+   * The streams app's metrics aggregation stage reads what its first stage wrote here, keyed by
+   * tenant and metric name (a repartition: every series of a metric meets in one task). Kept as
+   * long as the raw topics, so a streams app that was down that long loses nothing.
+   */
+  METRICS_AGGREGATION("otlp-metrics-aggregation", 12, Duration.ofHours(24));
 
   private final String defaultName;
   private final int defaultPartitions;

@@ -1,5 +1,8 @@
 package io.otelstream.streams.app;
 
+import io.otelstream.streams.aggregation.AggregationMetrics;
+import io.otelstream.streams.aggregation.AggregationStores;
+import io.otelstream.streams.aggregation.MetricAggregator;
 import io.otelstream.streams.sampling.SamplingEngine;
 import io.otelstream.streams.signals.LogsConfig;
 import io.otelstream.streams.signals.LogsProcessor;
@@ -31,6 +34,7 @@ public final class OtelstreamTopology {
       MetricsConfig metrics,
       LogsConfig logs,
       SignalMetrics signalMetrics,
+      AggregationMetrics aggregationMetrics,
       InputEnd inputEnd) {
 
     /** Parts for a topology without a consumer (TopologyTestDriver): input is always caught up. */
@@ -41,7 +45,15 @@ public final class OtelstreamTopology {
         MetricsConfig metrics,
         LogsConfig logs,
         SignalMetrics signalMetrics) {
-      this(sampling, engines, samplingMetrics, metrics, logs, signalMetrics, InputEnd.NONE);
+      this(
+          sampling,
+          engines,
+          samplingMetrics,
+          metrics,
+          logs,
+          signalMetrics,
+          new AggregationMetrics(signalMetrics.registry()),
+          InputEnd.NONE);
     }
   }
 
@@ -95,6 +107,37 @@ public final class OtelstreamTopology {
         "metrics-source");
     t.addSink(
         MetricsProcessor.SINK, topics.name(Topic.METRICS_PROCESSED), bytesOut, bytesOut, "metrics");
+    if (parts.metrics().aggregation().enabled()) {
+      // The aggregation stage, a sub-topology of its own behind a repartition through a topic of
+      // the catalogue: stage one keys each metric's points by tenant and metric name.
+      t.addSink(
+          MetricsProcessor.AGGREGATION_SINK,
+          topics.name(Topic.METRICS_AGGREGATION),
+          bytesOut,
+          bytesOut,
+          "metrics");
+      t.addSource(
+          "metrics-aggregation-source", bytesIn, bytesIn, topics.name(Topic.METRICS_AGGREGATION));
+      t.addProcessor(
+          "metrics-aggregate",
+          () -> new MetricAggregator(parts.metrics(), parts.aggregationMetrics()),
+          "metrics-aggregation-source");
+      for (String store : AggregationStores.ALL) {
+        t.addStateStore(AggregationStores.builder(store), "metrics-aggregate");
+      }
+      t.addSink(
+          MetricAggregator.SINK,
+          topics.name(Topic.METRICS_PROCESSED),
+          bytesOut,
+          bytesOut,
+          "metrics-aggregate");
+      t.addSink(
+          DeadLetters.METRICS_AGGREGATION_SINK,
+          topics.name(Topic.DEADLETTER),
+          bytesOut,
+          bytesOut,
+          "metrics-aggregate");
+    }
 
     t.addSource("logs-source", bytesIn, bytesIn, topics.name(Topic.LOGS));
     t.addProcessor(

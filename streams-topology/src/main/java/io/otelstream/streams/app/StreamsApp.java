@@ -31,6 +31,7 @@ public final class StreamsApp implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final HttpServer admin;
+  private final io.otelstream.streams.aggregation.AggregationMetrics aggregationMetrics;
   private final KafkaStreamsMetrics streamsMetrics;
   private final ThreadFailures threadFailures = new ThreadFailures();
 
@@ -48,6 +49,7 @@ public final class StreamsApp implements AutoCloseable {
     SamplingMetrics metrics = new SamplingMetrics(registry, inFlightHeap);
     TopicCatalog topics = new TopicCatalog(config.topics());
     FetchedEndOffsets inputEnds = new FetchedEndOffsets();
+    aggregationMetrics = new io.otelstream.streams.aggregation.AggregationMetrics(registry);
     var topology =
         OtelstreamTopology.build(
             topics,
@@ -59,6 +61,7 @@ public final class StreamsApp implements AutoCloseable {
                 config.metrics(),
                 config.logs(),
                 new io.otelstream.streams.signals.SignalMetrics(registry),
+                aggregationMetrics,
                 inputEnds),
             config.streamsProperties());
     Properties props = new Properties();
@@ -156,6 +159,15 @@ public final class StreamsApp implements AutoCloseable {
                 "application/json",
                 "{\"status\":\"" + s + "\"}");
           });
+      server.createContext(
+          "/cardinality",
+          ex ->
+              respond(
+                  ex,
+                  200,
+                  "application/json",
+                  io.otelstream.streams.aggregation.CardinalityJson.render(
+                      aggregationMetrics.report())));
       server.createContext(
           "/metrics",
           ex ->

@@ -68,7 +68,7 @@ public record StreamsAppConfig(
     admin = admin != null ? admin.withDefaults() : new Admin(null, null).withDefaults();
     maxRecordBytes = maxRecordBytes != null ? maxRecordBytes : new ByteSize((1 << 20) - 512);
     topics = topics != null ? topics : TopicsConfig.defaults();
-    metrics = metrics != null ? metrics : io.otelstream.streams.signals.MetricsConfig.passThrough();
+    metrics = metrics != null ? metrics : io.otelstream.streams.signals.MetricsConfig.defaults();
     logs = logs != null ? logs : io.otelstream.streams.signals.LogsConfig.passThrough();
     rocksdbMemory =
         rocksdbMemory != null ? rocksdbMemory : new ByteSize(RocksDbMemory.DEFAULT_BYTES);

@@ -11,20 +11,20 @@ import java.util.List;
 import java.util.Set;
 
 /** Applies delete / hash / keep-only to an attribute list. */
-final class AttributeEditor {
+public final class AttributeEditor {
   private final List<MetricsConfig.AttributeAction> actions;
   private final Set<String> keepOnly;
 
-  AttributeEditor(List<MetricsConfig.AttributeAction> actions, List<String> keepOnly) {
+  public AttributeEditor(List<MetricsConfig.AttributeAction> actions, List<String> keepOnly) {
     this.actions = actions;
     this.keepOnly = keepOnly == null ? null : Set.copyOf(keepOnly);
   }
 
-  boolean isNoop() {
+  public boolean isNoop() {
     return actions.isEmpty() && keepOnly == null;
   }
 
-  List<KeyValue> apply(List<KeyValue> attributes) {
+  public List<KeyValue> apply(List<KeyValue> attributes) {
     List<KeyValue> out = new ArrayList<>(attributes.size());
     for (KeyValue kv : attributes) {
       if (keepOnly != null && !keepOnly.contains(kv.getKey())) {

@@ -3,10 +3,10 @@ package io.otelstream.streams.signals;
 import io.opentelemetry.proto.metrics.v1.Metric;
 
 /** Data-point level helpers over the five metric types. */
-final class DataPoints {
+public final class DataPoints {
   private DataPoints() {}
 
-  static long count(Metric m) {
+  public static int count(Metric m) {
     return switch (m.getDataCase()) {
       case GAUGE -> m.getGauge().getDataPointsCount();
       case SUM -> m.getSum().getDataPointsCount();

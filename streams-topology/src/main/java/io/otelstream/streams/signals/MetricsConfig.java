@@ -11,22 +11,40 @@ import java.util.List;
  * @param attributes actions on data-point attributes, in order
  * @param resourceAttributes actions on resource attributes, in order
  * @param keepOnlyAttributes when set, data-point attributes not listed are deleted
+ * @param aggregation the stage that merges points whose series collapse (default on)
+ * @param cardinality the guard that drops attributes with too many values and caps series per
+ *     metric (default on)
  */
 public record MetricsConfig(
     NameFilter include,
     NameFilter exclude,
     List<AttributeAction> attributes,
     List<AttributeAction> resourceAttributes,
-    List<String> keepOnlyAttributes) {
+    List<String> keepOnlyAttributes,
+    io.otelstream.streams.aggregation.AggregationConfig aggregation,
+    io.otelstream.streams.aggregation.CardinalityConfig cardinality) {
 
   public MetricsConfig {
     attributes = attributes != null ? List.copyOf(attributes) : List.of();
     resourceAttributes = resourceAttributes != null ? List.copyOf(resourceAttributes) : List.of();
     keepOnlyAttributes = keepOnlyAttributes != null ? List.copyOf(keepOnlyAttributes) : null;
+    aggregation =
+        aggregation != null
+            ? aggregation
+            : io.otelstream.streams.aggregation.AggregationConfig.defaults();
+    cardinality =
+        cardinality != null
+            ? cardinality
+            : io.otelstream.streams.aggregation.CardinalityConfig.defaults();
+    if (cardinality.enabled() && !aggregation.enabled()) {
+      throw new IllegalArgumentException(
+          "cardinality.enabled needs aggregation.enabled: a dropped attribute is merged in the"
+              + " aggregation stage (set cardinality: {enabled: false} to turn the guard off)");
+    }
   }
 
-  public static MetricsConfig passThrough() {
-    return new MetricsConfig(null, null, null, null, null);
+  public static MetricsConfig defaults() {
+    return new MetricsConfig(null, null, null, null, null, null, null);
   }
 
   /** Metric names to match, exactly ({@code strict}) or by regular expression ({@code regexp}). */

@@ -5,22 +5,34 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.otelstream.schemas.Headers;
+import io.otelstream.streams.aggregation.SeriesKeys;
 import io.otelstream.streams.traces.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-/** Metric-name filters and attribute actions on each otlp-metrics record. */
+/**
+ * Metric-name filters on each otlp-metrics record, then either the attribute actions (aggregation
+ * off) or a record per metric name to the aggregation topic, keyed by tenant and metric name, so
+ * that the aggregation stage sees every series of a metric in one task.
+ */
 public final class MetricsProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   public static final String SINK = "metrics-sink";
+  public static final String AGGREGATION_SINK = "metrics-aggregation-sink";
 
   private final NameMatcher include;
   private final NameMatcher exclude;
   private final AttributeEditor points;
   private final AttributeEditor resource;
   private final SignalMetrics metrics;
+  private final boolean aggregate;
   private ProcessorContext<byte[], byte[]> context;
 
   public MetricsProcessor(MetricsConfig config, SignalMetrics metrics) {
@@ -29,6 +41,7 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
     this.points = new AttributeEditor(config.attributes(), config.keepOnlyAttributes());
     this.resource = new AttributeEditor(config.resourceAttributes(), null);
     this.metrics = metrics;
+    this.aggregate = config.aggregation().enabled();
   }
 
   @Override
@@ -46,6 +59,10 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
       DeadLetters.send(context, record, "undecodable", DeadLetters.METRICS_SINK);
       return;
     }
+    if (aggregate) {
+      toAggregation(record, request);
+      return;
+    }
     ExportMetricsServiceRequest.Builder out = ExportMetricsServiceRequest.newBuilder();
     long kept = 0;
     long dropped = 0;
@@ -59,8 +76,7 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
         ScopeMetrics.Builder sb = sm.toBuilder().clearMetrics();
         for (Metric m : sm.getMetricsList()) {
-          if ((include != null && !include.matches(m.getName()))
-              || (exclude != null && exclude.matches(m.getName()))) {
+          if (!kept(m)) {
             dropped += DataPoints.count(m);
             continue;
           }
@@ -79,6 +95,52 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
     if (out.getResourceMetricsCount() > 0) {
       context.forward(record.withValue(out.build().toByteArray()), SINK);
     }
+  }
+
+  private boolean kept(Metric m) {
+    return (include == null || include.matches(m.getName()))
+        && (exclude == null || !exclude.matches(m.getName()));
+  }
+
+  /** One record per metric name (its points from every scope), keyed by tenant and name. */
+  private void toAggregation(Record<byte[], byte[]> record, ExportMetricsServiceRequest request) {
+    Header tenantHeader = record.headers().lastHeader(Headers.TENANT);
+    String tenant =
+        tenantHeader == null ? null : new String(tenantHeader.value(), StandardCharsets.UTF_8);
+    long kept = 0;
+    long dropped = 0;
+    for (ResourceMetrics rm : request.getResourceMetricsList()) {
+      Map<String, ResourceMetrics.Builder> byName = new LinkedHashMap<>();
+      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+        for (Metric m : sm.getMetricsList()) {
+          if (!kept(m)) {
+            dropped += DataPoints.count(m);
+            continue;
+          }
+          kept += DataPoints.count(m);
+          ResourceMetrics.Builder rb =
+              byName.computeIfAbsent(
+                  m.getName(), n -> ResourceMetrics.newBuilder().setResource(rm.getResource()));
+          rb.addScopeMetrics(
+              ScopeMetrics.newBuilder()
+                  .setScope(sm.getScope())
+                  .setSchemaUrl(sm.getSchemaUrl())
+                  .addMetrics(m));
+        }
+      }
+      byName.forEach(
+          (name, rb) ->
+              context.forward(
+                  record
+                      .withKey(SeriesKeys.metric(tenant, name))
+                      .withValue(
+                          ExportMetricsServiceRequest.newBuilder()
+                              .addResourceMetrics(rb)
+                              .build()
+                              .toByteArray()),
+                  AGGREGATION_SINK));
+    }
+    metrics.items("metrics", kept, dropped);
   }
 
   /** Strict or regexp matching of metric names. */

@@ -11,6 +11,10 @@ public final class SignalMetrics {
     this.registry = registry;
   }
 
+  public MeterRegistry registry() {
+    return registry;
+  }
+
   void items(String signal, long kept, long dropped) {
     count(
         "otelstream.streams.items",

@@ -23,6 +23,7 @@ public final class DeadLetters {
 
   public static final String METRICS_SINK = "metrics-deadletter-sink";
   public static final String LOGS_SINK = "logs-deadletter-sink";
+  public static final String METRICS_AGGREGATION_SINK = "metrics-aggregate-deadletter-sink";
 
   private DeadLetters() {}
 

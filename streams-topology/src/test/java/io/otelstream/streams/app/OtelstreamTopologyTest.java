@@ -32,7 +32,7 @@ class OtelstreamTopologyTest {
     TopologyDescription description =
         OtelstreamTopology.build(topics, TestTopologies.parts(config, registry)).describe();
 
-    assertThat(description.subtopologies()).hasSize(3);
+    assertThat(description.subtopologies()).hasSize(4);
     Map<Integer, Set<String>> inputs =
         description.subtopologies().stream()
             .collect(
@@ -47,6 +47,7 @@ class OtelstreamTopologyTest {
     assertThat(inputs)
         .containsEntry(0, Set.of(topics.name(Topic.TRACES)))
         .containsValue(Set.of(topics.name(Topic.METRICS)))
-        .containsValue(Set.of(topics.name(Topic.LOGS)));
+        .containsValue(Set.of(topics.name(Topic.LOGS)))
+        .containsValue(Set.of(topics.name(Topic.METRICS_AGGREGATION)));
   }
 }

@@ -19,7 +19,7 @@ public final class TestTopologies {
   /** Parts with these policies and pass-through metrics and logs. */
   public static OtelstreamTopology.Parts parts(
       TailSamplingConfig policies, MeterRegistry registry) {
-    return parts(policies, MetricsConfig.passThrough(), LogsConfig.passThrough(), registry);
+    return parts(policies, MetricsConfig.defaults(), LogsConfig.passThrough(), registry);
   }
 
   public static OtelstreamTopology.Parts parts(

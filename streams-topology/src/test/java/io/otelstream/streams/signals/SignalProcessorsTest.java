@@ -98,6 +98,8 @@ class SignalProcessorsTest {
         .createInputTopic(
             topics.name(Topic.METRICS), new ByteArraySerializer(), new ByteArraySerializer())
         .pipeInput("key".getBytes(), value);
+    // The aggregation stage writes each series once per interval (default 15 s).
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(15));
     return driver
         .createOutputTopic(
             topics.name(Topic.METRICS_PROCESSED),

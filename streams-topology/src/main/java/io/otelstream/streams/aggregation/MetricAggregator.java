@@ -1,0 +1,522 @@
+package io.otelstream.streams.aggregation;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.otelstream.schemas.Headers;
+import io.otelstream.schemas.RecordKeys;
+import io.otelstream.streams.signals.AttributeEditor;
+import io.otelstream.streams.signals.MetricsConfig;
+import io.otelstream.streams.traces.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metrics aggregation stage. Input: records of the aggregation topic, keyed by {@link
+ * SeriesKeys#metric}, so every series of a metric of a tenant meets here. Each point's attributes
+ * are edited (attribute actions, then the guard), which names its output series; the point's source
+ * series (as sent) is tracked so a cumulative value becomes an increment since the source's
+ * previous point (or, after a reset, its whole value). Added kinds (monotonic and delta sums,
+ * histograms, summaries) keep a running cumulative total per output series that never decreases;
+ * current kinds (gauges, non-monotonic sums) combine their live sources' last values. Every
+ * interval each series is written once, cumulative, to the processed topic. All state is in
+ * changelogged stores updated in the same exactly-once transaction as the input offsets.
+ */
+public final class MetricAggregator implements Processor<byte[], byte[], byte[], byte[]> {
+  public static final String SINK = "metrics-aggregated-sink";
+  private static final Logger log = LoggerFactory.getLogger(MetricAggregator.class);
+  private static final int POINTS_PER_RECORD = 1000;
+  private static final KeyValue OVERFLOW =
+      KeyValue.newBuilder()
+          .setKey("otel.metric.overflow")
+          .setValue(AnyValue.newBuilder().setBoolValue(true))
+          .build();
+
+  private final AggregationConfig config;
+  private final CardinalityConfig guardConfig;
+  private final AttributeEditor points;
+  private final AttributeEditor resources;
+  private final AggregationMetrics metrics;
+  private final long halfWindowMs;
+  private final Map<Bytes, MetricGuard> guards = new HashMap<>();
+  private ProcessorContext<byte[], byte[]> context;
+  private KeyValueStore<Bytes, byte[]> series;
+  private KeyValueStore<Bytes, byte[]> sources;
+  private KeyValueStore<Bytes, byte[]> guardStore;
+
+  public MetricAggregator(MetricsConfig config, AggregationMetrics metrics) {
+    this.config = config.aggregation();
+    this.guardConfig = config.cardinality().enabled() ? config.cardinality() : null;
+    this.points = new AttributeEditor(config.attributes(), config.keepOnlyAttributes());
+    this.resources = new AttributeEditor(config.resourceAttributes(), null);
+    this.metrics = metrics;
+    this.halfWindowMs = config.cardinality().window().toMillis() / 2;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], byte[]> context) {
+    this.context = context;
+    this.series = context.getStateStore(AggregationStores.SERIES);
+    this.sources = context.getStateStore(AggregationStores.SOURCES);
+    this.guardStore = context.getStateStore(AggregationStores.GUARD);
+    guards.clear();
+    context.schedule(config.interval(), PunctuationType.WALL_CLOCK_TIME, this::emit);
+  }
+
+  @Override
+  public void close() {
+    metrics.report.forget(context.taskId().toString());
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    ExportMetricsServiceRequest request;
+    try {
+      request = ExportMetricsServiceRequest.parseFrom(record.value());
+    } catch (InvalidProtocolBufferException | NullPointerException e) {
+      DeadLetters.send(context, record, "undecodable", DeadLetters.METRICS_AGGREGATION_SINK);
+      metrics.dropped("undecodable", 1);
+      return;
+    }
+    String tenant = tenant(record);
+    long now = context.currentSystemTimeMs();
+    for (ResourceMetrics rm : request.getResourceMetricsList()) {
+      byte[] resourceKey = RecordKeys.resourceKey(rm.getResource());
+      Resource resource =
+          resources.isNoop()
+              ? rm.getResource()
+              : rm.getResource().toBuilder()
+                  .clearAttributes()
+                  .addAllAttributes(resources.apply(rm.getResource().getAttributesList()))
+                  .build();
+      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+        for (Metric m : sm.getMetricsList()) {
+          Bytes metricKey = Bytes.wrap(SeriesKeys.metric(tenant, m.getName()));
+          MetricGuard guard = guardConfig == null ? null : guard(metricKey, tenant, m.getName());
+          int n = io.otelstream.streams.signals.DataPoints.count(m);
+          if (n == 0) {
+            metrics.dropped("no_data", 1);
+          }
+          for (int i = 0; i < n; i++) {
+            Metric point = PointMath.single(m, i);
+            if ((PointMath.flags(point) & 1) != 0) {
+              metrics.dropped("no_recorded_value", 1);
+              continue;
+            }
+            add(tenant, resourceKey, resource, sm.getScope(), point, metricKey, guard, now);
+          }
+        }
+      }
+    }
+  }
+
+  private void add(
+      String tenant,
+      byte[] resourceKey,
+      Resource resource,
+      InstrumentationScope scope,
+      Metric point,
+      Bytes metricKey,
+      MetricGuard guard,
+      long now) {
+    List<KeyValue> sent = PointMath.attributes(point);
+    byte[] sourceId = SeriesKeys.source(resourceKey, scope, point, sent);
+    List<KeyValue> attrs = points.isNoop() ? sent : points.apply(sent);
+    CardinalityConfig.Limits limits = null;
+    if (guard != null) {
+      limits = guardConfig.limitsFor(point.getName());
+      List<String> dropped = guard.observe(attrs, now, halfWindowMs, limits);
+      for (String key : dropped) {
+        log.warn(
+            "cardinality guard: dropping attribute '{}' from metric '{}'{}: more than {} distinct"
+                + " values within {}; its series are merged (allow it with cardinality.never_drop"
+                + " or cardinality.overrides)",
+            key,
+            point.getName(),
+            tenant == null ? "" : " of tenant '" + tenant + "'",
+            limits.maxValuesPerAttribute(),
+            guardConfig.window());
+        metrics.attributeDropped();
+        mergeDropped(metricKey, guard, key, now);
+      }
+      attrs = guard.filter(attrs);
+      guardStore.put(metricKey, guard.encode());
+    }
+    List<KeyValue> resourceAttrs = resource.getAttributesList();
+    byte[] naturalId = SeriesKeys.series(tenant, resourceAttrs, scope, point, attrs);
+    Bytes naturalKey = concat(metricKey, naturalId);
+    byte[] naturalBytes = series.get(naturalKey);
+    Bytes seriesKey = naturalKey;
+    List<KeyValue> seriesAttrs = attrs;
+    byte[] sourceBytes = naturalBytes == null ? null : sources.get(concat(naturalKey, sourceId));
+    SeriesState state = naturalBytes == null ? null : SeriesState.decode(naturalBytes);
+    if (guard != null && sourceBytes == null) {
+      Bytes overflowKey =
+          concat(
+              metricKey, SeriesKeys.series(tenant, resourceAttrs, scope, point, List.of(OVERFLOW)));
+      byte[] inOverflow =
+          guard.overflowSinceMs == null ? null : sources.get(concat(overflowKey, sourceId));
+      if (inOverflow != null
+          || (state == null && guard.activeSeries >= limits.maxSeriesPerMetric())) {
+        if (guard.overflowSinceMs == null) {
+          guard.overflowSinceMs = now;
+          log.warn(
+              "cardinality guard: metric '{}'{} reached its limit of {} series; new series go to"
+                  + " its overflow series otel.metric.overflow=\"true\"",
+              point.getName(),
+              tenant == null ? "" : " of tenant '" + tenant + "'",
+              limits.maxSeriesPerMetric());
+        }
+        guard.overflowPoints++;
+        metrics.overflow();
+        guardStore.put(metricKey, guard.encode());
+        seriesKey = overflowKey;
+        seriesAttrs = List.of(OVERFLOW);
+        sourceBytes = inOverflow;
+        byte[] overflowBytes = series.get(overflowKey);
+        state = overflowBytes == null ? null : SeriesState.decode(overflowBytes);
+      }
+    }
+    SourceState previous = sourceBytes == null ? null : SourceState.decode(sourceBytes);
+    Metric stripped = PointMath.strip(point);
+    if (PointMath.quantiles(point) > 0) {
+      metrics.quantilesDropped(PointMath.quantiles(point));
+    }
+    if (PointMath.kind(point) == PointMath.Kind.ADDED) {
+      PointMath.Increment inc =
+          PointMath.increment(previous == null ? null : previous.metric(), stripped);
+      if (inc.reset() && previous != null) {
+        metrics.reset();
+      }
+      if (state == null) {
+        state =
+            newSeries(
+                tenant, resource, scope, point, seriesAttrs, seriesKey, guard, inc.point(), now);
+      } else {
+        Metric total = PointMath.add(state.metric, inc.point());
+        if (total == null) {
+          metrics.dropped("histogram_bounds_differ", 1);
+          log.warn(
+              "metric '{}': a histogram point's bucket bounds differ from its series'; not merged,"
+                  + " dropped (counted in otelstream_streams_metric_points_dropped_total)",
+              point.getName());
+          return;
+        }
+        state.metric = total;
+      }
+    } else if (state == null) {
+      state =
+          newSeries(tenant, resource, scope, point, seriesAttrs, seriesKey, guard, stripped, now);
+    }
+    if (previous == null) {
+      state.liveSources++;
+    }
+    state.lastUpdateMs = now;
+    sources.put(concat(seriesKey, sourceId), new SourceState(now, stripped).encode());
+    series.put(seriesKey, state.encode());
+  }
+
+  private SeriesState newSeries(
+      String tenant,
+      Resource resource,
+      InstrumentationScope scope,
+      Metric point,
+      List<KeyValue> attrs,
+      Bytes key,
+      MetricGuard guard,
+      Metric value,
+      long now) {
+    SeriesState s = new SeriesState();
+    s.tenant = tenant;
+    s.resource = resource;
+    s.scope = scope;
+    long start = PointMath.startTime(point) != 0 ? PointMath.startTime(point) : now * 1_000_000L;
+    s.metric = PointMath.reshape(PointMath.zeroQuantiles(value), attrs, start, now * 1_000_000L);
+    s.overflow = attrs.size() == 1 && attrs.get(0).equals(OVERFLOW);
+    if (guard != null && !s.overflow) {
+      guard.activeSeries++;
+      guardStore.put(Bytes.wrap(Arrays.copyOf(key.get(), 16)), guard.encode());
+    }
+    return s;
+  }
+
+  /**
+   * The guard dropped {@code attribute} from a metric: every series that had it is merged into the
+   * series without it (totals added, sources moved) and ended, so it is written once more as a
+   * staleness marker and the metric's sum stays what it was.
+   */
+  private void mergeDropped(Bytes metricKey, MetricGuard guard, String attribute, long now) {
+    List<Map.Entry<Bytes, SeriesState>> affected = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it =
+        series.prefixScan(metricKey, new org.apache.kafka.common.serialization.BytesSerializer())) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        SeriesState s = SeriesState.decode(kv.value);
+        if (!s.ended
+            && !s.overflow
+            && PointMath.attributes(s.metric).stream()
+                .anyMatch(a -> a.getKey().equals(attribute))) {
+          affected.add(Map.entry(kv.key, s));
+        }
+      }
+    }
+    for (Map.Entry<Bytes, SeriesState> e : affected) {
+      SeriesState from = e.getValue();
+      List<KeyValue> attrs = new ArrayList<>(PointMath.attributes(from.metric));
+      attrs.removeIf(a -> a.getKey().equals(attribute));
+      Bytes toKey =
+          concat(
+              metricKey,
+              SeriesKeys.series(
+                  from.tenant, from.resource.getAttributesList(), from.scope, from.metric, attrs));
+      byte[] toBytes = series.get(toKey);
+      SeriesState to;
+      if (toBytes == null) {
+        to = new SeriesState();
+        to.tenant = from.tenant;
+        to.resource = from.resource;
+        to.scope = from.scope;
+        to.metric =
+            PointMath.reshape(
+                from.metric, attrs, PointMath.startTime(from.metric), now * 1_000_000L);
+        guard.activeSeries++;
+      } else {
+        to = SeriesState.decode(toBytes);
+        if (PointMath.kind(from.metric) == PointMath.Kind.ADDED) {
+          Metric total = PointMath.add(to.metric, from.metric);
+          to.metric = total != null ? total : to.metric;
+        }
+      }
+      List<org.apache.kafka.streams.KeyValue<Bytes, byte[]>> moved = new ArrayList<>();
+      try (KeyValueIterator<Bytes, byte[]> it =
+          sources.prefixScan(
+              e.getKey(), new org.apache.kafka.common.serialization.BytesSerializer())) {
+        it.forEachRemaining(moved::add);
+      }
+      for (var kv : moved) {
+        sources.delete(kv.key);
+        sources.put(concat(toKey, Arrays.copyOfRange(kv.key.get(), 32, 48)), kv.value);
+      }
+      to.liveSources += moved.size();
+      to.lastUpdateMs = now;
+      series.put(toKey, to.encode());
+      from.ended = true;
+      from.liveSources = 0;
+      guard.activeSeries--;
+      series.put(e.getKey(), from.encode());
+    }
+  }
+
+  /** Forgets stale sources, writes every series once, ends series without sources. */
+  private void emit(long now) {
+    long staleMs = config.staleness().toMillis();
+    Map<Bytes, Integer> lostSources = new HashMap<>();
+    List<Bytes> forgotten = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = sources.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        if (now - SourceState.decode(kv.value).lastSeenMs() > staleMs) {
+          forgotten.add(kv.key);
+          lostSources.merge(Bytes.wrap(Arrays.copyOf(kv.key.get(), 32)), 1, Integer::sum);
+        }
+      }
+    }
+    forgotten.forEach(sources::delete);
+    metrics.forgotten(forgotten.size());
+
+    Output out = new Output(now);
+    List<Bytes> removed = new ArrayList<>();
+    Map<Bytes, Integer> endedPerMetric = new HashMap<>();
+    List<org.apache.kafka.streams.KeyValue<Bytes, SeriesState>> updated = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = series.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        SeriesState s = SeriesState.decode(kv.value);
+        Integer lost = lostSources.get(kv.key);
+        if (lost != null) {
+          s.liveSources -= lost;
+          updated.add(org.apache.kafka.streams.KeyValue.pair(kv.key, s));
+        }
+        if (s.ended || (s.liveSources <= 0 && now - s.lastUpdateMs > staleMs)) {
+          out.add(s, PointMath.staleMarker(s.metric, now * 1_000_000L));
+          removed.add(kv.key);
+          if (!s.ended && !s.overflow) {
+            endedPerMetric.merge(Bytes.wrap(Arrays.copyOf(kv.key.get(), 16)), 1, Integer::sum);
+          }
+          continue;
+        }
+        Metric value =
+            PointMath.kind(s.metric) == PointMath.Kind.ADDED ? s.metric : current(kv.key, s);
+        if (value != null) {
+          out.add(
+              s,
+              PointMath.reshape(
+                  value,
+                  PointMath.attributes(s.metric),
+                  PointMath.startTime(s.metric),
+                  now * 1_000_000L));
+        }
+      }
+    }
+    for (var u : updated) {
+      if (!removed.contains(u.key)) {
+        series.put(u.key, u.value.encode());
+      }
+    }
+    removed.forEach(series::delete);
+    endedPerMetric.forEach(
+        (metricKey, n) -> {
+          byte[] g = guardStore.get(metricKey);
+          if (g != null) {
+            MetricGuard guard = guards.computeIfAbsent(metricKey, k -> MetricGuard.decode(g));
+            guard.activeSeries = Math.max(0, guard.activeSeries - n);
+            guardStore.put(metricKey, guard.encode());
+          }
+        });
+    metrics.emitted(out.flush());
+    publishReport(now);
+  }
+
+  /** A current-kind series' value: its live sources' last points, combined. */
+  private Metric current(Bytes seriesKey, SeriesState s) {
+    List<Metric> live = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it =
+        sources.prefixScan(
+            seriesKey, new org.apache.kafka.common.serialization.BytesSerializer())) {
+      it.forEachRemaining(kv -> live.add(SourceState.decode(kv.value).metric()));
+    }
+    if (live.isEmpty()) {
+      return null;
+    }
+    GaugeFunction f =
+        s.metric.getDataCase() == Metric.DataCase.SUM ? GaugeFunction.SUM : config.gaugeFunction();
+    return f.combine(live);
+  }
+
+  private void publishReport(long now) {
+    if (guardConfig == null) {
+      return;
+    }
+    List<CardinalityReport.MetricEntry> entries = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = guardStore.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        MetricGuard g = guards.computeIfAbsent(kv.key, k -> MetricGuard.decode(kv.value));
+        List<CardinalityReport.DroppedAttribute> dropped = new ArrayList<>();
+        List<CardinalityReport.AttributeValues> values = new ArrayList<>();
+        g.attributes.forEach(
+            (key, a) -> {
+              if (a.droppedSinceMs != null) {
+                dropped.add(
+                    new CardinalityReport.DroppedAttribute(
+                        key, a.droppedSinceMs, a.distinctAtDrop));
+              } else {
+                values.add(new CardinalityReport.AttributeValues(key, a.distinct()));
+              }
+            });
+        values.sort((x, y) -> Integer.compare(y.distinctValues(), x.distinctValues()));
+        entries.add(
+            new CardinalityReport.MetricEntry(
+                g.tenant,
+                g.metric,
+                g.activeSeries,
+                g.overflowSinceMs,
+                g.overflowPoints,
+                dropped,
+                values));
+      }
+    }
+    metrics.report.publish(context.taskId().toString(), entries);
+  }
+
+  private MetricGuard guard(Bytes metricKey, String tenant, String name) {
+    MetricGuard g = guards.get(metricKey);
+    if (g == null) {
+      byte[] stored = guardStore.get(metricKey);
+      g = stored != null ? MetricGuard.decode(stored) : new MetricGuard(tenant, name);
+      guards.put(metricKey, g);
+    }
+    return g;
+  }
+
+  private static String tenant(Record<byte[], byte[]> record) {
+    Header h = record.headers().lastHeader(Headers.TENANT);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static Bytes concat(Bytes prefix, byte[] id) {
+    byte[] k = Arrays.copyOf(prefix.get(), prefix.get().length + id.length);
+    System.arraycopy(id, 0, k, prefix.get().length, id.length);
+    return Bytes.wrap(k);
+  }
+
+  /** Emitted points grouped into records by tenant, resource and scope. */
+  private final class Output {
+    private final long now;
+    private final Map<List<Object>, ResourceMetrics.Builder> groups = new LinkedHashMap<>();
+    private final Map<List<Object>, Integer> sizes = new HashMap<>();
+    private long points;
+
+    Output(long now) {
+      this.now = now;
+    }
+
+    void add(SeriesState s, Metric point) {
+      List<Object> group =
+          Arrays.asList(s.tenant, s.resource.toByteString(), s.scope.toByteString());
+      ResourceMetrics.Builder rb =
+          groups.computeIfAbsent(
+              group,
+              g ->
+                  ResourceMetrics.newBuilder()
+                      .setResource(s.resource)
+                      .addScopeMetrics(ScopeMetrics.newBuilder().setScope(s.scope)));
+      rb.getScopeMetricsBuilder(0).addMetrics(point);
+      points++;
+      if (sizes.merge(group, 1, Integer::sum) >= POINTS_PER_RECORD) {
+        send(group, groups.remove(group));
+        sizes.remove(group);
+      }
+    }
+
+    long flush() {
+      groups.forEach(this::send);
+      groups.clear();
+      return points;
+    }
+
+    private void send(List<Object> group, ResourceMetrics.Builder rb) {
+      ResourceMetrics rm = rb.build();
+      RecordHeaders headers = new RecordHeaders();
+      if (group.get(0) != null) {
+        headers.add(Headers.TENANT, ((String) group.get(0)).getBytes(StandardCharsets.UTF_8));
+      }
+      byte[] value =
+          ExportMetricsServiceRequest.newBuilder().addResourceMetrics(rm).build().toByteArray();
+      context.forward(
+          new Record<>(RecordKeys.resourceKey(rm.getResource()), value, now, headers), SINK);
+    }
+  }
+}

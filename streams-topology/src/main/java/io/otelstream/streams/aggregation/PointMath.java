@@ -1,0 +1,444 @@
+package io.otelstream.streams.aggregation;
+
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import java.util.List;
+
+/**
+ * Arithmetic on metrics that hold exactly one data point ("single-point metrics"): the increment of
+ * a cumulative point over its predecessor, the sum of two points, and the helpers around them. The
+ * OTel data model's merge rules: sums add, explicit-bucket histograms add bucket by bucket when
+ * their bounds are equal, exponential histograms add after downscaling to the coarser scale,
+ * summaries add count and sum (their quantiles cannot be merged).
+ */
+public final class PointMath {
+  private PointMath() {}
+
+  /** How points of a series combine across sources. */
+  public enum Kind {
+    /** Monotonic sums, delta sums, histograms, summaries: increments add up over time. */
+    ADDED,
+    /** Gauges and non-monotonic cumulative sums: a current value per source, combined. */
+    CURRENT
+  }
+
+  /** An increment and whether the source had reset (restarted or went down) to produce it. */
+  public record Increment(Metric point, boolean reset) {}
+
+  public static Kind kind(Metric m) {
+    return switch (m.getDataCase()) {
+      case GAUGE -> Kind.CURRENT;
+      case SUM -> m.getSum().getIsMonotonic() || isDelta(m) ? Kind.ADDED : Kind.CURRENT;
+      default -> Kind.ADDED;
+    };
+  }
+
+  public static boolean isDelta(Metric m) {
+    AggregationTemporality t =
+        switch (m.getDataCase()) {
+          case SUM -> m.getSum().getAggregationTemporality();
+          case HISTOGRAM -> m.getHistogram().getAggregationTemporality();
+          case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getAggregationTemporality();
+          default -> AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+        };
+    return t == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+  }
+
+  /** The metric's descriptor with one data point, or the metric itself when it has one. */
+  public static Metric single(Metric m, int index) {
+    Metric.Builder b = m.toBuilder();
+    switch (m.getDataCase()) {
+      case GAUGE ->
+          b.getGaugeBuilder().clearDataPoints().addDataPoints(m.getGauge().getDataPoints(index));
+      case SUM ->
+          b.getSumBuilder().clearDataPoints().addDataPoints(m.getSum().getDataPoints(index));
+      case HISTOGRAM ->
+          b.getHistogramBuilder()
+              .clearDataPoints()
+              .addDataPoints(m.getHistogram().getDataPoints(index));
+      case EXPONENTIAL_HISTOGRAM ->
+          b.getExponentialHistogramBuilder()
+              .clearDataPoints()
+              .addDataPoints(m.getExponentialHistogram().getDataPoints(index));
+      case SUMMARY ->
+          b.getSummaryBuilder()
+              .clearDataPoints()
+              .addDataPoints(m.getSummary().getDataPoints(index));
+      case DATA_NOT_SET -> {}
+    }
+    return b.build();
+  }
+
+  public static List<KeyValue> attributes(Metric m) {
+    return switch (m.getDataCase()) {
+      case GAUGE -> m.getGauge().getDataPoints(0).getAttributesList();
+      case SUM -> m.getSum().getDataPoints(0).getAttributesList();
+      case HISTOGRAM -> m.getHistogram().getDataPoints(0).getAttributesList();
+      case EXPONENTIAL_HISTOGRAM ->
+          m.getExponentialHistogram().getDataPoints(0).getAttributesList();
+      case SUMMARY -> m.getSummary().getDataPoints(0).getAttributesList();
+      case DATA_NOT_SET -> List.of();
+    };
+  }
+
+  public static long startTime(Metric m) {
+    return switch (m.getDataCase()) {
+      case GAUGE -> m.getGauge().getDataPoints(0).getStartTimeUnixNano();
+      case SUM -> m.getSum().getDataPoints(0).getStartTimeUnixNano();
+      case HISTOGRAM -> m.getHistogram().getDataPoints(0).getStartTimeUnixNano();
+      case EXPONENTIAL_HISTOGRAM ->
+          m.getExponentialHistogram().getDataPoints(0).getStartTimeUnixNano();
+      case SUMMARY -> m.getSummary().getDataPoints(0).getStartTimeUnixNano();
+      case DATA_NOT_SET -> 0;
+    };
+  }
+
+  public static int flags(Metric m) {
+    return switch (m.getDataCase()) {
+      case GAUGE -> m.getGauge().getDataPoints(0).getFlags();
+      case SUM -> m.getSum().getDataPoints(0).getFlags();
+      case HISTOGRAM -> m.getHistogram().getDataPoints(0).getFlags();
+      case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPoints(0).getFlags();
+      case SUMMARY -> m.getSummary().getDataPoints(0).getFlags();
+      case DATA_NOT_SET -> 0;
+    };
+  }
+
+  public static long time(Metric m) {
+    return switch (m.getDataCase()) {
+      case GAUGE -> m.getGauge().getDataPoints(0).getTimeUnixNano();
+      case SUM -> m.getSum().getDataPoints(0).getTimeUnixNano();
+      case HISTOGRAM -> m.getHistogram().getDataPoints(0).getTimeUnixNano();
+      case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPoints(0).getTimeUnixNano();
+      case SUMMARY -> m.getSummary().getDataPoints(0).getTimeUnixNano();
+      case DATA_NOT_SET -> 0;
+    };
+  }
+
+  /**
+   * The point with these attributes and times, cumulative temporality, and without exemplars (an
+   * aggregate's exemplars would point at arbitrary sources).
+   */
+  public static Metric reshape(Metric m, List<KeyValue> attributes, long start, long time) {
+    Metric.Builder b = m.toBuilder();
+    var cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+    switch (m.getDataCase()) {
+      case GAUGE ->
+          b.getGaugeBuilder()
+              .getDataPointsBuilder(0)
+              .clearAttributes()
+              .addAllAttributes(attributes)
+              .clearExemplars()
+              .setStartTimeUnixNano(start)
+              .setTimeUnixNano(time);
+      case SUM -> {
+        b.getSumBuilder().setAggregationTemporality(cumulative);
+        b.getSumBuilder()
+            .getDataPointsBuilder(0)
+            .clearAttributes()
+            .addAllAttributes(attributes)
+            .clearExemplars()
+            .setStartTimeUnixNano(start)
+            .setTimeUnixNano(time);
+      }
+      case HISTOGRAM -> {
+        b.getHistogramBuilder().setAggregationTemporality(cumulative);
+        b.getHistogramBuilder()
+            .getDataPointsBuilder(0)
+            .clearAttributes()
+            .addAllAttributes(attributes)
+            .clearExemplars()
+            .clearMin()
+            .clearMax()
+            .setStartTimeUnixNano(start)
+            .setTimeUnixNano(time);
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        b.getExponentialHistogramBuilder().setAggregationTemporality(cumulative);
+        b.getExponentialHistogramBuilder()
+            .getDataPointsBuilder(0)
+            .clearAttributes()
+            .addAllAttributes(attributes)
+            .clearExemplars()
+            .clearMin()
+            .clearMax()
+            .setStartTimeUnixNano(start)
+            .setTimeUnixNano(time);
+      }
+      case SUMMARY ->
+          b.getSummaryBuilder()
+              .getDataPointsBuilder(0)
+              .clearAttributes()
+              .addAllAttributes(attributes)
+              .setStartTimeUnixNano(start)
+              .setTimeUnixNano(time);
+      case DATA_NOT_SET -> {}
+    }
+    return b.build();
+  }
+
+  /**
+   * The point as a source's state keeps it: without attributes and exemplars (its identity is its
+   * key), temporality as sent.
+   */
+  public static Metric strip(Metric m) {
+    Metric.Builder b = m.toBuilder();
+    switch (m.getDataCase()) {
+      case GAUGE -> b.getGaugeBuilder().getDataPointsBuilder(0).clearAttributes().clearExemplars();
+      case SUM -> b.getSumBuilder().getDataPointsBuilder(0).clearAttributes().clearExemplars();
+      case HISTOGRAM ->
+          b.getHistogramBuilder().getDataPointsBuilder(0).clearAttributes().clearExemplars();
+      case EXPONENTIAL_HISTOGRAM ->
+          b.getExponentialHistogramBuilder()
+              .getDataPointsBuilder(0)
+              .clearAttributes()
+              .clearExemplars();
+      case SUMMARY -> b.getSummaryBuilder().getDataPointsBuilder(0).clearAttributes();
+      case DATA_NOT_SET -> {}
+    }
+    return b.clearDescription().clearMetadata().build();
+  }
+
+  /** The point marked as having no recorded value: Prometheus' staleness marker for its series. */
+  public static Metric staleMarker(Metric m, long time) {
+    Metric.Builder b = m.toBuilder();
+    int flag = 1; // DataPointFlags.FLAG_NO_RECORDED_VALUE
+    switch (m.getDataCase()) {
+      case GAUGE ->
+          b.getGaugeBuilder().getDataPointsBuilder(0).setFlags(flag).setTimeUnixNano(time);
+      case SUM -> b.getSumBuilder().getDataPointsBuilder(0).setFlags(flag).setTimeUnixNano(time);
+      case HISTOGRAM ->
+          b.getHistogramBuilder().getDataPointsBuilder(0).setFlags(flag).setTimeUnixNano(time);
+      case EXPONENTIAL_HISTOGRAM ->
+          b.getExponentialHistogramBuilder()
+              .getDataPointsBuilder(0)
+              .setFlags(flag)
+              .setTimeUnixNano(time);
+      case SUMMARY ->
+          b.getSummaryBuilder().getDataPointsBuilder(0).setFlags(flag).setTimeUnixNano(time);
+      case DATA_NOT_SET -> {}
+    }
+    return b.build();
+  }
+
+  /**
+   * What a cumulative point adds over the same source's previous point: the difference, or the
+   * whole point when the source reset (a new start time, a lower count or value, other bounds) or
+   * has no previous point.
+   */
+  public static Increment increment(Metric previous, Metric current) {
+    if (isDelta(current)) {
+      return new Increment(current, false);
+    }
+    if (previous == null || previous.getDataCase() != current.getDataCase()) {
+      return new Increment(current, previous != null);
+    }
+    boolean restarted =
+        startTime(previous) != 0
+            && startTime(current) != 0
+            && startTime(previous) != startTime(current);
+    Metric diff = restarted ? null : difference(previous, current);
+    return diff == null ? new Increment(current, true) : new Increment(diff, false);
+  }
+
+  /** current − previous, or null when current is not a continuation of previous. */
+  private static Metric difference(Metric previous, Metric current) {
+    Metric.Builder b = current.toBuilder();
+    switch (current.getDataCase()) {
+      case SUM -> {
+        NumberDataPoint p = previous.getSum().getDataPoints(0);
+        NumberDataPoint c = current.getSum().getDataPoints(0);
+        if (value(c) < value(p)) {
+          return null;
+        }
+        NumberDataPoint.Builder d = b.getSumBuilder().getDataPointsBuilder(0);
+        if (isInt(c) && isInt(p)) {
+          d.setAsInt(c.getAsInt() - p.getAsInt());
+        } else {
+          d.setAsDouble(value(c) - value(p));
+        }
+      }
+      case HISTOGRAM -> {
+        HistogramDataPoint p = previous.getHistogram().getDataPoints(0);
+        HistogramDataPoint c = current.getHistogram().getDataPoints(0);
+        if (c.getCount() < p.getCount()
+            || !c.getExplicitBoundsList().equals(p.getExplicitBoundsList())
+            || c.getBucketCountsCount() != p.getBucketCountsCount()) {
+          return null;
+        }
+        HistogramDataPoint.Builder d = b.getHistogramBuilder().getDataPointsBuilder(0);
+        for (int i = 0; i < c.getBucketCountsCount(); i++) {
+          long v = c.getBucketCounts(i) - p.getBucketCounts(i);
+          if (v < 0) {
+            return null;
+          }
+          d.setBucketCounts(i, v);
+        }
+        d.setCount(c.getCount() - p.getCount());
+        if (c.hasSum()) {
+          d.setSum(c.getSum() - p.getSum());
+        }
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        ExponentialHistogramDataPoint p = previous.getExponentialHistogram().getDataPoints(0);
+        ExponentialHistogramDataPoint c = current.getExponentialHistogram().getDataPoints(0);
+        if (c.getCount() < p.getCount()
+            || c.getScale() > p.getScale()
+            || c.getZeroCount() < p.getZeroCount()) {
+          return null;
+        }
+        int shift = p.getScale() - c.getScale();
+        ExpBuckets pos =
+            ExpBuckets.of(c.getPositive()).minus(ExpBuckets.of(p.getPositive()).downscale(shift));
+        ExpBuckets neg =
+            ExpBuckets.of(c.getNegative()).minus(ExpBuckets.of(p.getNegative()).downscale(shift));
+        if (pos == null || neg == null) {
+          return null;
+        }
+        ExponentialHistogramDataPoint.Builder d =
+            b.getExponentialHistogramBuilder().getDataPointsBuilder(0);
+        d.setPositive(pos.toProto())
+            .setNegative(neg.toProto())
+            .setCount(c.getCount() - p.getCount())
+            .setZeroCount(c.getZeroCount() - p.getZeroCount());
+        if (c.hasSum()) {
+          d.setSum(c.getSum() - p.getSum());
+        }
+      }
+      case SUMMARY -> {
+        SummaryDataPoint p = previous.getSummary().getDataPoints(0);
+        SummaryDataPoint c = current.getSummary().getDataPoints(0);
+        if (c.getCount() < p.getCount()) {
+          return null;
+        }
+        b.getSummaryBuilder()
+            .getDataPointsBuilder(0)
+            .setCount(c.getCount() - p.getCount())
+            .setSum(c.getSum() - p.getSum())
+            .clearQuantileValues();
+      }
+      default -> {
+        return null;
+      }
+    }
+    return b.build();
+  }
+
+  /**
+   * total + increment for added kinds, keeping total's descriptor, attributes and times; null when
+   * the two cannot be merged (explicit-bucket histograms with different bounds).
+   */
+  public static Metric add(Metric total, Metric increment) {
+    if (total.getDataCase() != increment.getDataCase()) {
+      return null;
+    }
+    Metric.Builder b = total.toBuilder();
+    switch (total.getDataCase()) {
+      case SUM -> {
+        NumberDataPoint t = total.getSum().getDataPoints(0);
+        NumberDataPoint i = increment.getSum().getDataPoints(0);
+        NumberDataPoint.Builder d = b.getSumBuilder().getDataPointsBuilder(0);
+        if (isInt(t) && isInt(i)) {
+          d.setAsInt(t.getAsInt() + i.getAsInt());
+        } else {
+          d.setAsDouble(value(t) + value(i));
+        }
+      }
+      case HISTOGRAM -> {
+        HistogramDataPoint t = total.getHistogram().getDataPoints(0);
+        HistogramDataPoint i = increment.getHistogram().getDataPoints(0);
+        if (!t.getExplicitBoundsList().equals(i.getExplicitBoundsList())
+            || t.getBucketCountsCount() != i.getBucketCountsCount()) {
+          return null;
+        }
+        HistogramDataPoint.Builder d = b.getHistogramBuilder().getDataPointsBuilder(0);
+        for (int k = 0; k < t.getBucketCountsCount(); k++) {
+          d.setBucketCounts(k, t.getBucketCounts(k) + i.getBucketCounts(k));
+        }
+        d.setCount(t.getCount() + i.getCount());
+        if (t.hasSum() || i.hasSum()) {
+          d.setSum(t.getSum() + i.getSum());
+        }
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        ExponentialHistogramDataPoint t = total.getExponentialHistogram().getDataPoints(0);
+        ExponentialHistogramDataPoint i = increment.getExponentialHistogram().getDataPoints(0);
+        int scale = Math.min(t.getScale(), i.getScale());
+        ExpBuckets pos =
+            ExpBuckets.of(t.getPositive())
+                .downscale(t.getScale() - scale)
+                .plus(ExpBuckets.of(i.getPositive()).downscale(i.getScale() - scale));
+        ExpBuckets neg =
+            ExpBuckets.of(t.getNegative())
+                .downscale(t.getScale() - scale)
+                .plus(ExpBuckets.of(i.getNegative()).downscale(i.getScale() - scale));
+        ExponentialHistogramDataPoint.Builder d =
+            b.getExponentialHistogramBuilder().getDataPointsBuilder(0);
+        d.setScale(scale)
+            .setPositive(pos.toProto())
+            .setNegative(neg.toProto())
+            .setCount(t.getCount() + i.getCount())
+            .setZeroCount(t.getZeroCount() + i.getZeroCount())
+            .setZeroThreshold(Math.max(t.getZeroThreshold(), i.getZeroThreshold()));
+        if (t.hasSum() || i.hasSum()) {
+          d.setSum(t.getSum() + i.getSum());
+        }
+      }
+      case SUMMARY -> {
+        SummaryDataPoint t = total.getSummary().getDataPoints(0);
+        SummaryDataPoint i = increment.getSummary().getDataPoints(0);
+        b.getSummaryBuilder()
+            .getDataPointsBuilder(0)
+            .setCount(t.getCount() + i.getCount())
+            .setSum(t.getSum() + i.getSum())
+            .clearQuantileValues();
+      }
+      case GAUGE -> {
+        return null;
+      }
+      case DATA_NOT_SET -> {}
+    }
+    return b.build();
+  }
+
+  /** The starting total of an added series: the increment without quantiles. */
+  public static Metric zeroQuantiles(Metric m) {
+    if (m.getDataCase() != Metric.DataCase.SUMMARY) {
+      return m;
+    }
+    Metric.Builder b = m.toBuilder();
+    b.getSummaryBuilder().getDataPointsBuilder(0).clearQuantileValues();
+    return b.build();
+  }
+
+  /** Quantiles a summary point carried (and merging drops). */
+  public static int quantiles(Metric m) {
+    return m.getDataCase() == Metric.DataCase.SUMMARY
+        ? m.getSummary().getDataPoints(0).getQuantileValuesCount()
+        : 0;
+  }
+
+  /** The number value of a gauge or sum point. */
+  public static double numberValue(Metric m) {
+    return value(numberPoint(m));
+  }
+
+  static NumberDataPoint numberPoint(Metric m) {
+    return m.getDataCase() == Metric.DataCase.GAUGE
+        ? m.getGauge().getDataPoints(0)
+        : m.getSum().getDataPoints(0);
+  }
+
+  static boolean isInt(NumberDataPoint p) {
+    return p.getValueCase() == NumberDataPoint.ValueCase.AS_INT;
+  }
+
+  static double value(NumberDataPoint p) {
+    return isInt(p) ? p.getAsInt() : p.getAsDouble();
+  }
+}
