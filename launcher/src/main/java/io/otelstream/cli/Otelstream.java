@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       TopicsCommand.class,
       LoadgenCommand.class,
       ReplayCommand.class,
-      StatusCommand.class
+      StatusCommand.class,
+      CardinalityCommand.class
     })
 public final class Otelstream implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -3,9 +3,6 @@ package io.otelstream.cli.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,11 +13,7 @@ public final class StatusProbe {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(TIMEOUT)
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
+  private final AdminHttp http = new AdminHttp(TIMEOUT);
 
   /** The endpoints to read. */
   public record Targets(String edge, String streams, String connect, String connectMetrics) {}
@@ -42,7 +35,8 @@ public final class StatusProbe {
     List<ConnectorState> connectors = new ArrayList<>();
     String connectError = null;
     try {
-      JsonNode all = JSON.readTree(get(targets.connect() + "/connectors?expand=status").body());
+      JsonNode all =
+          JSON.readTree(http.get(targets.connect() + "/connectors?expand=status").body());
       all.fields()
           .forEachRemaining(
               e -> {
@@ -74,12 +68,12 @@ public final class StatusProbe {
 
   private Stage stage(String base, boolean hasReadiness) {
     try {
-      HttpResponse<String> metrics = get(base + "/metrics");
+      HttpResponse<String> metrics = http.get(base + "/metrics");
       if (metrics.statusCode() != 200) {
         return new Stage(
             base, MetricSamples.empty(), false, "/metrics answered " + metrics.statusCode());
       }
-      boolean ready = !hasReadiness || get(base + "/health/ready").statusCode() == 200;
+      boolean ready = !hasReadiness || http.get(base + "/health/ready").statusCode() == 200;
       return new Stage(base, MetricSamples.parse(metrics.body()), ready, null);
     } catch (IOException | RuntimeException e) {
       return new Stage(base, MetricSamples.empty(), false, describe(e));
@@ -90,22 +84,6 @@ public final class StatusProbe {
   }
 
   /** A GET with a hard deadline: a stuck endpoint is reported, never waited on. */
-  private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    var answer =
-        http.sendAsync(
-            HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-    try {
-      return answer.get(TIMEOUT.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      answer.cancel(true);
-      throw new java.net.http.HttpTimeoutException(
-          "no answer within " + TIMEOUT.toSeconds() + " s");
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    }
-  }
-
   private static String describe(Exception e) {
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);

@@ -31,6 +31,15 @@ import java.util.TreeMap;
  * samples sorted per series. Delta temporality and exponential histograms are counted and dropped.
  */
 final class PrometheusTranslator {
+  /**
+   * Prometheus' staleness marker: a point flagged as having no recorded value (the streams app's
+   * aggregation writes one when a series ends) ends its series at once, as the Collector's
+   * translator does.
+   */
+  static final double STALE_NAN = Double.longBitsToDouble(0x7ff0000000000002L);
+
+  private static final int NO_RECORDED_VALUE = 1;
+
   /** What could not be translated, by reason. */
   final Map<String, Long> dropped = new TreeMap<>();
 
@@ -117,19 +126,21 @@ final class PrometheusTranslator {
         for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
           long t = p.getTimeUnixNano() / 1_000_000L;
           Map<String, String> labels = labels(p.getAttributesList(), scope, target);
+          boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
           long cumulative = 0;
           for (int i = 0; i < p.getBucketCountsCount(); i++) {
             cumulative += p.getBucketCounts(i);
             String le = i < p.getExplicitBoundsCount() ? format(p.getExplicitBounds(i)) : "+Inf";
-            sample(with(labels, base + "_bucket", "le", le), cumulative, t);
+            sample(with(labels, base + "_bucket", "le", le), stale ? STALE_NAN : cumulative, t);
           }
           if (p.getBucketCountsCount() <= p.getExplicitBoundsCount()) {
-            sample(with(labels, base + "_bucket", "le", "+Inf"), p.getCount(), t);
+            sample(
+                with(labels, base + "_bucket", "le", "+Inf"), stale ? STALE_NAN : p.getCount(), t);
           }
           if (p.hasSum()) {
-            sample(with(labels, base + "_sum", null, null), p.getSum(), t);
+            sample(with(labels, base + "_sum", null, null), stale ? STALE_NAN : p.getSum(), t);
           }
-          sample(with(labels, base + "_count", null, null), p.getCount(), t);
+          sample(with(labels, base + "_count", null, null), stale ? STALE_NAN : p.getCount(), t);
           latest = Math.max(latest, t);
         }
       }
@@ -138,11 +149,15 @@ final class PrometheusTranslator {
         for (SummaryDataPoint p : m.getSummary().getDataPointsList()) {
           long t = p.getTimeUnixNano() / 1_000_000L;
           Map<String, String> labels = labels(p.getAttributesList(), scope, target);
+          boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
           for (SummaryDataPoint.ValueAtQuantile q : p.getQuantileValuesList()) {
-            sample(with(labels, base, "quantile", format(q.getQuantile())), q.getValue(), t);
+            sample(
+                with(labels, base, "quantile", format(q.getQuantile())),
+                stale ? STALE_NAN : q.getValue(),
+                t);
           }
-          sample(with(labels, base + "_sum", null, null), p.getSum(), t);
-          sample(with(labels, base + "_count", null, null), p.getCount(), t);
+          sample(with(labels, base + "_sum", null, null), stale ? STALE_NAN : p.getSum(), t);
+          sample(with(labels, base + "_count", null, null), stale ? STALE_NAN : p.getCount(), t);
           latest = Math.max(latest, t);
         }
       }
@@ -157,7 +172,9 @@ final class PrometheusTranslator {
       String name, NumberDataPoint p, InstrumentationScope scope, Map<String, String> target) {
     long t = p.getTimeUnixNano() / 1_000_000L;
     double v =
-        p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? p.getAsInt() : p.getAsDouble();
+        (p.getFlags() & NO_RECORDED_VALUE) != 0
+            ? STALE_NAN
+            : p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? p.getAsInt() : p.getAsDouble();
     sample(with(labels(p.getAttributesList(), scope, target), name, null, null), v, t);
     return t;
   }

@@ -17,6 +17,7 @@ public final class AggregationMetrics {
   private final Counter quantiles;
   private final Counter attributesDropped;
   private final Counter overflowPoints;
+  private final Counter aggregated;
 
   public AggregationMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -43,6 +44,10 @@ public final class AggregationMetrics {
     overflowPoints =
         Counter.builder("otelstream.streams.cardinality.overflow.points")
             .description("Points routed to a metric's overflow series")
+            .register(registry);
+    aggregated =
+        Counter.builder("otelstream.streams.metric.points.aggregated")
+            .description("Data points merged into aggregate series")
             .register(registry);
     Gauge.builder(
             "otelstream.streams.metric.series.active", report, CardinalityReport::activeSeries)
@@ -98,6 +103,10 @@ public final class AggregationMetrics {
 
   void attributeDropped() {
     attributesDropped.increment();
+  }
+
+  void aggregated() {
+    aggregated.increment();
   }
 
   void overflow() {

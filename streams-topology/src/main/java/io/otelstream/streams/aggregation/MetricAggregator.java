@@ -234,6 +234,7 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
       state.liveSources++;
     }
     state.lastUpdateMs = now;
+    metrics.aggregated();
     sources.put(concat(seriesKey, sourceId), new SourceState(now, stripped).encode());
     series.put(seriesKey, state.encode());
   }
@@ -357,16 +358,18 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
         Integer lost = lostSources.get(kv.key);
         if (lost != null) {
           s.liveSources -= lost;
-          updated.add(org.apache.kafka.streams.KeyValue.pair(kv.key, s));
         }
         if (s.ended || (s.liveSources <= 0 && now - s.lastUpdateMs > staleMs)) {
-          out.add(s, PointMath.staleMarker(s.metric, now * 1_000_000L));
+          if (s.emitted) { // a series never written needs no end
+            out.add(s, PointMath.staleMarker(s.metric, now * 1_000_000L));
+          }
           removed.add(kv.key);
           if (!s.ended && !s.overflow) {
             endedPerMetric.merge(Bytes.wrap(Arrays.copyOf(kv.key.get(), 16)), 1, Integer::sum);
           }
           continue;
         }
+        boolean changed = lost != null;
         Metric value =
             PointMath.kind(s.metric) == PointMath.Kind.ADDED ? s.metric : current(kv.key, s);
         if (value != null) {
@@ -377,14 +380,15 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
                   PointMath.attributes(s.metric),
                   PointMath.startTime(s.metric),
                   now * 1_000_000L));
+          changed |= !s.emitted;
+          s.emitted = true;
+        }
+        if (changed) {
+          updated.add(org.apache.kafka.streams.KeyValue.pair(kv.key, s));
         }
       }
     }
-    for (var u : updated) {
-      if (!removed.contains(u.key)) {
-        series.put(u.key, u.value.encode());
-      }
-    }
+    updated.forEach(u -> series.put(u.key, u.value.encode()));
     removed.forEach(series::delete);
     endedPerMetric.forEach(
         (metricKey, n) -> {

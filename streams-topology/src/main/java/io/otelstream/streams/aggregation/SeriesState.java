@@ -21,6 +21,7 @@ final class SeriesState {
   long lastUpdateMs;
   boolean ended;
   boolean overflow;
+  boolean emitted;
 
   byte[] encode() {
     GenericRecord r = AvroState.AGGREGATE_SERIES.newRecord();
@@ -32,6 +33,7 @@ final class SeriesState {
     r.put("lastUpdateMs", lastUpdateMs);
     r.put("ended", ended);
     r.put("overflow", overflow);
+    r.put("emitted", emitted);
     return AvroState.AGGREGATE_SERIES.encode(r);
   }
 
@@ -50,6 +52,7 @@ final class SeriesState {
     s.lastUpdateMs = (Long) r.get("lastUpdateMs");
     s.ended = (Boolean) r.get("ended");
     s.overflow = (Boolean) r.get("overflow");
+    s.emitted = (Boolean) r.get("emitted");
     return s;
   }
 }

@@ -75,18 +75,25 @@ public final class StreamsKit {
 
   /** Picks a free admin port, writes the configuration under {@code dir}, applies the topics. */
   static Child child(KafkaBroker kafka, String appId, Path dir, String policies) throws Exception {
+    return child(kafka, appId, dir, policies, "");
+  }
+
+  /** As above, with more top-level YAML (metrics, logs) appended. */
+  static Child child(KafkaBroker kafka, String appId, Path dir, String policies, String more)
+      throws Exception {
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort();
     }
     String yaml =
         yaml(
-            kafka,
-            appId,
-            dir.resolve("state"),
-            port,
-            "{prefix: " + appId + "., replication_factor: 1, min_insync_replicas: 1}",
-            policies);
+                kafka,
+                appId,
+                dir.resolve("state"),
+                port,
+                "{prefix: " + appId + "., replication_factor: 1, min_insync_replicas: 1}",
+                policies)
+            + more;
     TopicCatalog topics = applyTopics(kafka, config(yaml));
     Path file = dir.resolve("streams.yaml");
     java.nio.file.Files.writeString(file, yaml);
