@@ -65,7 +65,15 @@ public final class AggregationMetrics {
             CardinalityReport::overflowingMetrics)
         .description("Metrics at their series limit, writing an overflow series")
         .register(registry);
-    for (String reason : new String[] {"histogram_bounds_differ", "no_recorded_value", "no_data"}) {
+    for (String reason :
+        new String[] {
+          "histogram_bounds_differ",
+          "no_recorded_value",
+          "no_data",
+          "non_finite_value",
+          "histogram_malformed",
+          "exponential_histogram_malformed"
+        }) {
       dropCounter(reason);
     }
   }

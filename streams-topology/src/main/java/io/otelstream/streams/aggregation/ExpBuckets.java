@@ -8,6 +8,12 @@ import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
  * floor division that holds for negative indexes too), and aligned addition and subtraction.
  */
 final class ExpBuckets {
+  /** Most buckets an aggregate keeps per sign; beyond it, merging downscales further. */
+  static final int MAX_BUCKETS = 2048;
+
+  /** Largest bucket index offset accepted from a sender. */
+  static final long MAX_OFFSET = 1L << 20;
+
   private final int offset;
   private final long[] counts;
 
@@ -22,6 +28,44 @@ final class ExpBuckets {
       c[i] = b.getBucketCounts(i);
     }
     return new ExpBuckets(b.getOffset(), c);
+  }
+
+  /**
+   * The largest scale, at most {@code scale}, at which both points' buckets of each sign fit in
+   * {@link #MAX_BUCKETS} (the data model's merge: downscale until the range fits).
+   */
+  static int fittingScale(
+      int scale,
+      int scaleA,
+      int scaleB,
+      io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets posA,
+      io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets posB,
+      io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets negA,
+      io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets negB) {
+    while (scale > PointMath.MIN_SCALE
+        && (span(posA, scaleA - scale, posB, scaleB - scale) > MAX_BUCKETS
+            || span(negA, scaleA - scale, negB, scaleB - scale) > MAX_BUCKETS)) {
+      scale--;
+    }
+    return scale;
+  }
+
+  private static long span(
+      io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets a,
+      int byA,
+      io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets b,
+      int byB) {
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    if (a.getBucketCountsCount() > 0) {
+      lo = Math.min(lo, (long) a.getOffset() >> byA);
+      hi = Math.max(hi, (long) (a.getOffset() + a.getBucketCountsCount() - 1) >> byA);
+    }
+    if (b.getBucketCountsCount() > 0) {
+      lo = Math.min(lo, (long) b.getOffset() >> byB);
+      hi = Math.max(hi, (long) (b.getOffset() + b.getBucketCountsCount() - 1) >> byB);
+    }
+    return hi < lo ? 0 : hi - lo + 1;
   }
 
   ExpBuckets downscale(int by) {

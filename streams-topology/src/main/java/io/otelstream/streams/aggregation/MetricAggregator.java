@@ -61,6 +61,7 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
   private final AggregationMetrics metrics;
   private final long halfWindowMs;
   private final Map<Bytes, MetricGuard> guards = new HashMap<>();
+  private final java.util.Set<String> warned = new java.util.HashSet<>();
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Bytes, byte[]> series;
   private KeyValueStore<Bytes, byte[]> sources;
@@ -101,7 +102,18 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
       return;
     }
     String tenant = tenant(record);
-    long now = context.currentSystemTimeMs();
+    try {
+      aggregate(request, tenant, context.currentSystemTimeMs());
+    } catch (RuntimeException e) {
+      // Points are checked before state is touched (PointMath.problem); this is the last guard
+      // against a record that would otherwise stop the task on every retry.
+      log.error("metrics aggregation: a record could not be processed; dead-lettered", e);
+      DeadLetters.send(context, record, "unprocessable", DeadLetters.METRICS_AGGREGATION_SINK);
+      metrics.dropped("unprocessable", 1);
+    }
+  }
+
+  private void aggregate(ExportMetricsServiceRequest request, String tenant, long now) {
     for (ResourceMetrics rm : request.getResourceMetricsList()) {
       byte[] resourceKey = RecordKeys.resourceKey(rm.getResource());
       Resource resource =
@@ -123,6 +135,18 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
             Metric point = PointMath.single(m, i);
             if ((PointMath.flags(point) & 1) != 0) {
               metrics.dropped("no_recorded_value", 1);
+              continue;
+            }
+            String problem = PointMath.problem(point);
+            if (problem != null) {
+              metrics.dropped(problem, 1);
+              if (warned.add(problem)) {
+                log.warn(
+                    "metric '{}': a point cannot be aggregated ({}); dropped and counted in"
+                        + " otelstream_streams_metric_points_dropped_total (logged once per reason)",
+                    m.getName(),
+                    problem);
+              }
               continue;
             }
             add(tenant, resourceKey, resource, sm.getScope(), point, metricKey, guard, now);

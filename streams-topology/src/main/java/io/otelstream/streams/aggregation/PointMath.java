@@ -204,6 +204,59 @@ public final class PointMath {
     return b.clearDescription().clearMetadata().build();
   }
 
+  /** Exponential-histogram scales the data model allows. */
+  static final int MIN_SCALE = -10;
+
+  static final int MAX_SCALE = 20;
+
+  /**
+   * Why a point cannot be aggregated (a bounded reason word), or null when it can: checked before
+   * any state is touched, so a malformed point never leaves a half-applied update.
+   */
+  public static String problem(Metric m) {
+    switch (m.getDataCase()) {
+      case SUM, GAUGE -> {
+        NumberDataPoint p = numberPoint(m);
+        if (!isInt(p) && !Double.isFinite(p.getAsDouble())) {
+          return "non_finite_value";
+        }
+      }
+      case HISTOGRAM -> {
+        HistogramDataPoint p = m.getHistogram().getDataPoints(0);
+        if (p.getBucketCountsCount() != 0
+            && p.getBucketCountsCount() != p.getExplicitBoundsCount() + 1) {
+          return "histogram_malformed";
+        }
+        if (p.hasSum() && !Double.isFinite(p.getSum())) {
+          return "non_finite_value";
+        }
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        ExponentialHistogramDataPoint p = m.getExponentialHistogram().getDataPoints(0);
+        if (p.getScale() < MIN_SCALE
+            || p.getScale() > MAX_SCALE
+            || p.getPositive().getBucketCountsCount() > ExpBuckets.MAX_BUCKETS
+            || p.getNegative().getBucketCountsCount() > ExpBuckets.MAX_BUCKETS
+            || Math.abs((long) p.getPositive().getOffset()) > ExpBuckets.MAX_OFFSET
+            || Math.abs((long) p.getNegative().getOffset()) > ExpBuckets.MAX_OFFSET) {
+          return "exponential_histogram_malformed";
+        }
+        if (p.hasSum() && !Double.isFinite(p.getSum())) {
+          return "non_finite_value";
+        }
+      }
+      case SUMMARY -> {
+        if (!Double.isFinite(m.getSummary().getDataPoints(0).getSum())) {
+          return "non_finite_value";
+        }
+      }
+      case DATA_NOT_SET -> {
+        return "no_data";
+      }
+    }
+    return null;
+  }
+
   /** The point marked as having no recorded value: Prometheus' staleness marker for its series. */
   public static Metric staleMarker(Metric m, long time) {
     Metric.Builder b = m.toBuilder();
@@ -368,7 +421,15 @@ public final class PointMath {
       case EXPONENTIAL_HISTOGRAM -> {
         ExponentialHistogramDataPoint t = total.getExponentialHistogram().getDataPoints(0);
         ExponentialHistogramDataPoint i = increment.getExponentialHistogram().getDataPoints(0);
-        int scale = Math.min(t.getScale(), i.getScale());
+        int scale =
+            ExpBuckets.fittingScale(
+                Math.min(t.getScale(), i.getScale()),
+                t.getScale(),
+                i.getScale(),
+                t.getPositive(),
+                i.getPositive(),
+                t.getNegative(),
+                i.getNegative());
         ExpBuckets pos =
             ExpBuckets.of(t.getPositive())
                 .downscale(t.getScale() - scale)

@@ -133,6 +133,29 @@ class PointMathTest {
   }
 
   @Test
+  void malformedPointsAreNamedBeforeTheyTouchState() {
+    assertThat(PointMath.problem(counter(1, 5))).isNull();
+    assertThat(PointMath.problem(histogram(1, List.of(1L, 2L), 1.0)))
+        .isEqualTo("histogram_malformed");
+    assertThat(PointMath.problem(exp(21, 0, List.of(1L))))
+        .isEqualTo("exponential_histogram_malformed");
+    assertThat(PointMath.problem(exp(0, 1 << 30, List.of(1L))))
+        .isEqualTo("exponential_histogram_malformed");
+    assertThat(PointMath.problem(gauge(1, Double.NaN))).isEqualTo("non_finite_value");
+  }
+
+  @Test
+  void mergedExponentialBucketsStayWithinTheBucketLimit() {
+    // Buckets a million indexes apart at scale 0: downscaled until both fit in 2048 buckets.
+    Metric total = PointMath.add(exp(0, 0, List.of(1L)), exp(0, 1_000_000, List.of(1L)));
+    ExponentialHistogramDataPoint p = total.getExponentialHistogram().getDataPoints(0);
+    assertThat(p.getPositive().getBucketCountsCount()).isLessThanOrEqualTo(2048);
+    assertThat(p.getScale()).isLessThan(0);
+    assertThat(p.getPositive().getBucketCountsList().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(2);
+  }
+
+  @Test
   void summariesKeepCountAndSumAndDropQuantiles() {
     Metric s =
         Metric.newBuilder()
