@@ -44,6 +44,28 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void metricsAggregationSettingsAreValidatedWithTheirKeyPath() {
+    assertThatThrownBy(() -> parse("metrics: {aggregation: {gauge: avg}}\n"))
+        .hasMessageContaining("metrics.aggregation")
+        .hasMessageContaining("gauge must be last, sum, min or max, was avg");
+    assertThatThrownBy(() -> parse("metrics: {aggregation: {interval: 1m, staleness: 1m}}\n"))
+        .hasMessageContaining("staleness")
+        .hasMessageContaining("twice the interval");
+    assertThatThrownBy(() -> parse("metrics: {cardinality: {max_series_per_metric: 0}}\n"))
+        .hasMessageContaining("metrics.cardinality")
+        .hasMessageContaining("max_series_per_metric must be at least 1");
+    assertThatThrownBy(() -> parse("metrics: {aggregation: {enabled: false}}\n"))
+        .hasMessageContaining("cardinality.enabled needs aggregation.enabled");
+    assertThatThrownBy(() -> parse("metrics: {cardinality: {max_values: 5}}\n"))
+        .hasMessageContaining("metrics.cardinality")
+        .hasMessageContaining("max_values");
+    var defaults = parse("").metrics();
+    assertThat(defaults.aggregation().enabled()).isTrue();
+    assertThat(defaults.aggregation().interval()).hasSeconds(15);
+    assertThat(defaults.cardinality().maxSeriesPerMetric()).isEqualTo(2000);
+  }
+
+  @Test
   void theExampleConfigurationLoads() throws java.io.IOException {
     String example =
         java.nio.file.Files.readString(java.nio.file.Path.of("examples", "streams.yaml"));
