@@ -22,7 +22,7 @@ series=${2:-100}
 exports=${3:-100}
 memory=${4:-1000000}
 points=$((instances * series * exports))
-./otelstream --version >/dev/null   # builds on first use
+./otelstream --version >/dev/null 2>&1   # builds on first use
 data=$(mktemp -d)
 cp="launcher/target/otelstream-launcher.jar:launcher/target/lib/*"
 tck=$(getconf CLK_TCK)
@@ -114,7 +114,7 @@ receivers:
     brokers: ["localhost:9092"]
     group_id: bench-collector
     initial_offset: earliest
-    metrics: {topic: "m.otlp-metrics", encoding: otlp_proto}
+    metrics: {topics: ["m.otlp-metrics"], encoding: otlp_proto}
 processors:
   attributes: {actions: [{key: user_id, action: delete}]}
   resource: {attributes: [{key: service.instance.id, action: delete}]}

@@ -62,6 +62,14 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
   private final long halfWindowMs;
   private final Map<Bytes, MetricGuard> guards = new HashMap<>();
   private final java.util.Set<String> warned = new java.util.HashSet<>();
+
+  /**
+   * Series read or changed while processing the current record, written back once at its end: a
+   * record holds many points of few series (an SDK export of a metric), so each series is decoded
+   * and encoded once per record instead of once per point.
+   */
+  private final Map<Bytes, SeriesState> touched = new LinkedHashMap<>();
+
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Bytes, byte[]> series;
   private KeyValueStore<Bytes, byte[]> sources;
@@ -114,6 +122,29 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
   }
 
   private void aggregate(ExportMetricsServiceRequest request, String tenant, long now) {
+    try {
+      aggregatePoints(request, tenant, now);
+    } finally {
+      writeBack();
+    }
+  }
+
+  /** Writes back the series the current record touched. */
+  private void writeBack() {
+    touched.forEach((k, v) -> series.put(k, v.encode()));
+    touched.clear();
+  }
+
+  private SeriesState loadSeries(Bytes key) {
+    SeriesState s = touched.get(key);
+    if (s == null) {
+      byte[] stored = series.get(key);
+      s = stored == null ? null : SeriesState.decode(stored);
+    }
+    return s;
+  }
+
+  private void aggregatePoints(ExportMetricsServiceRequest request, String tenant, long now) {
     for (ResourceMetrics rm : request.getResourceMetricsList()) {
       byte[] resourceKey = RecordKeys.resourceKey(rm.getResource());
       Resource resource =
@@ -127,12 +158,11 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
         for (Metric m : sm.getMetricsList()) {
           Bytes metricKey = Bytes.wrap(SeriesKeys.metric(tenant, m.getName()));
           MetricGuard guard = guardConfig == null ? null : guard(metricKey, tenant, m.getName());
-          int n = io.otelstream.streams.signals.DataPoints.count(m);
-          if (n == 0) {
+          List<Metric> singles = PointMath.singles(m);
+          if (singles.isEmpty()) {
             metrics.dropped("no_data", 1);
           }
-          for (int i = 0; i < n; i++) {
-            Metric point = PointMath.single(m, i);
+          for (Metric point : singles) {
             if ((PointMath.flags(point) & 1) != 0) {
               metrics.dropped("no_recorded_value", 1);
               continue;
@@ -150,6 +180,10 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
               continue;
             }
             add(tenant, resourceKey, resource, sm.getScope(), point, metricKey, guard, now);
+          }
+          if (guard != null && guard.dirty) {
+            guardStore.put(metricKey, guard.encode());
+            guard.dirty = false;
           }
         }
       }
@@ -186,16 +220,14 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
         mergeDropped(metricKey, guard, key, now);
       }
       attrs = guard.filter(attrs);
-      guardStore.put(metricKey, guard.encode());
     }
     List<KeyValue> resourceAttrs = resource.getAttributesList();
     byte[] naturalId = SeriesKeys.series(tenant, resourceAttrs, scope, point, attrs);
     Bytes naturalKey = concat(metricKey, naturalId);
-    byte[] naturalBytes = series.get(naturalKey);
+    SeriesState state = loadSeries(naturalKey);
     Bytes seriesKey = naturalKey;
     List<KeyValue> seriesAttrs = attrs;
-    byte[] sourceBytes = naturalBytes == null ? null : sources.get(concat(naturalKey, sourceId));
-    SeriesState state = naturalBytes == null ? null : SeriesState.decode(naturalBytes);
+    byte[] sourceBytes = state == null ? null : sources.get(concat(naturalKey, sourceId));
     if (guard != null && sourceBytes == null) {
       Bytes overflowKey =
           concat(
@@ -214,13 +246,12 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
               limits.maxSeriesPerMetric());
         }
         guard.overflowPoints++;
+        guard.dirty = true;
         metrics.overflow();
-        guardStore.put(metricKey, guard.encode());
         seriesKey = overflowKey;
         seriesAttrs = List.of(OVERFLOW);
         sourceBytes = inOverflow;
-        byte[] overflowBytes = series.get(overflowKey);
-        state = overflowBytes == null ? null : SeriesState.decode(overflowBytes);
+        state = loadSeries(overflowKey);
       }
     }
     SourceState previous = sourceBytes == null ? null : SourceState.decode(sourceBytes);
@@ -260,7 +291,7 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
     state.lastUpdateMs = now;
     metrics.aggregated();
     sources.put(concat(seriesKey, sourceId), new SourceState(now, stripped).encode());
-    series.put(seriesKey, state.encode());
+    touched.put(seriesKey, state);
   }
 
   private SeriesState newSeries(
@@ -282,7 +313,7 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
     s.overflow = attrs.size() == 1 && attrs.get(0).equals(OVERFLOW);
     if (guard != null && !s.overflow) {
       guard.activeSeries++;
-      guardStore.put(Bytes.wrap(Arrays.copyOf(key.get(), 16)), guard.encode());
+      guard.dirty = true;
     }
     return s;
   }
@@ -293,6 +324,8 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
    * staleness marker and the metric's sum stays what it was.
    */
   private void mergeDropped(Bytes metricKey, MetricGuard guard, String attribute, long now) {
+    writeBack();
+    guard.dirty = true;
     List<Map.Entry<Bytes, SeriesState>> affected = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it =
         series.prefixScan(metricKey, new org.apache.kafka.common.serialization.BytesSerializer())) {

@@ -24,6 +24,10 @@ final class MetricGuard {
   int activeSeries;
   Long overflowSinceMs;
   long overflowPoints;
+
+  /** Changed since it was last written to the store. */
+  boolean dirty;
+
   final Map<String, Attribute> attributes = new LinkedHashMap<>();
 
   /** One attribute's distinct values, or the time the guard dropped it. */
@@ -66,7 +70,11 @@ final class MetricGuard {
         continue;
       }
       long h = SeriesKeys.valueHash(kv.getValue());
-      if (!a.current.add(h) || a.previous.contains(h)) {
+      if (!a.current.add(h)) {
+        continue;
+      }
+      dirty = true;
+      if (a.previous.contains(h)) {
         continue;
       }
       int distinct = a.distinct();
@@ -112,6 +120,7 @@ final class MetricGuard {
       a.current = new HashSet<>();
     }
     epoch = nowEpoch;
+    dirty = true;
   }
 
   byte[] encode() {

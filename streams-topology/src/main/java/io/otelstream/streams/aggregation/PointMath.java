@@ -49,29 +49,43 @@ public final class PointMath {
     return t == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
   }
 
-  /** The metric's descriptor with one data point, or the metric itself when it has one. */
-  public static Metric single(Metric m, int index) {
-    Metric.Builder b = m.toBuilder();
-    switch (m.getDataCase()) {
-      case GAUGE ->
-          b.getGaugeBuilder().clearDataPoints().addDataPoints(m.getGauge().getDataPoints(index));
-      case SUM ->
-          b.getSumBuilder().clearDataPoints().addDataPoints(m.getSum().getDataPoints(index));
-      case HISTOGRAM ->
-          b.getHistogramBuilder()
-              .clearDataPoints()
-              .addDataPoints(m.getHistogram().getDataPoints(index));
-      case EXPONENTIAL_HISTOGRAM ->
-          b.getExponentialHistogramBuilder()
-              .clearDataPoints()
-              .addDataPoints(m.getExponentialHistogram().getDataPoints(index));
-      case SUMMARY ->
-          b.getSummaryBuilder()
-              .clearDataPoints()
-              .addDataPoints(m.getSummary().getDataPoints(index));
-      case DATA_NOT_SET -> {}
+  /**
+   * The metric as single-point metrics, one per data point: its descriptor is copied once without
+   * points, then each point added to a copy of it.
+   */
+  public static List<Metric> singles(Metric m) {
+    int n = io.otelstream.streams.signals.DataPoints.count(m);
+    if (n == 1) {
+      return List.of(m);
     }
-    return b.build();
+    Metric.Builder template = m.toBuilder();
+    switch (m.getDataCase()) {
+      case GAUGE -> template.getGaugeBuilder().clearDataPoints();
+      case SUM -> template.getSumBuilder().clearDataPoints();
+      case HISTOGRAM -> template.getHistogramBuilder().clearDataPoints();
+      case EXPONENTIAL_HISTOGRAM -> template.getExponentialHistogramBuilder().clearDataPoints();
+      case SUMMARY -> template.getSummaryBuilder().clearDataPoints();
+      case DATA_NOT_SET -> {
+        return List.of();
+      }
+    }
+    Metric empty = template.build();
+    List<Metric> out = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Metric.Builder b = empty.toBuilder();
+      switch (m.getDataCase()) {
+        case GAUGE -> b.getGaugeBuilder().addDataPoints(m.getGauge().getDataPoints(i));
+        case SUM -> b.getSumBuilder().addDataPoints(m.getSum().getDataPoints(i));
+        case HISTOGRAM -> b.getHistogramBuilder().addDataPoints(m.getHistogram().getDataPoints(i));
+        case EXPONENTIAL_HISTOGRAM ->
+            b.getExponentialHistogramBuilder()
+                .addDataPoints(m.getExponentialHistogram().getDataPoints(i));
+        case SUMMARY -> b.getSummaryBuilder().addDataPoints(m.getSummary().getDataPoints(i));
+        default -> {}
+      }
+      out.add(b.build());
+    }
+    return out;
   }
 
   public static List<KeyValue> attributes(Metric m) {
