@@ -69,6 +69,12 @@ final class DevBanner {
         String.format(
             "  status        ./otelstream status%s   (all stages on one screen; --watch)%n",
             statusFlags(edge.adminPort(), streams.adminPort(), connect)));
+    b.append(
+        String.format(
+            "  cardinality   ./otelstream cardinality%s   (metric series, what the guard dropped)%n",
+            streams.adminPort() == 13134
+                ? ""
+                : " --streams http://localhost:" + streams.adminPort()));
     return b.toString();
   }
 

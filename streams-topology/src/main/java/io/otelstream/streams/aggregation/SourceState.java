@@ -15,6 +15,20 @@ record SourceState(long lastSeenMs, Metric metric) {
     return AvroState.AGGREGATE_SOURCE.encode(r);
   }
 
+  /**
+   * Only the last-seen time, without decoding the point: the expiry scan reads every source. It is
+   * the first field of every schema version, a zig-zag varint right after the version byte.
+   */
+  static long lastSeenMs(byte[] bytes) {
+    try {
+      return org.apache.avro.io.DecoderFactory.get()
+          .binaryDecoder(bytes, 1, bytes.length - 1, null)
+          .readLong();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("corrupt aggregate source state", e);
+    }
+  }
+
   static SourceState decode(byte[] bytes) {
     GenericRecord r = AvroState.AGGREGATE_SOURCE.decode(bytes);
     try {

@@ -30,6 +30,15 @@ final class MetricLoad implements AutoCloseable {
   private volatile long restarts;
 
   MetricLoad(String bootstrap, String topic, int instances, long seed) {
+    this(bootstrap, topic, instances, 1, seed);
+  }
+
+  /**
+   * With {@code metrics} counters ({@code requests}, {@code requests-1}, ...) that all count the
+   * same: each one's aggregate must equal the truth. Several names spread over several partitions
+   * of the aggregation topic, so over several tasks.
+   */
+  MetricLoad(String bootstrap, String topic, int instances, int metrics, long seed) {
     thread =
         new Thread(
             () -> {
@@ -58,7 +67,7 @@ final class MetricLoad implements AutoCloseable {
                         new ProducerRecord<>(
                             topic,
                             RecordKeys.resourceKey(resource),
-                            request(resource, start[i], values[i]).toByteArray()));
+                            request(resource, start[i], values[i], metrics).toByteArray()));
                   }
                   p.flush();
                   truth = counted;
@@ -88,7 +97,12 @@ final class MetricLoad implements AutoCloseable {
         .build();
   }
 
-  private static ExportMetricsServiceRequest request(Resource r, long start, long[] values) {
+  static String name(int metric) {
+    return metric == 0 ? "requests" : "requests-" + metric;
+  }
+
+  private static ExportMetricsServiceRequest request(
+      Resource r, long start, long[] values, int metrics) {
     Sum.Builder sum =
         Sum.newBuilder()
             .setIsMonotonic(true)
@@ -102,13 +116,12 @@ final class MetricLoad implements AutoCloseable {
               .setTimeUnixNano(now)
               .setAsInt(values[u]));
     }
+    ScopeMetrics.Builder scope = ScopeMetrics.newBuilder();
+    for (int k = 0; k < metrics; k++) {
+      scope.addMetrics(Metric.newBuilder().setName(name(k)).setSum(sum));
+    }
     return ExportMetricsServiceRequest.newBuilder()
-        .addResourceMetrics(
-            ResourceMetrics.newBuilder()
-                .setResource(r)
-                .addScopeMetrics(
-                    ScopeMetrics.newBuilder()
-                        .addMetrics(Metric.newBuilder().setName("requests").setSum(sum))))
+        .addResourceMetrics(ResourceMetrics.newBuilder().setResource(r).addScopeMetrics(scope))
         .build();
   }
 

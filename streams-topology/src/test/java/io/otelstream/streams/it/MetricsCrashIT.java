@@ -92,19 +92,24 @@ class MetricsCrashIT {
     }
   }
 
-  private static double lastValue(List<Double> values) {
+  static double lastValue(List<Double> values) {
     return values.isEmpty() ? -1 : values.get(values.size() - 1);
   }
 
   /** The aggregate series' values in the order they were committed. */
-  private static List<Double> aggregate(List<ConsumerRecord<byte[], byte[]>> records)
+  static List<Double> aggregate(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+    return aggregate(records, "requests");
+  }
+
+  /** The named aggregate's values in the order they were committed. */
+  static List<Double> aggregate(List<ConsumerRecord<byte[], byte[]>> records, String name)
       throws Exception {
     List<Double> values = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       for (var rm : ExportMetricsServiceRequest.parseFrom(r.value()).getResourceMetricsList()) {
         for (var sm : rm.getScopeMetricsList()) {
           for (Metric m : sm.getMetricsList()) {
-            if (m.getName().equals("requests") && m.getSum().getDataPoints(0).getFlags() == 0) {
+            if (m.getName().equals(name) && m.getSum().getDataPoints(0).getFlags() == 0) {
               assertThat(m.getSum().getDataPoints(0).getAttributesCount()).isZero();
               values.add((double) m.getSum().getDataPoints(0).getAsInt());
             }
