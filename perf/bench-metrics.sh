@@ -15,6 +15,7 @@
 #      512 MiB: heap and RSS once every point is aggregated.
 # Usage: perf/bench-metrics.sh [instances (default 200)] [series per instance (default 100)]
 #          [exports (default 100)] [memory source series (default 1000000, 0 skips)]
+# BENCH_APP_OPTS adds JVM options to the aggregation run's app (for example a JFR recording).
 set -eu
 cd "$(dirname "$0")/.."
 instances=${1:-200}
@@ -79,7 +80,8 @@ metrics:
 YAML
   b0=$(cpu "$kafka")
   start=$(date +%s.%N)
-  OTELSTREAM_JAVA_OPTS="-Xmx512m -XX:-UseDynamicNumberOfCompilerThreads" ./otelstream streams --config "$data/$name.yaml" > "$data/$name.log" 2>&1 &
+  opts=""; [ "$aggregate" = false ] || opts=${BENCH_APP_OPTS:-}
+  OTELSTREAM_JAVA_OPTS="-Xmx512m -XX:-UseDynamicNumberOfCompilerThreads $opts" ./otelstream streams --config "$data/$name.yaml" > "$data/$name.log" 2>&1 &
   app=$!
   if [ "$aggregate" = true ]; then
     await otelstream_streams_metric_points_aggregated_total "$points" "$data/$name.log"

@@ -25,7 +25,9 @@ class TopicReconcilerIT {
     try (Admin admin = kafka.admin()) {
       TopicReconciler reconciler = new TopicReconciler(admin, catalog);
       TopicReport first = reconciler.apply(false);
-      assertThat(first.lines()).filteredOn(l -> l.kind() == TopicReport.Kind.CHANGED).hasSize(7);
+      assertThat(first.lines())
+          .filteredOn(l -> l.kind() == TopicReport.Kind.CHANGED)
+          .hasSize(Topic.values().length);
       TopicReport second = reconciler.apply(false);
       assertThat(second.lines()).allMatch(l -> l.kind() == TopicReport.Kind.OK);
       assertThat(reconciler.verify().hasDriftOrWarnings()).isFalse();
@@ -61,6 +63,10 @@ class TopicReconcilerIT {
           .createPartitions(Map.of("c.otlp-metrics", NewPartitions.increaseTo(14)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      // The broker answers before its metadata shows the new partitions to every describe.
+      org.awaitility.Awaitility.await()
+          .atMost(30, TimeUnit.SECONDS)
+          .until(() -> partitions(admin, "c.otlp-metrics") == 14);
       TopicCatalog more =
           catalog(
               "c.",

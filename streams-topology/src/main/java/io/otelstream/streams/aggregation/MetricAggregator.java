@@ -72,6 +72,9 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
 
   private long lastExpiryScanMs = Long.MIN_VALUE / 2;
 
+  /** The guard's limits by metric name, resolved once (overrides, never-drop set). */
+  private final Map<String, CardinalityConfig.Limits> limitsByMetric = new HashMap<>();
+
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Bytes, byte[]> series;
   private KeyValueStore<Bytes, byte[]> sources;
@@ -160,6 +163,10 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
         for (Metric m : sm.getMetricsList()) {
           Bytes metricKey = Bytes.wrap(SeriesKeys.metric(tenant, m.getName()));
           MetricGuard guard = guardConfig == null ? null : guard(metricKey, tenant, m.getName());
+          CardinalityConfig.Limits limits =
+              guardConfig == null
+                  ? null
+                  : limitsByMetric.computeIfAbsent(m.getName(), guardConfig::limitsFor);
           List<Metric> singles = PointMath.singles(m);
           if (singles.isEmpty()) {
             metrics.dropped("no_data", 1);
@@ -181,7 +188,7 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
               }
               continue;
             }
-            add(tenant, resourceKey, resource, sm.getScope(), point, metricKey, guard, now);
+            add(tenant, resourceKey, resource, sm.getScope(), point, metricKey, guard, limits, now);
           }
           if (guard != null && guard.dirty) {
             guardStore.put(metricKey, guard.encode());
@@ -200,13 +207,12 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
       Metric point,
       Bytes metricKey,
       MetricGuard guard,
+      CardinalityConfig.Limits limits,
       long now) {
     List<KeyValue> sent = PointMath.attributes(point);
     byte[] sourceId = SeriesKeys.source(resourceKey, scope, point, sent);
     List<KeyValue> attrs = points.isNoop() ? sent : points.apply(sent);
-    CardinalityConfig.Limits limits = null;
     if (guard != null) {
-      limits = guardConfig.limitsFor(point.getName());
       List<String> dropped = guard.observe(attrs, now, halfWindowMs, limits);
       for (String key : dropped) {
         log.warn(
@@ -311,7 +317,12 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
     s.resource = resource;
     s.scope = scope;
     long start = PointMath.startTime(point) != 0 ? PointMath.startTime(point) : now * 1_000_000L;
-    s.metric = PointMath.reshape(PointMath.zeroQuantiles(value), attrs, start, now * 1_000_000L);
+    s.metric =
+        PointMath.reshape(
+            PointMath.withDescriptor(PointMath.zeroQuantiles(value), point),
+            attrs,
+            start,
+            now * 1_000_000L);
     s.overflow = attrs.size() == 1 && attrs.get(0).equals(OVERFLOW);
     if (guard != null && !s.overflow) {
       guard.activeSeries++;
@@ -435,7 +446,9 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
         }
         boolean changed = lost != null;
         Metric value =
-            PointMath.kind(s.metric) == PointMath.Kind.ADDED ? s.metric : current(kv.key, s);
+            PointMath.kind(s.metric) == PointMath.Kind.ADDED
+                ? s.metric
+                : PointMath.withDescriptorOrNull(current(kv.key, s), s.metric);
         if (value != null) {
           out.add(
               s,

@@ -215,7 +215,24 @@ public final class PointMath {
       case SUMMARY -> b.getSummaryBuilder().getDataPointsBuilder(0).clearAttributes();
       case DATA_NOT_SET -> {}
     }
-    return b.clearDescription().clearMetadata().build();
+    // The source's key names the metric: its state keeps only the point.
+    return b.clearName().clearDescription().clearUnit().clearMetadata().build();
+  }
+
+  /** As {@link #withDescriptor}, or null when there is no value. */
+  static Metric withDescriptorOrNull(Metric value, Metric descriptor) {
+    return value == null ? null : withDescriptor(value, descriptor);
+  }
+
+  /** {@code value}'s data with {@code descriptor}'s name, description, unit and metadata. */
+  public static Metric withDescriptor(Metric value, Metric descriptor) {
+    return value.toBuilder()
+        .setName(descriptor.getName())
+        .setDescription(descriptor.getDescription())
+        .setUnit(descriptor.getUnit())
+        .clearMetadata()
+        .addAllMetadata(descriptor.getMetadataList())
+        .build();
   }
 
   /** Exponential-histogram scales the data model allows. */
