@@ -42,7 +42,7 @@ public final class SeriesKeys {
     return w.digest();
   }
 
-  static byte[] series(
+  public static byte[] series(
       String tenant,
       List<KeyValue> resource,
       InstrumentationScope scope,

@@ -9,6 +9,8 @@ import io.otelstream.streams.signals.LogsProcessor;
 import io.otelstream.streams.signals.MetricsConfig;
 import io.otelstream.streams.signals.MetricsProcessor;
 import io.otelstream.streams.signals.SignalMetrics;
+import io.otelstream.streams.spanmetrics.SpanMetricsConfig;
+import io.otelstream.streams.spanmetrics.SpanMetricsRecorder;
 import io.otelstream.streams.traces.DeadLetters;
 import io.otelstream.streams.traces.InputEnd;
 import io.otelstream.streams.traces.SamplingMetrics;
@@ -35,6 +37,7 @@ public final class OtelstreamTopology {
       LogsConfig logs,
       SignalMetrics signalMetrics,
       AggregationMetrics aggregationMetrics,
+      SpanMetricsConfig spanMetrics,
       InputEnd inputEnd) {
 
     /** Parts for a topology without a consumer (TopologyTestDriver): input is always caught up. */
@@ -53,6 +56,7 @@ public final class OtelstreamTopology {
           logs,
           signalMetrics,
           new AggregationMetrics(signalMetrics.registry()),
+          SpanMetricsConfig.disabled(),
           InputEnd.NONE);
     }
   }
@@ -88,8 +92,27 @@ public final class OtelstreamTopology {
                 parts.sampling(),
                 parts.engines().get(),
                 parts.samplingMetrics(),
-                parts.inputEnd()),
+                parts.inputEnd(),
+                io.otelstream.streams.traces.SamplingRun.LIVE,
+                parts.spanMetrics()),
         "traces-source");
+    if (parts.spanMetrics().enabled()) {
+      if (!parts.metrics().aggregation().enabled()) {
+        throw new IllegalArgumentException(
+            "span_metrics needs metrics.aggregation.enabled: every task's counts are added up in"
+                + " the aggregation stage");
+      }
+      // Span metrics go to the aggregation stage, which adds every task's deltas into one series.
+      t.addStateStore(
+          io.otelstream.streams.aggregation.AggregationStores.builder(SpanMetricsRecorder.STORE),
+          "tail-sampling");
+      t.addSink(
+          SpanMetricsRecorder.SINK,
+          topics.name(Topic.METRICS_AGGREGATION),
+          bytesOut,
+          bytesOut,
+          "tail-sampling");
+    }
     for (String store : TraceStores.ALL) {
       t.addStateStore(TraceStores.builder(store), "tail-sampling");
     }

@@ -29,6 +29,8 @@ import java.util.Map;
  *     index and filter blocks, and memtables (which may take half); default 256MiB
  * @param inFlightHeap heap all tasks of the instance may spend on in-flight traces; traces beyond
  *     it are gathered in the tasks' local RocksDB (default: a quarter of the JVM's maximum heap)
+ * @param spanMetrics R.E.D. metrics from every span, the Collector {@code spanmetrics} connector's
+ *     configuration shape (default off)
  * @param allowUnsafeKafkaOverrides lets {@code kafka} change {@code processing.guarantee}, which
  *     tail sampling's no-loss, no-duplicate guarantee rests on (default false: such an override
  *     fails at startup)
@@ -47,6 +49,7 @@ public record StreamsAppConfig(
     io.otelstream.streams.signals.LogsConfig logs,
     ByteSize rocksdbMemory,
     ByteSize inFlightHeap,
+    io.otelstream.streams.spanmetrics.SpanMetricsConfig spanMetrics,
     Boolean allowUnsafeKafkaOverrides) {
 
   /** The Streams properties the app's guarantees rest on. */
@@ -82,6 +85,15 @@ public record StreamsAppConfig(
               + ") must be smaller than the JVM's maximum heap ("
               + (Runtime.getRuntime().maxMemory() >> 20)
               + " MiB); set it lower or raise -Xmx");
+    }
+    spanMetrics =
+        spanMetrics != null
+            ? spanMetrics
+            : io.otelstream.streams.spanmetrics.SpanMetricsConfig.disabled();
+    if (spanMetrics.enabled() && !metrics.aggregation().enabled()) {
+      throw new IllegalArgumentException(
+          "span_metrics.enabled needs metrics.aggregation.enabled: every task's counts are added"
+              + " up in the aggregation stage");
     }
     allowUnsafeKafkaOverrides = allowUnsafeKafkaOverrides != null && allowUnsafeKafkaOverrides;
     GuardedProperties.check("kafka", kafka, GUARDED, allowUnsafeKafkaOverrides);
@@ -121,6 +133,7 @@ public record StreamsAppConfig(
         logs,
         rocksdbMemory,
         inFlightHeap,
+        spanMetrics,
         allowUnsafeKafkaOverrides);
   }
 
@@ -140,6 +153,7 @@ public record StreamsAppConfig(
         logs,
         rocksdbMemory,
         inFlightHeap,
+        spanMetrics,
         allowUnsafeKafkaOverrides);
   }
 

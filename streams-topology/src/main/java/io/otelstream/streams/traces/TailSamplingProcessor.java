@@ -1,6 +1,8 @@
 package io.otelstream.streams.traces;
 
 import io.otelstream.streams.sampling.SamplingEngine;
+import io.otelstream.streams.spanmetrics.SpanMetricsConfig;
+import io.otelstream.streams.spanmetrics.SpanMetricsRecorder;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,6 +49,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private TraceGatherer gatherer;
   private TraceDecider decider;
   private SampledEmitter emitter;
+  private final SpanMetricsConfig spanMetricsConfig;
+  private SpanMetricsRecorder spanMetrics; // null when off, and in replays (which write no metrics)
   private long lastRecordWallMs;
   private long streamTimeAtLastRecord;
   private TopicPartition partition;
@@ -69,6 +73,19 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       SamplingMetrics metrics,
       InputEnd inputEnd,
       SamplingRun run) {
+    this(inputTopic, settings, engine, metrics, inputEnd, run, SpanMetricsConfig.disabled());
+  }
+
+  /** A processor that also counts span metrics from every span (live runs only). */
+  public TailSamplingProcessor(
+      String inputTopic,
+      SamplingSettings settings,
+      SamplingEngine engine,
+      SamplingMetrics metrics,
+      InputEnd inputEnd,
+      SamplingRun run,
+      SpanMetricsConfig spanMetrics) {
+    this.spanMetricsConfig = spanMetrics;
     this.run = run;
     this.inputTopic = inputTopic;
     this.inputEnd = inputEnd;
@@ -96,8 +113,18 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     AtomicLong inFlight = metrics.inFlight();
     gatherer = new TraceGatherer(local, settings, inFlight);
     emitter = new SampledEmitter(context, settings, metrics, run.sampledSink());
+    if (spanMetricsConfig.enabled() && run.sampledSink() != null) {
+      spanMetrics =
+          new SpanMetricsRecorder(
+              spanMetricsConfig, context.getStateStore(SpanMetricsRecorder.STORE), context);
+      context.schedule(
+          spanMetricsConfig.metricsFlushInterval(),
+          PunctuationType.WALL_CLOCK_TIME,
+          spanMetrics::flush);
+    }
     decider =
-        new TraceDecider(local, decisions, emitter, engine, settings, metrics, run, partition);
+        new TraceDecider(
+            local, decisions, emitter, engine, settings, metrics, run, partition, spanMetrics);
     this.partition = new TopicPartition(inputTopic, partition);
     rebuild(this.partition);
     lastRecordWallMs = context.currentSystemTimeMs();
@@ -222,6 +249,9 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     GatherState gathered = gatherer.state(a.traceId());
     DecisionCache.Decision d = gathered == null ? decisions.lookup(a.traceId()) : null;
     if (d != null && d.covers(a.timestampMs())) {
+      if (spanMetrics != null) {
+        spanMetrics.recordLate(a.value(), a.tenant()); // span metrics count every span
+      }
       if (d.sampled()) {
         emitter.late(a.traceId(), a.value(), d.policy(), a.timestampMs(), a.tenant());
         run.lateKept(a.spans(), a.value().length, d.policy());

@@ -19,6 +19,7 @@ final class TraceDecider {
   private final AtomicLong instanceInFlight;
   private final SamplingRun run;
   private final int partition;
+  private final io.otelstream.streams.spanmetrics.SpanMetricsRecorder spanMetrics;
 
   TraceDecider(
       LocalTraceStore local,
@@ -28,7 +29,9 @@ final class TraceDecider {
       SamplingSettings settings,
       SamplingMetrics metrics,
       SamplingRun run,
-      int partition) {
+      int partition,
+      io.otelstream.streams.spanmetrics.SpanMetricsRecorder spanMetrics) {
+    this.spanMetrics = spanMetrics;
     this.run = run;
     this.partition = partition;
     this.local = local;
@@ -80,6 +83,10 @@ final class TraceDecider {
     TraceData trace = TraceData.of(traceId, values, state.spanCount());
     SamplingEngine.Outcome outcome = engine.decide(trace, nowMs);
     outcome.erroredPolicies().forEach(metrics::policyErrors);
+    if (spanMetrics != null) {
+      // Every span of the trace, kept or not, in the same transaction as the decision.
+      spanMetrics.record(trace, state.tenant());
+    }
     if (outcome.sampled()) {
       emitter.kept(traceId, values, outcome.policy(), state.firstSeenMs(), state.tenant());
     }
