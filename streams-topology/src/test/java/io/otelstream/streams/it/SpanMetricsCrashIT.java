@@ -22,9 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * times: afterwards the calls series, read committed, add up to exactly the spans sent (each span
  * once, kept or dropped), errors to the error spans, and no series ever decreased.
  */
-@org.junit.jupiter.api.Disabled(
-    "undercounts in 2 of 11 local runs (14,430 of 14,550 spans in the last failure), cause not"
-        + " found yet; span metrics stay off by default until it passes every run (issue #21)")
+@org.junit.jupiter.api.condition.EnabledIfSystemProperty(
+    named = "otelstream.unstable",
+    matches = "true",
+    disabledReason =
+        "undercounts in 2 of 11 local runs (14,430 of 14,550 spans in the last failure), cause not"
+            + " found yet; span metrics stay off by default until it passes every run (issue #21)."
+            + " Run it with -Dotelstream.unstable=true")
 class SpanMetricsCrashIT {
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
   @TempDir Path dir;
@@ -80,7 +84,13 @@ class SpanMetricsCrashIT {
             Path.of("target", "SpanMetricsCrashIT-streams.log"),
             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThat(calls(out, null))
-            .as("calls after three minutes (%d traces, %d error traces)", sent.size(), errors)
+            .as(
+                "calls after three minutes (%d traces, %d error traces; the tasks' deltas in %s add"
+                    + " up to %d)",
+                sent.size(),
+                errors,
+                topics.name(Topic.METRICS_AGGREGATION),
+                deltas(topics.name(Topic.METRICS_AGGREGATION)))
             .isEqualTo(spans);
       }
       assertThat(calls(out, "STATUS_CODE_ERROR")).isEqualTo(errors);
@@ -88,6 +98,27 @@ class SpanMetricsCrashIT {
       last.destroy();
       last.waitFor();
     }
+  }
+
+  /** The calls the sampling tasks wrote as deltas to the aggregation topic (read committed). */
+  private static long deltas(String topic) {
+    long sum = 0;
+    for (var r : kafka.readAll(topic)) {
+      try {
+        for (var rm : ExportMetricsServiceRequest.parseFrom(r.value()).getResourceMetricsList()) {
+          for (var sm : rm.getScopeMetricsList()) {
+            for (Metric m : sm.getMetricsList()) {
+              if (m.getName().equals("traces.span.metrics.calls")) {
+                sum += m.getSum().getDataPoints(0).getAsInt();
+              }
+            }
+          }
+        }
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return sum;
   }
 
   /**
