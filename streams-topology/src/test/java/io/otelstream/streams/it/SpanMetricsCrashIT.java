@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
     named = "otelstream.unstable",
     matches = "true",
     disabledReason =
-        "undercounts in 2 of 11 local runs (14,430 of 14,550 spans in the last failure), cause not"
-            + " found yet; span metrics stay off by default until it passes every run (issue #21)."
-            + " Run it with -Dotelstream.unstable=true")
+        "fails in 4 of 28 local runs: some sent traces have no committed decision 90 s after the"
+            + " last restart (42 of 4,550 in the last failure), and the calls missing are exactly"
+            + " their spans; span metrics stay off by default until it passes every run (issue"
+            + " #21). Run it with -Dotelstream.unstable=true")
 class SpanMetricsCrashIT {
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
   @TempDir Path dir;
@@ -76,7 +77,7 @@ class SpanMetricsCrashIT {
     Process last = app.start(log);
     try {
       try {
-        TraceLoad.awaitSlowly(() -> calls(out, null) == spans, 180);
+        TraceLoad.awaitSlowly(() -> calls(out, null) == spans, 90);
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         // Keep the app's log for the report before the temporary directory goes.
         java.nio.file.Files.copy(
@@ -85,10 +86,11 @@ class SpanMetricsCrashIT {
             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThat(calls(out, null))
             .as(
-                "calls after three minutes (%d traces, %d error traces; the tasks' deltas in %s add"
-                    + " up to %d)",
+                "calls after 90 s (%d traces, %d error traces, %d of them decided; the tasks'"
+                    + " deltas in %s add up to %d)",
                 sent.size(),
                 errors,
+                decided(sent),
                 topics.name(Topic.METRICS_AGGREGATION),
                 deltas(topics.name(Topic.METRICS_AGGREGATION)))
             .isEqualTo(spans);
@@ -98,6 +100,11 @@ class SpanMetricsCrashIT {
       last.destroy();
       last.waitFor();
     }
+  }
+
+  private static long decided(Set<TraceLoad.Trace> sent) {
+    var decisions = Outcome.decisions(kafka, APP);
+    return sent.stream().filter(t -> decisions.containsKey(t.key())).count();
   }
 
   /** The calls the sampling tasks wrote as deltas to the aggregation topic (read committed). */
