@@ -21,8 +21,13 @@ public final class InputRebuilder {
 
   private final Map<String, Object> consumerConfig;
 
-  /** What one rebuild read. */
-  public record Result(long records, long lostOffsets, long millis) {}
+  /**
+   * What one rebuild read; {@code maxTimestampMs} is the largest record timestamp read (the
+   * partition's stream time at the resume point), -1 when nothing was read; {@code endOffset} the
+   * partition's end (last stable offset) when the rebuild began.
+   */
+  public record Result(
+      long records, long lostOffsets, long millis, long maxTimestampMs, long endOffset) {}
 
   /**
    * @param clientConfigs Kafka client settings (bootstrap, security); anything else is ignored
@@ -71,9 +76,11 @@ public final class InputRebuilder {
       TopicPartition partition, long from, long to, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
     long started = System.nanoTime();
     long records = 0;
+    long maxTimestamp = -1;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
       consumer.assign(List.of(partition));
       long earliest = consumer.beginningOffsets(List.of(partition)).get(partition);
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
       long start = Math.max(from, earliest);
       long lost = Math.max(0, Math.min(to, earliest) - from);
       consumer.seek(partition, start);
@@ -96,9 +103,15 @@ public final class InputRebuilder {
           }
           sink.accept(r);
           records++;
+          maxTimestamp = Math.max(maxTimestamp, r.timestamp());
         }
       }
-      return new Result(records, lost, Duration.ofNanos(System.nanoTime() - started).toMillis());
+      return new Result(
+          records,
+          lost,
+          Duration.ofNanos(System.nanoTime() - started).toMillis(),
+          maxTimestamp,
+          end);
     }
   }
 }

@@ -54,6 +54,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private long lastRecordWallMs;
   private long streamTimeAtLastRecord;
   private TopicPartition partition;
+  private long endAtRebuild = -1; // the input's end when this task rebuilt, -1 if it did not
   private long behindAtMs = -1; // due traces left over from a punctuation that ran out of budget
 
   public TailSamplingProcessor(
@@ -97,6 +98,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
+    endAtRebuild = -1; // a revived task is initialised again on the same processor
+    behindAtMs = -1;
     int partition = context.taskId().partition();
     local =
         LocalTraceStore.openEmpty(
@@ -126,18 +129,24 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
         new TraceDecider(
             local, decisions, emitter, engine, settings, metrics, run, partition, spanMetrics);
     this.partition = new TopicPartition(inputTopic, partition);
-    rebuild(this.partition);
+    long rebuiltTime = rebuild(this.partition);
     lastRecordWallMs = context.currentSystemTimeMs();
-    streamTimeAtLastRecord = Math.max(-1, context.currentStreamTimeMs()); // -1: not known yet
+    // -1: not known yet. A partition with no input after a restart never processes a record, so
+    // the rebuilt records' time is its stream time; without it the wall-clock release would start
+    // from nothing and the rebuilt traces would never be due.
+    streamTimeAtLastRecord = Math.max(rebuiltTime, Math.max(-1, context.currentStreamTimeMs()));
     // Record time releases traces inline, in process(), so the same input decides the same way
     // whatever batches Streams processes it in; wall-clock time releases idle partitions.
     context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
   }
 
-  /** Re-gathers the traces that were in flight when this partition's last commit happened. */
-  private void rebuild(TopicPartition partition) {
+  /**
+   * Re-gathers the traces that were in flight when this partition's last commit happened; returns
+   * the largest record timestamp read, or -1.
+   */
+  private long rebuild(TopicPartition partition) {
     if (!watermark.known()) {
-      return; // this partition was never processed: nothing can be in flight
+      return -1; // this partition was never processed: nothing can be in flight
     }
     InputRebuilder input =
         new InputRebuilder(
@@ -149,9 +158,10 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
           partition,
           context.applicationId(),
           watermark.low());
-      return;
+      return -1;
     }
     InputRebuilder.Result r = input.read(partition, watermark.low(), resume, this::regather);
+    endAtRebuild = r.endOffset();
     watermark.resumeAt(resume);
     long traces = local.size();
     metrics.rebuilt(r.records(), traces, r.lostOffsets(), r.millis());
@@ -173,6 +183,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
         resume,
         r.records(),
         r.millis());
+    return r.maxTimestampMs();
   }
 
   private void regather(ConsumerRecord<byte[], byte[]> r) {
@@ -307,6 +318,12 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     }
     long idleMs = wallMs - lastRecordWallMs;
     long end = inputEnd.endOffset(partition);
+    if (end < 0 && inputEnd != InputEnd.UNKNOWN) {
+      // The consumer learns a partition's end only with fetched records: one with no input since a
+      // restart would never be idle, and its rebuilt traces never due. The end the rebuild saw
+      // stands in until records arrive.
+      end = endAtRebuild;
+    }
     if (idleMs >= TICK.toMillis() && end >= 0 && watermark.next() >= end) {
       releaseUpTo(
           Math.max(context.currentStreamTimeMs(), streamTimeAtLastRecord) + idleMs, DECIDE_BUDGET);
