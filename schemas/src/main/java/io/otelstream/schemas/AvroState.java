@@ -63,8 +63,8 @@ public final class AvroState {
   /** The cardinality guard's state for one metric of one tenant (changelogged). */
   public static final AvroState CARDINALITY_GUARD = new AvroState("CardinalityGuard");
 
-  /** A tail-sampling task's span-metrics counts for one series since its last flush. */
-  public static final AvroState SPAN_METRICS_DELTA = new AvroState("SpanMetricsDelta");
+  /** A tail-sampling task's counts for one span-derived metric series since its last flush. */
+  public static final AvroState TRACE_METRIC_DELTA = new AvroState("TraceMetricDelta");
 
   /** The newest schema, for nested records. */
   public Schema schema() {

@@ -11,12 +11,14 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import io.otelstream.schemas.prometheus.Exemplar;
 import io.otelstream.schemas.prometheus.Label;
 import io.otelstream.schemas.prometheus.Sample;
 import io.otelstream.schemas.prometheus.TimeSeries;
 import io.otelstream.schemas.prometheus.WriteRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,7 @@ final class PrometheusTranslator {
   final Map<String, Long> dropped = new TreeMap<>();
 
   private final Map<Map<String, String>, List<Sample>> series = new LinkedHashMap<>();
+  private final Map<Map<String, String>, List<Exemplar>> exemplars = new LinkedHashMap<>();
 
   void add(ExportMetricsServiceRequest request) {
     for (ResourceMetrics rm : request.getResourceMetricsList()) {
@@ -89,6 +92,7 @@ final class PrometheusTranslator {
           labels.forEach((k, v) -> ts.addLabels(Label.newBuilder().setName(k).setValue(v)));
           samples.sort(Comparator.comparingLong(Sample::getTimestamp));
           ts.addAllSamples(samples);
+          ts.addAllExemplars(exemplars.getOrDefault(labels, List.of()));
           w.addTimeseries(ts);
         });
     return w.build();
@@ -131,7 +135,22 @@ final class PrometheusTranslator {
           for (int i = 0; i < p.getBucketCountsCount(); i++) {
             cumulative += p.getBucketCounts(i);
             String le = i < p.getExplicitBoundsCount() ? format(p.getExplicitBounds(i)) : "+Inf";
-            sample(with(labels, base + "_bucket", "le", le), stale ? STALE_NAN : cumulative, t);
+            Map<String, String> bucket = with(labels, base + "_bucket", "le", le);
+            sample(bucket, stale ? STALE_NAN : cumulative, t);
+            if (!stale) {
+              // An exemplar belongs to the bucket its value falls in, as the Collector writes it.
+              double lower = i == 0 ? Double.NEGATIVE_INFINITY : p.getExplicitBounds(i - 1);
+              double upper =
+                  i < p.getExplicitBoundsCount()
+                      ? p.getExplicitBounds(i)
+                      : Double.POSITIVE_INFINITY;
+              for (io.opentelemetry.proto.metrics.v1.Exemplar e : p.getExemplarsList()) {
+                double v = value(e);
+                if (v > lower && v <= upper) {
+                  exemplar(bucket, e);
+                }
+              }
+            }
           }
           if (p.getBucketCountsCount() <= p.getExplicitBoundsCount()) {
             sample(
@@ -175,7 +194,12 @@ final class PrometheusTranslator {
         (p.getFlags() & NO_RECORDED_VALUE) != 0
             ? STALE_NAN
             : p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? p.getAsInt() : p.getAsDouble();
-    sample(with(labels(p.getAttributesList(), scope, target), name, null, null), v, t);
+    Map<String, String> labels =
+        with(labels(p.getAttributesList(), scope, target), name, null, null);
+    sample(labels, v, t);
+    if ((p.getFlags() & NO_RECORDED_VALUE) == 0) {
+      p.getExemplarsList().forEach(e -> exemplar(labels, e));
+    }
     return t;
   }
 
@@ -209,6 +233,31 @@ final class PrometheusTranslator {
     series
         .computeIfAbsent(labels, k -> new ArrayList<>())
         .add(Sample.newBuilder().setValue(value).setTimestamp(timestampMs).build());
+  }
+
+  /** An exemplar as the Collector's translator writes it: trace_id and span_id labels in hex. */
+  private void exemplar(Map<String, String> labels, io.opentelemetry.proto.metrics.v1.Exemplar e) {
+    Exemplar.Builder x =
+        Exemplar.newBuilder().setValue(value(e)).setTimestamp(e.getTimeUnixNano() / 1_000_000L);
+    if (!e.getTraceId().isEmpty()) {
+      x.addLabels(
+          Label.newBuilder()
+              .setName("trace_id")
+              .setValue(HexFormat.of().formatHex(e.getTraceId().toByteArray())));
+    }
+    if (!e.getSpanId().isEmpty()) {
+      x.addLabels(
+          Label.newBuilder()
+              .setName("span_id")
+              .setValue(HexFormat.of().formatHex(e.getSpanId().toByteArray())));
+    }
+    exemplars.computeIfAbsent(labels, k -> new ArrayList<>()).add(x.build());
+  }
+
+  private static double value(io.opentelemetry.proto.metrics.v1.Exemplar e) {
+    return e.getValueCase() == io.opentelemetry.proto.metrics.v1.Exemplar.ValueCase.AS_INT
+        ? e.getAsInt()
+        : e.getAsDouble();
   }
 
   private void drop(String reason, long points) {

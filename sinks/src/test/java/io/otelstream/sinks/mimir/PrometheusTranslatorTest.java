@@ -63,4 +63,55 @@ class PrometheusTranslatorTest {
       assertThat(ts.getSamples(0).getTimestamp()).isEqualTo(2);
     }
   }
+
+  @Test
+  void exemplarsGoOnTheBucketTheirValueFallsInWithHexTraceAndSpanIds() {
+    HistogramDataPoint.Builder p =
+        HistogramDataPoint.newBuilder()
+            .setTimeUnixNano(5_000_000L)
+            .addExplicitBounds(10.0)
+            .addExplicitBounds(100.0)
+            .addBucketCounts(1)
+            .addBucketCounts(1)
+            .addBucketCounts(0)
+            .setCount(2)
+            .setSum(60);
+    p.addExemplars(
+        io.opentelemetry.proto.metrics.v1.Exemplar.newBuilder()
+            .setAsDouble(50)
+            .setTimeUnixNano(4_000_000L)
+            .setTraceId(
+                com.google.protobuf.ByteString.copyFrom(
+                    new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
+            .setSpanId(
+                com.google.protobuf.ByteString.copyFrom(new byte[] {0, 0, 0, 0, 0, 0, 0, 7})));
+    Metric histogram =
+        Metric.newBuilder()
+            .setName("latency")
+            .setHistogram(
+                Histogram.newBuilder().setAggregationTemporality(CUMULATIVE).addDataPoints(p))
+            .build();
+    PrometheusTranslator t = new PrometheusTranslator();
+    t.add(
+        ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                ResourceMetrics.newBuilder()
+                    .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(histogram)))
+            .build());
+    var withExemplars =
+        t.build().getTimeseriesList().stream().filter(ts -> ts.getExemplarsCount() > 0).toList();
+    assertThat(withExemplars).hasSize(1);
+    assertThat(withExemplars.get(0).getLabelsList())
+        .anySatisfy(
+            l -> {
+              assertThat(l.getName()).isEqualTo("le");
+              assertThat(l.getValue()).isEqualTo("100");
+            });
+    var e = withExemplars.get(0).getExemplars(0);
+    assertThat(e.getValue()).isEqualTo(50);
+    assertThat(e.getTimestamp()).isEqualTo(4);
+    assertThat(e.getLabelsList())
+        .extracting(l -> l.getName() + "=" + l.getValue())
+        .containsExactly("trace_id=0102030405060708090a0b0c0d0e0f10", "span_id=0000000000000007");
+  }
 }

@@ -5,6 +5,7 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Exemplar;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
@@ -48,6 +49,8 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
   public static final String SINK = "metrics-aggregated-sink";
   private static final Logger log = LoggerFactory.getLogger(MetricAggregator.class);
   private static final int POINTS_PER_RECORD = 1000;
+  // Exemplars an output series carries from one emission to the next (the newest).
+  private static final int MAX_EXEMPLARS = 20;
   private static final KeyValue OVERFLOW =
       KeyValue.newBuilder()
           .setKey("otel.metric.overflow")
@@ -296,6 +299,15 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
     if (previous == null) {
       state.liveSources++;
     }
+    List<Exemplar> exemplars = PointMath.exemplars(point);
+    if (!exemplars.isEmpty() && PointMath.kind(point) == PointMath.Kind.ADDED) {
+      // Exemplars ride on the series until its next emission: the newest few of its sources'.
+      List<Exemplar> kept = new ArrayList<>(PointMath.exemplars(state.metric));
+      kept.addAll(exemplars);
+      state.metric =
+          PointMath.withExemplars(
+              state.metric, kept.subList(Math.max(0, kept.size() - MAX_EXEMPLARS), kept.size()));
+    }
     state.lastUpdateMs = now;
     metrics.aggregated();
     sources.put(concat(seriesKey, sourceId), new SourceState(now, stripped).encode());
@@ -450,13 +462,20 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
                 ? s.metric
                 : PointMath.withDescriptorOrNull(current(kv.key, s), s.metric);
         if (value != null) {
-          out.add(
-              s,
+          List<Exemplar> exemplars = PointMath.exemplars(s.metric);
+          Metric point =
               PointMath.reshape(
                   value,
                   PointMath.attributes(s.metric),
                   PointMath.startTime(s.metric),
-                  now * 1_000_000L));
+                  now * 1_000_000L);
+          if (!exemplars.isEmpty()) {
+            out.add(s, PointMath.withExemplars(point, exemplars));
+            s.metric = PointMath.withExemplars(s.metric, List.of()); // each written once
+            changed = true;
+          } else {
+            out.add(s, point);
+          }
           changed |= !s.emitted;
           s.emitted = true;
         }

@@ -2,6 +2,7 @@ package io.otelstream.streams.aggregation;
 
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Exemplar;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -192,6 +193,42 @@ public final class PointMath {
               .setStartTimeUnixNano(start)
               .setTimeUnixNano(time);
       case DATA_NOT_SET -> {}
+    }
+    return b.build();
+  }
+
+  /** The exemplars of a single-point metric (summaries have none). */
+  public static List<Exemplar> exemplars(Metric m) {
+    return switch (m.getDataCase()) {
+      case GAUGE -> m.getGauge().getDataPoints(0).getExemplarsList();
+      case SUM -> m.getSum().getDataPoints(0).getExemplarsList();
+      case HISTOGRAM -> m.getHistogram().getDataPoints(0).getExemplarsList();
+      case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPoints(0).getExemplarsList();
+      default -> List.of();
+    };
+  }
+
+  /** The single-point metric with these exemplars instead of its own. */
+  public static Metric withExemplars(Metric m, List<Exemplar> exemplars) {
+    Metric.Builder b = m.toBuilder();
+    switch (m.getDataCase()) {
+      case GAUGE ->
+          b.getGaugeBuilder().getDataPointsBuilder(0).clearExemplars().addAllExemplars(exemplars);
+      case SUM ->
+          b.getSumBuilder().getDataPointsBuilder(0).clearExemplars().addAllExemplars(exemplars);
+      case HISTOGRAM ->
+          b.getHistogramBuilder()
+              .getDataPointsBuilder(0)
+              .clearExemplars()
+              .addAllExemplars(exemplars);
+      case EXPONENTIAL_HISTOGRAM ->
+          b.getExponentialHistogramBuilder()
+              .getDataPointsBuilder(0)
+              .clearExemplars()
+              .addAllExemplars(exemplars);
+      default -> {
+        return m;
+      }
     }
     return b.build();
   }

@@ -9,8 +9,8 @@ import io.otelstream.streams.signals.LogsProcessor;
 import io.otelstream.streams.signals.MetricsConfig;
 import io.otelstream.streams.signals.MetricsProcessor;
 import io.otelstream.streams.signals.SignalMetrics;
-import io.otelstream.streams.spanmetrics.SpanMetricsConfig;
-import io.otelstream.streams.spanmetrics.SpanMetricsRecorder;
+import io.otelstream.streams.spanmetrics.MetricDeltas;
+import io.otelstream.streams.spanmetrics.TraceMetricsConfig;
 import io.otelstream.streams.traces.DeadLetters;
 import io.otelstream.streams.traces.InputEnd;
 import io.otelstream.streams.traces.SamplingMetrics;
@@ -37,7 +37,7 @@ public final class OtelstreamTopology {
       LogsConfig logs,
       SignalMetrics signalMetrics,
       AggregationMetrics aggregationMetrics,
-      SpanMetricsConfig spanMetrics,
+      TraceMetricsConfig traceMetrics,
       InputEnd inputEnd) {
 
     /** Parts for a topology without a consumer (TopologyTestDriver): input is always caught up. */
@@ -56,7 +56,7 @@ public final class OtelstreamTopology {
           logs,
           signalMetrics,
           new AggregationMetrics(signalMetrics.registry()),
-          SpanMetricsConfig.disabled(),
+          TraceMetricsConfig.disabled(),
           InputEnd.NONE);
     }
   }
@@ -94,20 +94,21 @@ public final class OtelstreamTopology {
                 parts.samplingMetrics(),
                 parts.inputEnd(),
                 io.otelstream.streams.traces.SamplingRun.LIVE,
-                parts.spanMetrics()),
+                parts.traceMetrics()),
         "traces-source");
-    if (parts.spanMetrics().enabled()) {
+    if (parts.traceMetrics().enabled()) {
       if (!parts.metrics().aggregation().enabled()) {
         throw new IllegalArgumentException(
-            "span_metrics needs metrics.aggregation.enabled: every task's counts are added up in"
-                + " the aggregation stage");
+            "span_metrics and service_graph need metrics.aggregation.enabled: every task's counts"
+                + " are added up in the aggregation stage");
       }
-      // Span metrics go to the aggregation stage, which adds every task's deltas into one series.
+      // Span-derived metrics go to the aggregation stage, which adds every task's deltas into one
+      // series.
       t.addStateStore(
-          io.otelstream.streams.aggregation.AggregationStores.builder(SpanMetricsRecorder.STORE),
+          io.otelstream.streams.aggregation.AggregationStores.builder(MetricDeltas.STORE),
           "tail-sampling");
       t.addSink(
-          SpanMetricsRecorder.SINK,
+          MetricDeltas.SINK,
           topics.name(Topic.METRICS_AGGREGATION),
           bytesOut,
           bytesOut,

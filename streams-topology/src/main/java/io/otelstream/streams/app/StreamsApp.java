@@ -62,7 +62,7 @@ public final class StreamsApp implements AutoCloseable {
                 config.logs(),
                 new io.otelstream.streams.signals.SignalMetrics(registry),
                 aggregationMetrics,
-                config.spanMetrics(),
+                config.traceMetrics(),
                 inputEnds),
             config.streamsProperties());
     Properties props = new Properties();

@@ -31,6 +31,8 @@ import java.util.Map;
  *     it are gathered in the tasks' local RocksDB (default: a quarter of the JVM's maximum heap)
  * @param spanMetrics R.E.D. metrics from every span, the Collector {@code spanmetrics} connector's
  *     configuration shape (default off)
+ * @param serviceGraph request, failure and latency metrics per pair of calling and called services,
+ *     the Collector {@code servicegraph} connector's configuration shape (default off)
  * @param allowUnsafeKafkaOverrides lets {@code kafka} change {@code processing.guarantee}, which
  *     tail sampling's no-loss, no-duplicate guarantee rests on (default false: such an override
  *     fails at startup)
@@ -50,6 +52,7 @@ public record StreamsAppConfig(
     ByteSize rocksdbMemory,
     ByteSize inFlightHeap,
     io.otelstream.streams.spanmetrics.SpanMetricsConfig spanMetrics,
+    io.otelstream.streams.spanmetrics.ServiceGraphConfig serviceGraph,
     Boolean allowUnsafeKafkaOverrides) {
 
   /** The Streams properties the app's guarantees rest on. */
@@ -90,10 +93,19 @@ public record StreamsAppConfig(
         spanMetrics != null
             ? spanMetrics
             : io.otelstream.streams.spanmetrics.SpanMetricsConfig.disabled();
-    if (spanMetrics.enabled() && !metrics.aggregation().enabled()) {
-      throw new IllegalArgumentException(
-          "span_metrics.enabled needs metrics.aggregation.enabled: every task's counts are added"
-              + " up in the aggregation stage");
+    serviceGraph =
+        serviceGraph != null
+            ? serviceGraph
+            : io.otelstream.streams.spanmetrics.ServiceGraphConfig.disabled();
+    for (var section :
+        Map.of("span_metrics", spanMetrics.enabled(), "service_graph", serviceGraph.enabled())
+            .entrySet()) {
+      if (section.getValue() && !metrics.aggregation().enabled()) {
+        throw new IllegalArgumentException(
+            section.getKey()
+                + ".enabled needs metrics.aggregation.enabled: every task's counts are added up"
+                + " in the aggregation stage");
+      }
     }
     allowUnsafeKafkaOverrides = allowUnsafeKafkaOverrides != null && allowUnsafeKafkaOverrides;
     GuardedProperties.check("kafka", kafka, GUARDED, allowUnsafeKafkaOverrides);
@@ -134,6 +146,7 @@ public record StreamsAppConfig(
         rocksdbMemory,
         inFlightHeap,
         spanMetrics,
+        serviceGraph,
         allowUnsafeKafkaOverrides);
   }
 
@@ -154,7 +167,13 @@ public record StreamsAppConfig(
         rocksdbMemory,
         inFlightHeap,
         spanMetrics,
+        serviceGraph,
         allowUnsafeKafkaOverrides);
+  }
+
+  /** The metrics the sampling tasks derive from every span. */
+  public io.otelstream.streams.spanmetrics.TraceMetricsConfig traceMetrics() {
+    return new io.otelstream.streams.spanmetrics.TraceMetricsConfig(spanMetrics, serviceGraph);
   }
 
   /** The heap budget for in-flight traces this configuration asks for. */

@@ -16,7 +16,9 @@ import java.util.List;
  *     optional default when missing (omitted when there is none)
  * @param excludeDimensions default dimensions left out ({@code span.name}, {@code span.kind},
  *     {@code status.code})
- * @param exemplars accepted; exemplars are not written yet (see the module README)
+ * @param exemplars {@code enabled} (default false, as the connector's) puts exemplars (trace and
+ *     span ID, duration) on the duration histogram, taken only from spans of kept traces; {@code
+ *     max_per_data_point} (default 5) bounds them per series and flush
  * @param metricsFlushInterval how often each task writes the counts it gathered (default 15s)
  * @param aggregationTemporality accepted: {@code AGGREGATION_TEMPORALITY_CUMULATIVE} (default); the
  *     metrics aggregation stage makes cumulative series of every task's counts
@@ -154,6 +156,15 @@ public record SpanMetricsConfig(
     }
   }
 
-  /** Accepted for compatibility; exemplars are not written yet. */
-  public record Exemplars(Boolean enabled, Integer maxPerDataPoint) {}
+  /** Exemplars on the duration histogram, only from kept traces. */
+  public record Exemplars(Boolean enabled, Integer maxPerDataPoint) {
+    public Exemplars {
+      enabled = enabled != null && enabled;
+      maxPerDataPoint = maxPerDataPoint != null ? maxPerDataPoint : 5;
+      if (maxPerDataPoint < 1) {
+        throw new IllegalArgumentException(
+            "exemplars.max_per_data_point must be at least 1, was " + maxPerDataPoint);
+      }
+    }
+  }
 }

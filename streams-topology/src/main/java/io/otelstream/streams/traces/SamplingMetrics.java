@@ -61,6 +61,20 @@ public final class SamplingMetrics {
       lateSpans(outcome, 0);
     }
     spansDropped("span_too_large", 0);
+    for (String kind : new String[] {"client", "server", "producer", "consumer", "late"}) {
+      unpairedSpans(kind, 0);
+    }
+  }
+
+  /** Spans the service graph could not pair with their peer, by kind (or late). */
+  void unpairedSpans(String kind, int spans) {
+    Counter.builder("otelstream.streams.service.graph.unpaired.spans")
+        .description(
+            "Client, server, producer or consumer spans in no service-graph edge: the peer is not"
+                + " in the trace (uninstrumented, or a late span after its trace was decided)")
+        .tags("kind", kind)
+        .register(registry)
+        .increment(spans);
   }
 
   void spilled() {

@@ -1,8 +1,9 @@
 package io.otelstream.streams.traces;
 
 import io.otelstream.streams.sampling.SamplingEngine;
-import io.otelstream.streams.spanmetrics.SpanMetricsConfig;
-import io.otelstream.streams.spanmetrics.SpanMetricsRecorder;
+import io.otelstream.streams.spanmetrics.MetricDeltas;
+import io.otelstream.streams.spanmetrics.TraceMetricsConfig;
+import io.otelstream.streams.spanmetrics.TraceMetricsRecorder;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,8 +50,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private TraceGatherer gatherer;
   private TraceDecider decider;
   private SampledEmitter emitter;
-  private final SpanMetricsConfig spanMetricsConfig;
-  private SpanMetricsRecorder spanMetrics; // null when off, and in replays (which write no metrics)
+  private final TraceMetricsConfig traceMetricsConfig;
+  private TraceMetricsRecorder traceMetrics; // null when off, and in replays (which write none)
   private long lastRecordWallMs;
   private long streamTimeAtLastRecord;
   private TopicPartition partition;
@@ -74,7 +75,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       SamplingMetrics metrics,
       InputEnd inputEnd,
       SamplingRun run) {
-    this(inputTopic, settings, engine, metrics, inputEnd, run, SpanMetricsConfig.disabled());
+    this(inputTopic, settings, engine, metrics, inputEnd, run, TraceMetricsConfig.disabled());
   }
 
   /** A processor that also counts span metrics from every span (live runs only). */
@@ -85,8 +86,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       SamplingMetrics metrics,
       InputEnd inputEnd,
       SamplingRun run,
-      SpanMetricsConfig spanMetrics) {
-    this.spanMetricsConfig = spanMetrics;
+      TraceMetricsConfig traceMetrics) {
+    this.traceMetricsConfig = traceMetrics;
     this.run = run;
     this.inputTopic = inputTopic;
     this.inputEnd = inputEnd;
@@ -116,18 +117,19 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     AtomicLong inFlight = metrics.inFlight();
     gatherer = new TraceGatherer(local, settings, inFlight);
     emitter = new SampledEmitter(context, settings, metrics, run.sampledSink());
-    if (spanMetricsConfig.enabled() && run.sampledSink() != null) {
-      spanMetrics =
-          new SpanMetricsRecorder(
-              spanMetricsConfig, context.getStateStore(SpanMetricsRecorder.STORE), context);
+    if (traceMetricsConfig.enabled() && run.sampledSink() != null) {
+      traceMetrics =
+          new TraceMetricsRecorder(
+              traceMetricsConfig,
+              context.getStateStore(MetricDeltas.STORE),
+              context,
+              metrics::unpairedSpans);
       context.schedule(
-          spanMetricsConfig.metricsFlushInterval(),
-          PunctuationType.WALL_CLOCK_TIME,
-          spanMetrics::flush);
+          traceMetricsConfig.flushInterval(), PunctuationType.WALL_CLOCK_TIME, traceMetrics::flush);
     }
     decider =
         new TraceDecider(
-            local, decisions, emitter, engine, settings, metrics, run, partition, spanMetrics);
+            local, decisions, emitter, engine, settings, metrics, run, partition, traceMetrics);
     this.partition = new TopicPartition(inputTopic, partition);
     long rebuiltTime = rebuild(this.partition);
     lastRecordWallMs = context.currentSystemTimeMs();
@@ -260,8 +262,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     GatherState gathered = gatherer.state(a.traceId());
     DecisionCache.Decision d = gathered == null ? decisions.lookup(a.traceId()) : null;
     if (d != null && d.covers(a.timestampMs())) {
-      if (spanMetrics != null) {
-        spanMetrics.recordLate(a.value(), a.tenant()); // span metrics count every span
+      if (traceMetrics != null) {
+        traceMetrics.recordLate(a.value(), a.tenant(), d.sampled()); // every span counts
       }
       if (d.sampled()) {
         emitter.late(a.traceId(), a.value(), d.policy(), a.timestampMs(), a.tenant());

@@ -19,7 +19,7 @@ final class TraceDecider {
   private final AtomicLong instanceInFlight;
   private final SamplingRun run;
   private final int partition;
-  private final io.otelstream.streams.spanmetrics.SpanMetricsRecorder spanMetrics;
+  private final io.otelstream.streams.spanmetrics.TraceMetricsRecorder traceMetrics;
 
   TraceDecider(
       LocalTraceStore local,
@@ -30,8 +30,8 @@ final class TraceDecider {
       SamplingMetrics metrics,
       SamplingRun run,
       int partition,
-      io.otelstream.streams.spanmetrics.SpanMetricsRecorder spanMetrics) {
-    this.spanMetrics = spanMetrics;
+      io.otelstream.streams.spanmetrics.TraceMetricsRecorder traceMetrics) {
+    this.traceMetrics = traceMetrics;
     this.run = run;
     this.partition = partition;
     this.local = local;
@@ -83,9 +83,9 @@ final class TraceDecider {
     TraceData trace = TraceData.of(traceId, values, state.spanCount());
     SamplingEngine.Outcome outcome = engine.decide(trace, nowMs);
     outcome.erroredPolicies().forEach(metrics::policyErrors);
-    if (spanMetrics != null) {
+    if (traceMetrics != null) {
       // Every span of the trace, kept or not, in the same transaction as the decision.
-      spanMetrics.record(trace, state.tenant());
+      traceMetrics.record(trace, state.tenant(), outcome.sampled());
     }
     if (outcome.sampled()) {
       emitter.kept(traceId, values, outcome.policy(), state.firstSeenMs(), state.tenant());

@@ -58,6 +58,10 @@ class SpanMetricsTopologyTest {
   private TestOutputTopic<byte[], byte[]> out;
 
   private void start(String spanMetricsYaml) {
+    start(spanMetricsYaml, "enabled: false");
+  }
+
+  private void start(String spanMetricsYaml, String serviceGraphYaml) {
     TailSamplingConfig policies =
         loader.parse(
             "decision_wait: 2s\npolicies: [{name: errors, type: status_code,"
@@ -73,7 +77,9 @@ class SpanMetricsTopologyTest {
             LogsConfig.passThrough(),
             new SignalMetrics(registry),
             new AggregationMetrics(registry),
-            loader.parse(spanMetricsYaml, SpanMetricsConfig.class, "span_metrics"),
+            new TraceMetricsConfig(
+                loader.parse(spanMetricsYaml, SpanMetricsConfig.class, "span_metrics"),
+                loader.parse(serviceGraphYaml, ServiceGraphConfig.class, "service_graph")),
             InputEnd.NONE);
     driver =
         new TopologyTestDriver(
@@ -125,6 +131,131 @@ class SpanMetricsTopologyTest {
     assertThat(duration.getUnit()).isEqualTo("ms");
     assertThat(duration.getHistogram().getDataPoints(0).getCount()).isEqualTo(5);
     assertThat(duration.getHistogram().getDataPoints(0).getSum()).isEqualTo(100.0);
+  }
+
+  @Test
+  void exemplarsComeOnlyFromKeptTracesAndAreWrittenOnce() throws Exception {
+    start("enabled: true\nmetrics_flush_interval: 5s\nexemplars: {enabled: true}");
+    for (int t = 0; t < 10; t++) {
+      for (int s = 0; s < 3; s++) {
+        send(t, s, s == 0 && t % 2 == 0, 100L * t); // even traces have an error: kept
+      }
+    }
+    java.util.Set<String> exemplarTraces = new java.util.TreeSet<>();
+    int exemplarsSeen = 0;
+    for (int i = 0; i < 6; i++) {
+      driver.advanceWallClockTime(Duration.ofSeconds(5));
+      for (var r : out.readRecordsToList()) {
+        for (var rm : ExportMetricsServiceRequest.parseFrom(r.value()).getResourceMetricsList()) {
+          for (var sm : rm.getScopeMetricsList()) {
+            for (Metric m : sm.getMetricsList()) {
+              if (m.hasHistogram()) {
+                for (var e : m.getHistogram().getDataPoints(0).getExemplarsList()) {
+                  exemplarsSeen++;
+                  exemplarTraces.add(
+                      java.util.HexFormat.of().formatHex(e.getTraceId().toByteArray()));
+                  assertThat(e.getAsDouble()).isIn(20.0, 5.0);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    java.util.Set<String> kept = new java.util.TreeSet<>();
+    for (int t = 0; t < 10; t += 2) {
+      kept.add(
+          java.util.HexFormat.of()
+              .formatHex(ByteBuffer.allocate(16).putLong(7).putLong(t + 1).array()));
+    }
+    assertThat(exemplarTraces).isNotEmpty().isSubsetOf(kept);
+    // One exemplar per bucket and series: the error server series and the client series each
+    // hold one; the unset server series has no kept trace, so none.
+    assertThat(exemplarsSeen).isEqualTo(2);
+  }
+
+  @Test
+  void serviceGraphPairsClientAndServerSpansOfATrace() throws Exception {
+    start("enabled: false", "enabled: true\nmetrics_flush_interval: 5s");
+    // 4 traces: web (root server) -> web client -> api server -> api client to postgres (no
+    // server span: a virtual node); trace 0's api server fails. Plus a server span whose parent
+    // is missing: unpaired.
+    for (int t = 0; t < 4; t++) {
+      byte[] id = ByteBuffer.allocate(16).putLong(9).putLong(t + 1).array();
+      in.pipeInput(
+          RecordKeys.traceKey(id),
+          request(
+              resourceSpans(
+                  "web",
+                  span(id, 1, 0, Span.SpanKind.SPAN_KIND_SERVER, 30, false, null),
+                  span(id, 2, 1, Span.SpanKind.SPAN_KIND_CLIENT, 20, false, null)),
+              resourceSpans(
+                  "api",
+                  span(id, 3, 2, Span.SpanKind.SPAN_KIND_SERVER, 15, t == 0, null),
+                  span(id, 4, 3, Span.SpanKind.SPAN_KIND_CLIENT, 5, false, "postgresql"))),
+          100L * t);
+    }
+    byte[] orphan = ByteBuffer.allocate(16).putLong(9).putLong(99).array();
+    in.pipeInput(
+        RecordKeys.traceKey(orphan),
+        request(
+            resourceSpans(
+                "api", span(orphan, 5, 77, Span.SpanKind.SPAN_KIND_SERVER, 1, false, null))),
+        500);
+    for (int i = 0; i < 6; i++) {
+      driver.advanceWallClockTime(Duration.ofSeconds(5));
+    }
+    Map<String, Long> requests = new TreeMap<>();
+    Map<String, Long> failed = new TreeMap<>();
+    Map<String, Long> serverCounts = new TreeMap<>();
+    for (var r : out.readRecordsToList()) {
+      for (var rm : ExportMetricsServiceRequest.parseFrom(r.value()).getResourceMetricsList()) {
+        for (var sm : rm.getScopeMetricsList()) {
+          for (Metric m : sm.getMetricsList()) {
+            var attrs =
+                m.hasSum()
+                    ? m.getSum().getDataPoints(0).getAttributesList()
+                    : m.getHistogram().getDataPoints(0).getAttributesList();
+            Map<String, String> a = new TreeMap<>();
+            attrs.forEach(kv -> a.put(kv.getKey(), kv.getValue().getStringValue()));
+            String edge =
+                a.get("client")
+                    + "->"
+                    + a.get("server")
+                    + "/"
+                    + a.getOrDefault("connection_type", "");
+            switch (m.getName()) {
+              case "traces_service_graph_request_total" ->
+                  requests.put(edge, m.getSum().getDataPoints(0).getAsInt());
+              case "traces_service_graph_request_failed_total" ->
+                  failed.put(edge, m.getSum().getDataPoints(0).getAsInt());
+              case "traces_service_graph_request_server" -> {
+                assertThat(m.getUnit()).isEqualTo("s");
+                serverCounts.put(edge, m.getHistogram().getDataPoints(0).getCount());
+              }
+              default -> {}
+            }
+          }
+        }
+      }
+    }
+    assertThat(requests)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "user->web/virtual_node", 4L,
+                "web->api/", 4L,
+                "api->postgresql/virtual_node", 4L));
+    assertThat(failed).containsExactlyInAnyOrderEntriesOf(Map.of("web->api/", 1L));
+    assertThat(serverCounts)
+        .containsEntry("web->api/", 4L)
+        .containsEntry("user->web/virtual_node", 4L);
+    assertThat(
+            registry
+                .get("otelstream.streams.service.graph.unpaired.spans")
+                .tag("kind", "server")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -202,6 +333,50 @@ class SpanMetricsTopologyTest {
         m.get("span.kind"),
         m.get("status.code"),
         m.get("http.route"));
+  }
+
+  private static Span span(
+      byte[] traceId, int id, int parent, Span.SpanKind kind, int ms, boolean error, String db) {
+    Span.Builder s =
+        Span.newBuilder()
+            .setTraceId(ByteString.copyFrom(traceId))
+            .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(id).array()))
+            .setName("op-" + id)
+            .setKind(kind)
+            .setStartTimeUnixNano(1_000_000_000L)
+            .setEndTimeUnixNano(1_000_000_000L + ms * 1_000_000L);
+    if (parent > 0) {
+      s.setParentSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(parent).array()));
+    }
+    if (error) {
+      s.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR));
+    }
+    if (db != null) {
+      s.addAttributes(
+          KeyValue.newBuilder()
+              .setKey("db.system")
+              .setValue(AnyValue.newBuilder().setStringValue(db)));
+    }
+    return s.build();
+  }
+
+  private static ResourceSpans resourceSpans(String service, Span... spans) {
+    return ResourceSpans.newBuilder()
+        .setResource(
+            Resource.newBuilder()
+                .addAttributes(
+                    KeyValue.newBuilder()
+                        .setKey("service.name")
+                        .setValue(AnyValue.newBuilder().setStringValue(service))))
+        .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(java.util.List.of(spans)))
+        .build();
+  }
+
+  private static byte[] request(ResourceSpans... rs) {
+    return ExportTraceServiceRequest.newBuilder()
+        .addAllResourceSpans(java.util.List.of(rs))
+        .build()
+        .toByteArray();
   }
 
   private void send(int trace, int span, boolean error, long timeMs) {

@@ -1,0 +1,337 @@
+package io.otelstream.streams.spanmetrics;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.common.v1.KeyValueList;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Exemplar;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.otelstream.schemas.AvroState;
+import io.otelstream.schemas.Headers;
+import io.otelstream.streams.aggregation.SeriesKeys;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Counts of metrics derived from spans, kept per series in a tail-sampling task's changelogged
+ * store (so they commit with the decisions that made them) and written every flush as delta points
+ * to the metrics aggregation topic, keyed by tenant and metric name; there the aggregation stage
+ * adds every task's deltas into one cumulative series.
+ */
+public final class MetricDeltas {
+  public static final String SINK = "trace-metrics-sink";
+  public static final String STORE = "tm-deltas";
+  private static final InstrumentationScope SCOPE =
+      InstrumentationScope.newBuilder().setName("otelstream/spanmetrics").build();
+  private static final int POINTS_PER_RECORD = 1000;
+
+  /** A metric's shape: a monotonic counter ({@code bounds} null) or an explicit histogram. */
+  public record Instrument(String name, String unit, double[] bounds) {
+    Metric template() {
+      return bounds == null
+          ? Metric.newBuilder().setName(name).setUnit(unit).setSum(Sum.getDefaultInstance()).build()
+          : Metric.newBuilder()
+              .setName(name)
+              .setUnit(unit)
+              .setHistogram(Histogram.getDefaultInstance())
+              .build();
+    }
+  }
+
+  /** One series' counts since the last flush. */
+  private static final class Delta {
+    String tenant;
+    Resource resource;
+    String name;
+    String unit;
+    boolean histogram;
+    List<KeyValue> attributes;
+    long count;
+    double[] bounds = new double[0];
+    long[] buckets = new long[0];
+    double sum;
+    List<Exemplar> exemplars = new ArrayList<>();
+    long sinceMs;
+  }
+
+  private final KeyValueStore<Bytes, byte[]> store;
+  private final ProcessorContext<byte[], byte[]> context;
+  private final int maxExemplars;
+  private final Map<Bytes, Delta> pending = new LinkedHashMap<>();
+
+  /**
+   * @param maxExemplars exemplars a histogram series keeps between flushes (the newest, one per
+   *     bucket first)
+   */
+  public MetricDeltas(
+      KeyValueStore<Bytes, byte[]> store,
+      ProcessorContext<byte[], byte[]> context,
+      int maxExemplars) {
+    this.store = store;
+    this.context = context;
+    this.maxExemplars = maxExemplars;
+  }
+
+  /** Adds {@code n} to a counter series. */
+  public void count(
+      Instrument i, String tenant, Resource resource, List<KeyValue> attributes, long n) {
+    pending(i, tenant, resource, attributes).count += n;
+  }
+
+  /** Adds one observation to a histogram series, with an exemplar when not null. */
+  public void observe(
+      Instrument i,
+      String tenant,
+      Resource resource,
+      List<KeyValue> attributes,
+      double value,
+      Exemplar exemplar) {
+    Delta d = pending(i, tenant, resource, attributes);
+    d.count++;
+    d.sum += value;
+    int bucket = bucket(d.bounds, value);
+    d.buckets[bucket]++;
+    if (exemplar != null && maxExemplars > 0) {
+      addExemplar(d, exemplar);
+    }
+  }
+
+  private static int bucket(double[] bounds, double value) {
+    int b = Arrays.binarySearch(bounds, value);
+    return b >= 0 ? b : -b - 1;
+  }
+
+  /** Keeps the newest exemplar of each bucket, and at most {@code maxExemplars} in all. */
+  private void addExemplar(Delta d, Exemplar e) {
+    int bucket = bucket(d.bounds, e.getAsDouble());
+    d.exemplars.removeIf(x -> bucket(d.bounds, x.getAsDouble()) == bucket);
+    d.exemplars.add(e);
+    while (d.exemplars.size() > maxExemplars) {
+      d.exemplars.remove(0);
+    }
+  }
+
+  private Delta pending(Instrument i, String tenant, Resource r, List<KeyValue> attributes) {
+    Bytes key =
+        Bytes.wrap(
+            SeriesKeys.series(tenant, r.getAttributesList(), SCOPE, i.template(), attributes));
+    Delta d = pending.get(key);
+    if (d == null) {
+      d = new Delta();
+      d.tenant = tenant;
+      d.resource = r;
+      d.name = i.name();
+      d.unit = i.unit();
+      d.histogram = i.bounds() != null;
+      d.attributes = attributes;
+      if (d.histogram) {
+        d.bounds = i.bounds();
+        d.buckets = new long[d.bounds.length + 1];
+      }
+      d.sinceMs = context.currentSystemTimeMs();
+      pending.put(key, d);
+    }
+    return d;
+  }
+
+  /** Adds what was counted since the last call to the stored counts (once per trace). */
+  public void commit() {
+    pending.forEach(
+        (key, d) -> {
+          byte[] stored = store.get(key);
+          if (stored != null) {
+            Delta s = decode(stored);
+            d.count += s.count;
+            d.sum += s.sum;
+            d.sinceMs = s.sinceMs;
+            for (int i = 0; i < d.buckets.length && i < s.buckets.length; i++) {
+              d.buckets[i] += s.buckets[i];
+            }
+            List<Exemplar> newer = d.exemplars;
+            d.exemplars = s.exemplars;
+            newer.forEach(e -> addExemplar(d, e));
+          }
+          store.put(key, encode(d));
+        });
+    pending.clear();
+  }
+
+  /** Writes every series' counts since the last flush as delta points, then forgets them. */
+  public void flush(long nowMs) {
+    // metric name -> (tenant, resource) -> resource metrics
+    Map<String, Map<List<Object>, ResourceMetrics.Builder>> byName = new LinkedHashMap<>();
+    List<Bytes> flushed = new ArrayList<>();
+    int points = 0;
+    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        flushed.add(kv.key);
+        Delta d = decode(kv.value);
+        byName
+            .computeIfAbsent(d.name, n -> new LinkedHashMap<>())
+            .computeIfAbsent(
+                Arrays.asList(d.tenant, d.resource.toByteString()),
+                g ->
+                    ResourceMetrics.newBuilder()
+                        .setResource(d.resource)
+                        .addScopeMetrics(ScopeMetrics.newBuilder().setScope(SCOPE)))
+            .getScopeMetricsBuilder(0)
+            .addMetrics(point(d, d.sinceMs * 1_000_000L, nowMs * 1_000_000L));
+        if (++points >= POINTS_PER_RECORD) {
+          send(byName, nowMs);
+          points = 0;
+        }
+      }
+    }
+    send(byName, nowMs);
+    flushed.forEach(store::delete);
+  }
+
+  private static Metric point(Delta d, long start, long end) {
+    var delta = AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+    Metric.Builder m = Metric.newBuilder().setName(d.name).setUnit(d.unit);
+    if (!d.histogram) {
+      return m.setSum(
+              Sum.newBuilder()
+                  .setIsMonotonic(true)
+                  .setAggregationTemporality(delta)
+                  .addDataPoints(
+                      NumberDataPoint.newBuilder()
+                          .addAllAttributes(d.attributes)
+                          .setStartTimeUnixNano(start)
+                          .setTimeUnixNano(end)
+                          .setAsInt(d.count)))
+          .build();
+    }
+    HistogramDataPoint.Builder p =
+        HistogramDataPoint.newBuilder()
+            .addAllAttributes(d.attributes)
+            .setStartTimeUnixNano(start)
+            .setTimeUnixNano(end)
+            .setCount(d.count)
+            .setSum(d.sum)
+            .addAllExemplars(d.exemplars);
+    for (double b : d.bounds) {
+      p.addExplicitBounds(b);
+    }
+    for (long c : d.buckets) {
+      p.addBucketCounts(c);
+    }
+    return m.setHistogram(Histogram.newBuilder().setAggregationTemporality(delta).addDataPoints(p))
+        .build();
+  }
+
+  /** One record per tenant and metric name: the aggregation topic's key. */
+  private void send(Map<String, Map<List<Object>, ResourceMetrics.Builder>> byName, long nowMs) {
+    byName.forEach(
+        (name, groups) -> {
+          Map<String, ExportMetricsServiceRequest.Builder> byTenant = new LinkedHashMap<>();
+          groups.forEach(
+              (group, rb) ->
+                  byTenant
+                      .computeIfAbsent(
+                          (String) group.get(0), t -> ExportMetricsServiceRequest.newBuilder())
+                      .addResourceMetrics(rb));
+          byTenant.forEach(
+              (tenant, request) -> {
+                RecordHeaders headers = new RecordHeaders();
+                if (tenant != null) {
+                  headers.add(Headers.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
+                }
+                context.forward(
+                    new Record<>(
+                        SeriesKeys.metric(tenant, name),
+                        request.build().toByteArray(),
+                        nowMs,
+                        headers),
+                    SINK);
+              });
+        });
+    byName.clear();
+  }
+
+  private static byte[] encode(Delta d) {
+    GenericRecord r = AvroState.TRACE_METRIC_DELTA.newRecord();
+    r.put("tenant", d.tenant);
+    r.put("resource", ByteBuffer.wrap(d.resource.toByteArray()));
+    r.put("name", d.name);
+    r.put("unit", d.unit);
+    r.put("histogram", d.histogram);
+    r.put(
+        "attributes",
+        ByteBuffer.wrap(
+            KeyValueList.newBuilder().addAllValues(d.attributes).build().toByteArray()));
+    r.put("count", d.count);
+    List<Double> bounds = new ArrayList<>(d.bounds.length);
+    for (double b : d.bounds) {
+      bounds.add(b);
+    }
+    r.put("bounds", bounds);
+    List<Long> buckets = new ArrayList<>(d.buckets.length);
+    for (long b : d.buckets) {
+      buckets.add(b);
+    }
+    r.put("bucketCounts", buckets);
+    r.put("sum", d.sum);
+    r.put(
+        "exemplars",
+        ByteBuffer.wrap(
+            HistogramDataPoint.newBuilder().addAllExemplars(d.exemplars).build().toByteArray()));
+    r.put("sinceMs", d.sinceMs);
+    return AvroState.TRACE_METRIC_DELTA.encode(r);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Delta decode(byte[] bytes) {
+    GenericRecord r = AvroState.TRACE_METRIC_DELTA.decode(bytes);
+    Delta d = new Delta();
+    d.tenant = r.get("tenant") == null ? null : r.get("tenant").toString();
+    d.name = r.get("name").toString();
+    d.unit = r.get("unit").toString();
+    d.histogram = (Boolean) r.get("histogram");
+    try {
+      d.resource = Resource.parseFrom((ByteBuffer) r.get("resource"));
+      d.attributes = KeyValueList.parseFrom((ByteBuffer) r.get("attributes")).getValuesList();
+      d.exemplars =
+          new ArrayList<>(
+              HistogramDataPoint.parseFrom((ByteBuffer) r.get("exemplars")).getExemplarsList());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt span-derived metric state", e);
+    }
+    d.count = (Long) r.get("count");
+    List<Double> bounds = (List<Double>) r.get("bounds");
+    d.bounds = new double[bounds.size()];
+    for (int i = 0; i < d.bounds.length; i++) {
+      d.bounds[i] = bounds.get(i);
+    }
+    List<Long> buckets = (List<Long>) r.get("bucketCounts");
+    d.buckets = new long[buckets.size()];
+    for (int i = 0; i < d.buckets.length; i++) {
+      d.buckets[i] = buckets.get(i);
+    }
+    d.sum = (Double) r.get("sum");
+    d.sinceMs = (Long) r.get("sinceMs");
+    return d;
+  }
+}
