@@ -38,6 +38,10 @@ public final class LoadGenerator {
   private final AtomicLong nextSlot = new AtomicLong();
   private volatile boolean measuring;
   private volatile boolean stopping;
+  // Over the whole run, warmup included: what a test compares with what arrived downstream.
+  private final AtomicLong ackedSpans = new AtomicLong();
+  private final AtomicLong ackedErrorSpans = new AtomicLong();
+  private final AtomicLong failedInAll = new AtomicLong();
 
   public LoadGenerator(LoadOptions options) {
     this.o = options;
@@ -53,7 +57,10 @@ public final class LoadGenerator {
       long okRequests,
       long failedRequests,
       Map<String, Long> failures,
-      Histogram latency) {
+      Histogram latency,
+      long acknowledgedSpans,
+      long acknowledgedErrorSpans,
+      long failedRequestsInAll) {
 
     public double spansPerSecond() {
       return okRequests * (double) spansPerRequest / seconds;
@@ -71,7 +78,9 @@ public final class LoadGenerator {
       return String.format(
           "protocol=%s rate_target=%s spans_per_request=%d request_bytes=%d%n"
               + "achieved: %.0f spans/s, %.1f MB/s, %d requests ok, %d rejected %s in %.1fs%n"
-              + "ack latency ms: p50=%.2f p99=%.2f p999=%.2f max=%.2f",
+              + "ack latency ms: p50=%.2f p99=%.2f p999=%.2f max=%.2f%n"
+              + "in all (warmup included): %d spans acknowledged, %d of them errors; %d requests"
+              + " failed",
           options.protocol,
           options.rate == 0 ? "unlimited" : options.rate + " spans/s",
           spansPerRequest,
@@ -85,7 +94,10 @@ public final class LoadGenerator {
           latencyMillis(50),
           latencyMillis(99),
           latencyMillis(99.9),
-          latency.getMaxValue() / 1e6);
+          latency.getMaxValue() / 1e6,
+          acknowledgedSpans,
+          acknowledgedErrorSpans,
+          failedRequestsInAll);
     }
   }
 
@@ -124,7 +136,10 @@ public final class LoadGenerator {
           ok,
           failed,
           byStatus,
-          h);
+          h,
+          ackedSpans.get(),
+          ackedErrorSpans.get(),
+          failedInAll.get());
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
@@ -154,14 +169,20 @@ public final class LoadGenerator {
   }
 
   private void send(Vertx vertx, Sender sender, SplittableRandom random, CountDownLatch finished) {
-    byte[] body = templates.next(random);
+    RequestTemplates.Body body = templates.next(random);
     long start = System.nanoTime();
     sender
-        .send(body)
+        .send(body.bytes())
         .onComplete(
             ar -> {
               boolean counted = measuring;
               String failure = ar.succeeded() ? ar.result() : ar.cause().getClass().getSimpleName();
+              if (failure == null) {
+                ackedSpans.addAndGet(templates.spansPerRequest());
+                ackedErrorSpans.addAndGet(body.errorSpans());
+              } else {
+                failedInAll.incrementAndGet();
+              }
               if (counted) {
                 if (failure == null) {
                   okRequests.incrementAndGet();

@@ -37,6 +37,15 @@ public final class LoadOptions {
   public int spansPerTrace;
 
   @Option(
+      names = "--topology",
+      defaultValue = "flat",
+      description =
+          "flat: one service, a server span and client spans; services: web -> checkout ->"
+              + " postgresql, four spans per trace over two services and a database, the error on"
+              + " checkout's server span (default: ${DEFAULT-VALUE})")
+  public String topology;
+
+  @Option(
       names = "--traces-per-request",
       defaultValue = "20",
       description = "(default: ${DEFAULT-VALUE})")
@@ -92,6 +101,12 @@ public final class LoadOptions {
       throw new IllegalArgumentException("--protocol must be grpc or http, was " + protocol);
     }
     require(spansPerTrace >= 1, "--spans-per-trace must be at least 1");
+    require(
+        topology.equals("flat") || topology.equals("services"),
+        "--topology must be flat or services, was " + topology);
+    if (topology.equals("services")) {
+      spansPerTrace = 4;
+    }
     require(tracesPerRequest >= 1, "--traces-per-request must be at least 1");
     require(errorRatio >= 0 && errorRatio <= 1, "--error-ratio must be between 0 and 1");
     require(attributes >= 0, "--attributes must not be negative");

@@ -47,7 +47,7 @@ public final class RawProducerBenchmark {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       long start = System.nanoTime();
       while (System.nanoTime() < end) {
-        byte[] body = templates.next(random);
+        byte[] body = templates.next(random).bytes();
         for (int t = 0; t < o.tracesPerRequest; t++) {
           byte[] key = new byte[32];
           random.nextBytes(key);

@@ -25,12 +25,16 @@ final class RequestTemplates {
 
   private final List<byte[]> bodies = new ArrayList<>();
   private final List<int[]> traceIdOffsets = new ArrayList<>();
+  private final List<Integer> errorSpans = new ArrayList<>();
   private final int spansPerRequest;
 
   RequestTemplates(LoadOptions o) {
     SplittableRandom random = new SplittableRandom(42);
     for (int t = 0; t < TEMPLATES; t++) {
-      byte[] body = build(o, random).toByteArray();
+      ExportTraceServiceRequest request =
+          o.topology.equals("services") ? services(o, random) : build(o, random);
+      byte[] body = request.toByteArray();
+      errorSpans.add(errorSpans(request));
       bodies.add(body);
       traceIdOffsets.add(offsets(body, o.tracesPerRequest));
     }
@@ -45,8 +49,11 @@ final class RequestTemplates {
     return bodies.get(0).length;
   }
 
+  /** A request body and how many of its spans have status ERROR. */
+  record Body(byte[] bytes, int errorSpans) {}
+
   /** A fresh request body with new random trace IDs. */
-  byte[] next(SplittableRandom random) {
+  Body next(SplittableRandom random) {
     int t = random.nextInt(TEMPLATES);
     byte[] body = bodies.get(t).clone();
     int[] offsets = traceIdOffsets.get(t);
@@ -62,7 +69,87 @@ final class RequestTemplates {
       buf.putLong(offsets[i], hi[offsets[i + 1]]);
       buf.putLong(offsets[i] + 8, lo[offsets[i + 1]]);
     }
-    return body;
+    return new Body(body, errorSpans.get(t));
+  }
+
+  private static int errorSpans(ExportTraceServiceRequest request) {
+    int n = 0;
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span s : ss.getSpansList()) {
+          if (s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR) {
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * A small service topology per trace: web's server span (a root: called by a user) and its client
+   * span to checkout; checkout's server span (the error, when there is one) and its client span to
+   * postgresql, which is not instrumented (a virtual node named by db.system).
+   */
+  private static ExportTraceServiceRequest services(LoadOptions o, SplittableRandom random) {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    ScopeSpans.Builder web = ScopeSpans.newBuilder().setScope(scope());
+    ScopeSpans.Builder checkout = ScopeSpans.newBuilder().setScope(scope());
+    for (int trace = 0; trace < o.tracesPerRequest; trace++) {
+      ByteString traceId =
+          ByteString.copyFrom(ByteBuffer.allocate(16).putLong(MARKER).putLong(trace).array());
+      boolean error = random.nextDouble() < o.errorRatio;
+      web.addSpans(span(traceId, 1, 0, "GET /cart", Span.SpanKind.SPAN_KIND_SERVER, now, 40));
+      web.addSpans(span(traceId, 2, 1, "POST /checkout", Span.SpanKind.SPAN_KIND_CLIENT, now, 30));
+      Span.Builder server =
+          span(traceId, 3, 2, "POST /checkout", Span.SpanKind.SPAN_KIND_SERVER, now, 25)
+              .toBuilder();
+      if (error) {
+        server.setStatus(
+            Status.newBuilder()
+                .setCode(Status.StatusCode.STATUS_CODE_ERROR)
+                .setMessage("declined"));
+      }
+      checkout.addSpans(server);
+      checkout.addSpans(
+          span(traceId, 4, 3, "SELECT orders", Span.SpanKind.SPAN_KIND_CLIENT, now, 5).toBuilder()
+              .addAttributes(attr("db.system", "postgresql")));
+    }
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().setResource(service("web")).addScopeSpans(web))
+        .addResourceSpans(
+            ResourceSpans.newBuilder().setResource(service("checkout")).addScopeSpans(checkout))
+        .build();
+  }
+
+  private static Span span(
+      ByteString traceId, long id, long parent, String name, Span.SpanKind kind, long now, int ms) {
+    Span.Builder s =
+        Span.newBuilder()
+            .setTraceId(traceId)
+            .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(id).array()))
+            .setName(name)
+            .setKind(kind)
+            .setStartTimeUnixNano(now)
+            .setEndTimeUnixNano(now + ms * 1_000_000L);
+    if (parent > 0) {
+      s.setParentSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(parent).array()));
+    }
+    return s.build();
+  }
+
+  private static InstrumentationScope scope() {
+    return InstrumentationScope.newBuilder()
+        .setName("otelstream-loadgen")
+        .setVersion("0.1.0")
+        .build();
+  }
+
+  private static Resource service(String name) {
+    return Resource.newBuilder()
+        .addAttributes(attr("service.name", name))
+        .addAttributes(attr("service.instance.id", name + "-1"))
+        .build();
   }
 
   private static int maxTrace(int[] offsets) {

@@ -38,7 +38,8 @@ public final class RemoteWriteReceivers implements AutoCloseable {
             "--config.file=" + config,
             "--storage.tsdb.path=" + dir.resolve("prometheus-data"),
             "--web.listen-address=127.0.0.1:" + p,
-            "--web.enable-remote-write-receiver");
+            "--web.enable-remote-write-receiver",
+            "--enable-feature=exemplar-storage");
     victoriaProcess =
         start(
             dir.resolve("victoria.log"),
