@@ -16,6 +16,7 @@
 #      600,000 traces by default: with fewer, the JVM's JIT compiler is still busy in the window.
 # Usage: perf/bench-streams.sh [traces (default 600000, 10 spans each)] [traces-in-flight (default 1000000, 0 skips)]
 # BENCH_KAFKA adds Kafka Streams properties to the sampling app ("commit.interval.ms: 1000").
+# BENCH_STREAMS_YAML adds top-level YAML to the sampling app's configuration (for example span_metrics and service_graph sections).
 # BENCH_WORKLOADS picks workloads (default "single fragments"); BENCH_APP_OPTS adds JVM options to the sampling app (for example a JFR recording to profile it).
 set -eu
 cd "$(dirname "$0")/.."
@@ -88,6 +89,7 @@ tail_sampling:
   policies:
     - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
     - {name: baseline, type: probabilistic, probabilistic: {sampling_percentage: 10}}
+${BENCH_STREAMS_YAML:-}
 YAML
   b0=$(cpu "$kafka")
   start=$(date +%s.%N)

@@ -136,6 +136,8 @@ public final class TraceFill {
               .setTraceId(ByteString.copyFrom(id))
               .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(s + 1).array()))
               .setName(s == 0 ? "GET /api/orders" : "SELECT orders")
+              // A server span and its database calls: span metrics and service graph have work.
+              .setKind(s == 0 ? Span.SpanKind.SPAN_KIND_SERVER : Span.SpanKind.SPAN_KIND_CLIENT)
               .setStartTimeUnixNano(start + s * 1_000_000L)
               .setEndTimeUnixNano(start + s * 1_000_000L + random.nextInt(50_000_000))
               .addAttributes(attr("http.route", "/api/orders/" + random.nextInt(1000)))
