@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Span metrics under continuous trace load while the streams JVM is killed with SIGKILL three
  * times: afterwards the calls series, read committed, add up to exactly the spans sent (each span
- * once, kept or dropped), errors to the error spans, and no series ever decreased.
+ * once, kept or dropped), errors to the error spans, the service graph's requests to the traces
+ * (one root server span each), and no series ever decreased.
  */
 class SpanMetricsCrashIT {
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
@@ -38,6 +39,7 @@ class SpanMetricsCrashIT {
       metrics:
         aggregation: {interval: 500ms, staleness: 300s}
       span_metrics: {enabled: true, metrics_flush_interval: 500ms}
+      service_graph: {enabled: true, metrics_flush_interval: 500ms}
       """;
 
   @Test
@@ -88,6 +90,9 @@ class SpanMetricsCrashIT {
             .isEqualTo(spans);
       }
       assertThat(calls(out, "STATUS_CODE_ERROR")).isEqualTo(errors);
+      // One root server span per trace: one request from the virtual node "user" each.
+      TraceLoad.awaitSlowly(
+          () -> last(out, "traces_service_graph_request_total", null) == sent.size(), 60);
     } finally {
       last.destroy();
       last.waitFor();
@@ -120,19 +125,22 @@ class SpanMetricsCrashIT {
     return sum;
   }
 
+  private static long calls(String topic, String status) {
+    return last(topic, "traces.span.metrics.calls", status);
+  }
+
   /**
-   * The sum over the calls series of their last committed values (of one status code, or all);
+   * The sum over a counter's series of their last committed values (of one status code, or all);
    * fails if any series ever decreased.
    */
-  private static long calls(String topic, String status) {
+  private static long last(String topic, String name, String status) {
     Map<String, Long> last = new TreeMap<>();
     for (var r : kafka.readAll(topic)) {
       try {
         for (var rm : ExportMetricsServiceRequest.parseFrom(r.value()).getResourceMetricsList()) {
           for (var sm : rm.getScopeMetricsList()) {
             for (Metric m : sm.getMetricsList()) {
-              if (!m.getName().equals("traces.span.metrics.calls")
-                  || m.getSum().getDataPoints(0).getFlags() != 0) {
+              if (!m.getName().equals(name) || m.getSum().getDataPoints(0).getFlags() != 0) {
                 continue;
               }
               var p = m.getSum().getDataPoints(0);

@@ -48,6 +48,9 @@ public final class TraceLoad {
             .setTraceId(ByteString.copyFrom(t.id()))
             .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(f + 1).array()))
             .setName("op-" + f)
+            // The first fragment is the trace's root server span: one service-graph edge per trace
+            // (from the virtual node "user").
+            .setKind(f == 0 ? Span.SpanKind.SPAN_KIND_SERVER : Span.SpanKind.SPAN_KIND_INTERNAL)
             .setStartTimeUnixNano(1_000_000L * f)
             .setEndTimeUnixNano(1_000_000L * f + 500_000)
             .addAttributes(
