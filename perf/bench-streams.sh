@@ -17,6 +17,7 @@
 # Usage: perf/bench-streams.sh [traces (default 600000, 10 spans each)] [traces-in-flight (default 1000000, 0 skips)]
 # BENCH_KAFKA adds Kafka Streams properties to the sampling app ("commit.interval.ms: 1000").
 # BENCH_STREAMS_YAML adds top-level YAML to the sampling app's configuration (for example span_metrics and service_graph sections).
+# BENCH_COLLECTOR=connectors runs the reference Collector with span_metrics and service_graph connectors before tail_sampling (perf/collector/build.sh connectors builds it) instead of Jaeger v2's plain tail_sampling.
 # BENCH_WORKLOADS picks workloads (default "single fragments"); BENCH_APP_OPTS adds JVM options to the sampling app (for example a JFR recording to profile it).
 set -eu
 cd "$(dirname "$0")/.."
@@ -118,8 +119,21 @@ YAML
 }
 
 collector_bin=${OTELSTREAM_TEST_RECEIVERS:-$HOME/.cache/otelstream/receivers}/jaeger
+[ "${BENCH_COLLECTOR:-}" != connectors ] || collector_bin=${OTELSTREAM_TEST_RECEIVERS:-$HOME/.cache/otelstream/receivers}/otelcol-connectors
 collector() { # workload-name prefix: the Collector's tail_sampling over the same pre-filled topic
   name=$1; prefix=$2
+  if [ "${BENCH_COLLECTOR:-}" = connectors ]; then
+    # Every span to the span_metrics and service_graph connectors, and (the same receiver) to
+    # tail_sampling; the metrics to Kafka as otelstream writes them.
+    extra_pipelines="    traces/metrics: {receivers: [kafka], exporters: [span_metrics, service_graph]}
+    metrics: {receivers: [span_metrics, service_graph], exporters: [kafka]}"
+    input="traces: {topics: [\"${prefix}otlp-traces\"], encoding: otlp_proto}"
+    connectors="connectors: {span_metrics: {}, service_graph: {}}"
+    metrics_out="metrics: {topic: \"${prefix}otlp-metrics-processed\", encoding: otlp_proto}"
+  else
+    extra_pipelines=""; connectors=""; metrics_out=""
+    input="traces: {topic: \"${prefix}otlp-traces\", encoding: otlp_proto}"
+  fi
   if [ ! -x "$collector_bin" ]; then
     echo "$name collector: skipped ($collector_bin is missing; .ci/run builds it)"
     return 0
@@ -128,6 +142,7 @@ collector() { # workload-name prefix: the Collector's tail_sampling over the sam
 service:
   pipelines:
     traces: {receivers: [kafka], processors: [tail_sampling], exporters: [kafka]}
+$extra_pipelines
   telemetry:
     metrics:
       level: normal
@@ -137,7 +152,8 @@ receivers:
     brokers: ["localhost:9092"]
     group_id: bench-collector-$name
     initial_offset: earliest
-    traces: {topic: "${prefix}otlp-traces", encoding: otlp_proto}
+    $input
+$connectors
 processors:
   tail_sampling:
     decision_wait: 2s
@@ -151,6 +167,7 @@ exporters:
     brokers: ["localhost:9092"]
     traces: {topic: "${prefix}otlp-traces-sampled", encoding: otlp_proto}
     partition_traces_by_id: true
+    $metrics_out
 YAML
   ccount() { # traces the Collector decided (sampled or not), or kept ones with sampled="true"
     curl -s localhost:18888/metrics | awk -v f="${1:-}" 'index($0, "otelcol_processor_tail_sampling_global_count_traces_sampled") == 1 && index($0, f) {s += $NF} END {printf "%.0f", s}'

@@ -5,19 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.otelstream.config.ConfigLoader;
-import io.otelstream.edge.EdgeConfig;
-import io.otelstream.edge.EdgeServer;
-import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.perf.LoadGenerator;
 import io.otelstream.perf.LoadOptions;
 import io.otelstream.sinks.RemoteWriteReceivers;
-import io.otelstream.streams.app.StreamsApp;
-import io.otelstream.streams.app.StreamsAppConfig;
-import io.otelstream.topics.Topic;
-import io.otelstream.topics.TopicCatalog;
-import io.otelstream.topics.TopicReconciler;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,9 +15,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,102 +25,97 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Dev mode's streams configuration (span metrics, service graph, exemplars, 10% + errors sampling)
- * on a real broker, the load generator's service topology through the edge, Connect's Mimir sink
- * and a real Prometheus with exemplar storage: the calls add up to exactly the spans acknowledged,
- * errors to the error spans, every exemplar points at a kept trace, and the service graph is the
- * generated topology.
+ * {@code ./otelstream dev --mimir URL} (its own embedded Kafka; span metrics, service graph,
+ * exemplars, 10% + errors sampling from its built-in configuration), the load generator's service
+ * topology through its edge, and a real Prometheus with exemplar storage receiving remote write:
+ * the calls add up to exactly the spans acknowledged, errors to the error spans, every exemplar
+ * points at a kept trace, and the service graph is the generated topology.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpanMetricsIT {
-  @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
   @TempDir static Path dir;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private final List<AutoCloseable> running = new ArrayList<>();
   private RemoteWriteReceivers prometheus;
-  private TopicCatalog catalog;
+  private Process dev;
+  private Path output;
   private int grpcPort;
+  private int kafkaPort;
 
   @BeforeAll
-  void startPipeline() throws Exception {
-    ConfigLoader loader = new ConfigLoader(Map.of());
-    String topics = "{prefix: sm., replication_factor: 1, min_insync_replicas: 1}";
-    EdgeConfig edgeConfig =
-        loader.parse(
-            "grpc: {port: 0}\nhttp: {port: 0}\nadmin: {port: 0}\nevent_loops: 1\n"
-                + "kafka: {bootstrap.servers: \""
-                + kafka.bootstrapServers()
-                + "\"}\ntopics: "
-                + topics
-                + "\n",
-            EdgeConfig.class,
-            "edge");
-    String devStreams;
-    try (InputStream in =
-        StreamsApp.class.getResourceAsStream("/io/otelstream/streams/dev-streams.yaml")) {
-      devStreams = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    StreamsAppConfig streamsConfig =
-        loader.parse(
-            devStreams
-                + """
-                application_id: sm
-                state_dir: %s
-                admin: {port: 0}
-                kafka: {bootstrap.servers: "%s", commit.interval.ms: 200}
-                topics: %s
-                """
-                    .formatted(dir.resolve("streams"), kafka.bootstrapServers(), topics),
-            StreamsAppConfig.class,
-            "dev-streams.yaml");
-    catalog = new TopicCatalog(edgeConfig.topics());
-    try (Admin admin = kafka.admin()) {
-      new TopicReconciler(admin, catalog).apply(false);
-    }
+  void startDevMode() throws Exception {
     prometheus = new RemoteWriteReceivers(dir);
-    running.add(prometheus);
-    int connectPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      connectPort = s.getLocalPort();
-    }
-    running.add(
-        0,
-        new DevConnect(
-            kafka.bootstrapServers(),
-            connectPort,
-            0,
-            catalog,
-            dir.resolve("files"),
-            ConfigLoader.withSystemEnv()
-                .parse(
-                    "metrics: {connector: mimir, settings: {backend.url: \"%s/api/v1/write\"}}"
-                        .formatted(prometheus.prometheus),
-                    DevSinks.class,
-                    "span metrics sinks")));
-    StreamsApp streams = StreamsApp.start(streamsConfig);
-    running.add(0, streams);
-    EdgeServer edge = EdgeServer.start(edgeConfig);
-    running.add(0, edge);
-    grpcPort = edge.grpcPort();
+    grpcPort = freePort();
+    kafkaPort = freePort();
+    int edgeAdmin = freePort();
+    int streamsAdmin = freePort();
+    Path edgeConfig = dir.resolve("edge.yaml");
+    Files.writeString(
+        edgeConfig,
+        "grpc: {port: %d}\nhttp: {port: %d}\nadmin: {port: %d}\n"
+            .formatted(grpcPort, freePort(), edgeAdmin));
+    output = dir.resolve("dev.out");
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                root.resolve("otelstream").toString(),
+                "dev",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--kafka-port",
+                Integer.toString(kafkaPort),
+                "--connect-port",
+                Integer.toString(freePort()),
+                "--connect-metrics-port",
+                Integer.toString(freePort()),
+                "--streams-admin-port",
+                Integer.toString(streamsAdmin),
+                "--edge-config",
+                edgeConfig.toString(),
+                "--mimir",
+                prometheus.prometheus + "/api/v1/write")
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+    // The build already made the jar; the test runs it, never rebuilds.
+    pb.environment().put("OTELSTREAM_REBUILD", "0");
+    pb.environment().put("OTELSTREAM_JAVA_OPTS", "-Xmx768m");
+    dev = pb.start();
+    Awaitility.await("dev ready")
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              assertThat(dev.isAlive()).as("dev exited early:\n%s", read()).isTrue();
+              return read().contains("otelstream dev is ready")
+                  && status("http://localhost:" + edgeAdmin + "/health/ready") == 200
+                  && status("http://localhost:" + streamsAdmin + "/health/ready") == 200;
+            });
   }
 
   @AfterAll
-  void stopPipeline() throws Exception {
-    for (AutoCloseable c : running) {
-      c.close();
+  void stop() throws Exception {
+    if (dev != null) {
+      dev.destroy();
+      if (!dev.waitFor(30, TimeUnit.SECONDS)) {
+        dev.destroyForcibly().waitFor();
+      }
+    }
+    if (prometheus != null) {
+      prometheus.close();
     }
   }
 
@@ -151,7 +136,7 @@ class SpanMetricsIT {
             "--warmup=1",
             "--duration=5");
     LoadGenerator.Result sent = new LoadGenerator(options.validated()).run();
-    assertThat(sent.failedRequestsInAll()).isZero();
+    assertThat(sent.failedRequestsInAll()).as("failed exports:\n%s", sent.summary()).isZero();
     long spans = sent.acknowledgedSpans();
     long traces = spans / 4;
     long errors = sent.acknowledgedErrorSpans();
@@ -198,13 +183,37 @@ class SpanMetricsIT {
         .isEqualTo(traces);
   }
 
+  /** Trace IDs in dev mode's otlp-traces-sampled, read committed from the start to the end. */
   private Set<String> keptTraceIds() throws Exception {
+    Map<String, Object> c =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            "localhost:" + kafkaPort,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class);
     Set<String> ids = new HashSet<>();
-    for (var r : kafka.readAll(catalog.name(Topic.TRACES_SAMPLED))) {
-      for (var rs : ExportTraceServiceRequest.parseFrom(r.value()).getResourceSpansList()) {
-        for (var ss : rs.getScopeSpansList()) {
-          for (var span : ss.getSpansList()) {
-            ids.add(HexFormat.of().formatHex(span.getTraceId().toByteArray()));
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor("otlp-traces-sampled").stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        assertThat(System.nanoTime()).as("read otlp-traces-sampled in time").isLessThan(deadline);
+        for (var r : consumer.poll(Duration.ofMillis(500))) {
+          for (var rs : ExportTraceServiceRequest.parseFrom(r.value()).getResourceSpansList()) {
+            for (var ss : rs.getScopeSpansList()) {
+              for (var span : ss.getSpansList()) {
+                ids.add(HexFormat.of().formatHex(span.getTraceId().toByteArray()));
+              }
+            }
           }
         }
       }
@@ -269,5 +278,26 @@ class SpanMetricsIT {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private String read() throws java.io.IOException {
+    return Files.readString(output);
+  }
+
+  private static int status(String url) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 }

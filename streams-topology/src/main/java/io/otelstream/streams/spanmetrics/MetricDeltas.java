@@ -48,21 +48,40 @@ public final class MetricDeltas {
 
   /** A metric's shape: a monotonic counter ({@code bounds} null) or an explicit histogram. */
   public record Instrument(String name, String unit, double[] bounds) {
-    Metric template() {
-      return bounds == null
-          ? Metric.newBuilder().setName(name).setUnit(unit).setSum(Sum.getDefaultInstance()).build()
-          : Metric.newBuilder()
-              .setName(name)
-              .setUnit(unit)
-              .setHistogram(Histogram.getDefaultInstance())
-              .build();
+    /** The store key's start: the name, then a zero byte. */
+    byte[] keyPrefix() {
+      byte[] n = name.getBytes(StandardCharsets.UTF_8);
+      return Arrays.copyOf(n, n.length + 1);
     }
   }
+
+  /**
+   * A label set of span-derived metrics: tenant, resource and attributes, hashed once and shared by
+   * the instruments that count it.
+   */
+  public static final class Series {
+    final String tenant;
+    final Resource resource;
+    final List<KeyValue> attributes;
+    final byte[] hash;
+
+    private Series(String tenant, Resource resource, List<KeyValue> attributes) {
+      this.tenant = tenant;
+      this.resource = resource;
+      this.attributes = attributes;
+      this.hash =
+          SeriesKeys.series(tenant, resource.getAttributesList(), SCOPE, NO_METRIC, attributes);
+    }
+  }
+
+  private static final Metric NO_METRIC = Metric.getDefaultInstance();
 
   /** One series' counts since the last flush. */
   private static final class Delta {
     String tenant;
     Resource resource;
+    ByteBuffer resourceBytes; // encoded once: the state is rewritten for every trace
+    ByteBuffer attributeBytes;
     String name;
     String unit;
     boolean histogram;
@@ -79,6 +98,10 @@ public final class MetricDeltas {
   private final ProcessorContext<byte[], byte[]> context;
   private final int maxExemplars;
   private final Map<Bytes, Delta> pending = new LinkedHashMap<>();
+  // What the store holds since the last flush, decoded: a series counted by every trace is read
+  // from the store once, not once per trace. Rebuilt from the store after a restart.
+  private final Map<Bytes, Delta> live = new java.util.HashMap<>();
+  private final Map<Instrument, byte[]> prefixes = new java.util.HashMap<>();
 
   /**
    * @param maxExemplars exemplars a histogram series keeps between flushes (the newest, one per
@@ -93,21 +116,19 @@ public final class MetricDeltas {
     this.maxExemplars = maxExemplars;
   }
 
+  /** The label set; one per distinct set of dimensions a span or edge yields. */
+  public Series series(String tenant, Resource resource, List<KeyValue> attributes) {
+    return new Series(tenant, resource, attributes);
+  }
+
   /** Adds {@code n} to a counter series. */
-  public void count(
-      Instrument i, String tenant, Resource resource, List<KeyValue> attributes, long n) {
-    pending(i, tenant, resource, attributes).count += n;
+  public void count(Instrument i, Series series, long n) {
+    pending(i, series).count += n;
   }
 
   /** Adds one observation to a histogram series, with an exemplar when not null. */
-  public void observe(
-      Instrument i,
-      String tenant,
-      Resource resource,
-      List<KeyValue> attributes,
-      double value,
-      Exemplar exemplar) {
-    Delta d = pending(i, tenant, resource, attributes);
+  public void observe(Instrument i, Series series, double value, Exemplar exemplar) {
+    Delta d = pending(i, series);
     d.count++;
     d.sum += value;
     int bucket = bucket(d.bounds, value);
@@ -132,19 +153,20 @@ public final class MetricDeltas {
     }
   }
 
-  private Delta pending(Instrument i, String tenant, Resource r, List<KeyValue> attributes) {
-    Bytes key =
-        Bytes.wrap(
-            SeriesKeys.series(tenant, r.getAttributesList(), SCOPE, i.template(), attributes));
+  private Delta pending(Instrument i, Series series) {
+    byte[] prefix = prefixes.computeIfAbsent(i, Instrument::keyPrefix);
+    byte[] k = Arrays.copyOf(prefix, prefix.length + series.hash.length);
+    System.arraycopy(series.hash, 0, k, prefix.length, series.hash.length);
+    Bytes key = Bytes.wrap(k);
     Delta d = pending.get(key);
     if (d == null) {
       d = new Delta();
-      d.tenant = tenant;
-      d.resource = r;
+      d.tenant = series.tenant;
+      d.resource = series.resource;
       d.name = i.name();
       d.unit = i.unit();
       d.histogram = i.bounds() != null;
-      d.attributes = attributes;
+      d.attributes = series.attributes;
       if (d.histogram) {
         d.bounds = i.bounds();
         d.buckets = new long[d.bounds.length + 1];
@@ -159,20 +181,26 @@ public final class MetricDeltas {
   public void commit() {
     pending.forEach(
         (key, d) -> {
-          byte[] stored = store.get(key);
-          if (stored != null) {
-            Delta s = decode(stored);
-            d.count += s.count;
-            d.sum += s.sum;
-            d.sinceMs = s.sinceMs;
-            for (int i = 0; i < d.buckets.length && i < s.buckets.length; i++) {
-              d.buckets[i] += s.buckets[i];
+          Delta s = live.get(key);
+          if (s == null) {
+            byte[] stored = store.get(key);
+            if (stored == null) {
+              live.put(key, d);
+              store.put(key, encode(d));
+              return;
             }
-            List<Exemplar> newer = d.exemplars;
-            d.exemplars = s.exemplars;
-            newer.forEach(e -> addExemplar(d, e));
+            s = decode(stored);
+            live.put(key, s);
           }
-          store.put(key, encode(d));
+          s.count += d.count;
+          s.sum += d.sum;
+          for (int i = 0; i < s.buckets.length && i < d.buckets.length; i++) {
+            s.buckets[i] += d.buckets[i];
+          }
+          for (Exemplar e : d.exemplars) {
+            addExemplar(s, e);
+          }
+          store.put(key, encode(s));
         });
     pending.clear();
   }
@@ -206,6 +234,7 @@ public final class MetricDeltas {
     }
     send(byName, nowMs);
     flushed.forEach(store::delete);
+    live.clear();
   }
 
   private static Metric point(Delta d, long start, long end) {
@@ -272,16 +301,19 @@ public final class MetricDeltas {
   }
 
   private static byte[] encode(Delta d) {
+    if (d.resourceBytes == null) {
+      d.resourceBytes = ByteBuffer.wrap(d.resource.toByteArray());
+      d.attributeBytes =
+          ByteBuffer.wrap(
+              KeyValueList.newBuilder().addAllValues(d.attributes).build().toByteArray());
+    }
     GenericRecord r = AvroState.TRACE_METRIC_DELTA.newRecord();
     r.put("tenant", d.tenant);
-    r.put("resource", ByteBuffer.wrap(d.resource.toByteArray()));
+    r.put("resource", d.resourceBytes.duplicate());
     r.put("name", d.name);
     r.put("unit", d.unit);
     r.put("histogram", d.histogram);
-    r.put(
-        "attributes",
-        ByteBuffer.wrap(
-            KeyValueList.newBuilder().addAllValues(d.attributes).build().toByteArray()));
+    r.put("attributes", d.attributeBytes.duplicate());
     r.put("count", d.count);
     List<Double> bounds = new ArrayList<>(d.bounds.length);
     for (double b : d.bounds) {

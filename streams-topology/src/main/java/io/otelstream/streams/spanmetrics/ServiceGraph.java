@@ -33,6 +33,8 @@ final class ServiceGraph {
   private final MetricDeltas.Instrument failed;
   private final MetricDeltas.Instrument server;
   private final MetricDeltas.Instrument client;
+  // Label sets of recent edges: building and hashing them is most of an edge's cost.
+  private final Map<List<Object>, MetricDeltas.Series> seen = new HashMap<>();
 
   ServiceGraph(ServiceGraphConfig config) {
     this.config = config;
@@ -95,28 +97,44 @@ final class ServiceGraph {
       TraceData.SpanWithResource s,
       String serverName,
       String connectionType) {
-    List<KeyValue> labels = new ArrayList<>();
-    labels.add(
-        SpanAttributes.text(
-            "client", c == null ? "user" : SpanAttributes.serviceName(c.resource())));
-    labels.add(SpanAttributes.text("server", serverName));
-    if (!connectionType.isEmpty()) {
-      labels.add(SpanAttributes.text("connection_type", connectionType));
-    }
+    String clientName = c == null ? "user" : SpanAttributes.serviceName(c.resource());
+    List<Object> key = new ArrayList<>(4 + 2 * config.dimensions().size());
+    key.add(tenant);
+    key.add(clientName);
+    key.add(serverName);
+    key.add(connectionType);
     for (String dim : config.dimensions()) {
-      dimension(labels, "client_", dim, c);
-      dimension(labels, "server_", dim, s);
+      key.add(c == null ? null : SpanAttributes.spanOrResource(c.span(), c.resource(), dim));
+      key.add(s == null ? null : SpanAttributes.spanOrResource(s.span(), s.resource(), dim));
     }
-    Resource none = Resource.getDefaultInstance(); // the connector's series carry no resource
-    deltas.count(requests, tenant, none, labels, 1);
+    MetricDeltas.Series series = seen.get(key);
+    if (series == null) {
+      if (seen.size() >= 10_000) {
+        seen.clear();
+      }
+      List<KeyValue> labels = new ArrayList<>();
+      labels.add(SpanAttributes.text("client", clientName));
+      labels.add(SpanAttributes.text("server", serverName));
+      if (!connectionType.isEmpty()) {
+        labels.add(SpanAttributes.text("connection_type", connectionType));
+      }
+      for (String dim : config.dimensions()) {
+        dimension(labels, "client_", dim, c);
+        dimension(labels, "server_", dim, s);
+      }
+      // The connector's series carry no resource.
+      series = deltas.series(tenant, Resource.getDefaultInstance(), labels);
+      seen.put(key, series);
+    }
+    deltas.count(requests, series, 1);
     if ((c != null && failed(c.span())) || (s != null && failed(s.span()))) {
-      deltas.count(failed, tenant, none, labels, 1);
+      deltas.count(failed, series, 1);
     }
     if (s != null) {
-      deltas.observe(server, tenant, none, labels, SpanAttributes.seconds(s.span()), null);
+      deltas.observe(server, series, SpanAttributes.seconds(s.span()), null);
     }
     if (c != null) {
-      deltas.observe(client, tenant, none, labels, SpanAttributes.seconds(c.span()), null);
+      deltas.observe(client, series, SpanAttributes.seconds(c.span()), null);
     }
   }
 

@@ -50,7 +50,6 @@ public final class TraceMetricsRecorder {
     if (serviceGraph != null) {
       serviceGraph.count(deltas, tenant, trace.spans(), unpaired);
     }
-    deltas.commit();
   }
 
   /**
@@ -76,11 +75,21 @@ public final class TraceMetricsRecorder {
         }
       }
     }
+  }
+
+  /**
+   * Writes what was counted since the last call into the store. The processor calls it at the end
+   * of every call that may have counted (a record, a punctuation), never within one: Kafka Streams
+   * commits only between calls, so the counts commit with the decisions that made them, and a
+   * series counted by many traces of one call is written once.
+   */
+  public void commit() {
     deltas.commit();
   }
 
   /** Writes what was counted since the last flush to the metrics aggregation topic. */
   public void flush(long nowMs) {
+    deltas.commit();
     deltas.flush(nowMs);
   }
 }

@@ -230,6 +230,13 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     if (offset + 1 >= run.stopOffset(partition.partition())) {
       finish();
     }
+    commitTraceMetrics();
+  }
+
+  private void commitTraceMetrics() {
+    if (traceMetrics != null) {
+      traceMetrics.commit();
+    }
   }
 
   /**
@@ -314,6 +321,11 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
    * their spans are read.
    */
   private void onWallClock(long wallMs) {
+    releaseIdle(wallMs);
+    commitTraceMetrics();
+  }
+
+  private void releaseIdle(long wallMs) {
     if (behindAtMs >= 0) {
       releaseUpTo(behindAtMs, DECIDE_BUDGET); // finish what was left, without moving time
       return;
