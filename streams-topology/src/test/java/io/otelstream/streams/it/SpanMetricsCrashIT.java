@@ -92,7 +92,8 @@ class SpanMetricsCrashIT {
       assertThat(calls(out, "STATUS_CODE_ERROR")).isEqualTo(errors);
       // One root server span per trace: one request from the virtual node "user" each.
       TraceLoad.awaitSlowly(
-          () -> last(out, "traces_service_graph_request_total", null) == sent.size(), 60);
+          () -> last(kafka.readAll(out), "traces_service_graph_request_total", null) == sent.size(),
+          60);
     } finally {
       last.destroy();
       last.waitFor();
@@ -126,16 +127,19 @@ class SpanMetricsCrashIT {
   }
 
   private static long calls(String topic, String status) {
-    return last(topic, "traces.span.metrics.calls", status);
+    return last(kafka.readAll(topic), "traces.span.metrics.calls", status);
   }
 
   /**
    * The sum over a counter's series of their last committed values (of one status code, or all);
    * fails if any series ever decreased.
    */
-  private static long last(String topic, String name, String status) {
+  static long last(
+      java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records,
+      String name,
+      String status) {
     Map<String, Long> last = new TreeMap<>();
-    for (var r : kafka.readAll(topic)) {
+    for (var r : records) {
       try {
         for (var rm : ExportMetricsServiceRequest.parseFrom(r.value()).getResourceMetricsList()) {
           for (var sm : rm.getScopeMetricsList()) {
