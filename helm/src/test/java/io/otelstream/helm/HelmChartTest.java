@@ -158,12 +158,22 @@ class HelmChartTest {
             .path("streams.yaml")
             .asText();
     StreamsAppConfig streams =
-        new ConfigLoader(Map.of()).parse(yaml, StreamsAppConfig.class, "streams.yaml");
+        new ConfigLoader(Map.of("POD_NAME", "obs-otelstream-streams-0"))
+            .parse(yaml, StreamsAppConfig.class, "streams.yaml");
     assertThat(streams.kafka()).containsEntry("bootstrap.servers", "kafka-0.kafka:9092");
     assertThat(streams.tailSampling().policies()).hasSize(3);
+    // Static membership: each pod is a group member by its own, stable name.
+    assertThat(streams.kafka()).containsEntry("group.instance.id", "obs-otelstream-streams-0");
 
     JsonNode set = find(docs, "StatefulSet", "obs-otelstream-streams");
     JsonNode c = container(set);
+    JsonNode podName =
+        java.util.stream.StreamSupport.stream(c.path("env").spliterator(), false)
+            .filter(e -> e.path("name").asText().equals("POD_NAME"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(podName.path("valueFrom").path("fieldRef").path("fieldPath").asText())
+        .isEqualTo("metadata.name");
     parsesAsLauncherCommand(c);
     assertThat(c.path("volumeMounts").findValuesAsText("mountPath")).contains(streams.stateDir());
     assertThat(

@@ -192,9 +192,25 @@ final class DevCommand implements Callable<Integer> {
         throw new UncheckedIOException(e);
       }
     }
-    return c.withKafka(Map.of("bootstrap.servers", bootstrap))
+    // Static membership, as the chart's pods have it: a dev streams app restarted on this host
+    // takes
+    // its tasks back at once instead of waiting for its old session to time out.
+    return c.withKafka(
+            Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "group.instance.id",
+                c.kafka().getOrDefault("group.instance.id", "otelstream-dev-" + host())))
         .withLocal(
             dataDir.toAbsolutePath().resolve("streams").toString(), topics, streamsAdminPort);
+  }
+
+  private static String host() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   private static EdgeConfig withSingleBrokerTopics(EdgeConfig c) {
