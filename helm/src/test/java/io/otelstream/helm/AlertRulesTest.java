@@ -47,6 +47,29 @@ class AlertRulesTest {
     return out;
   }
 
+  /**
+   * A rule can only select reasons the edge can emit: each value a selector on the
+   * rejected-requests counter names (in the rules and in their tests) is one of the edge's
+   * RejectReasons, the list the edge refuses with and registers at 0.
+   */
+  @Test
+  void everyEdgeReasonARuleSelectsIsOneTheEdgeEmits() throws Exception {
+    Pattern selector = Pattern.compile("otelstream_edge_requests_rejected_total\\{([^}]*)\\}");
+    Pattern reason = Pattern.compile("reason\\s*(=~|=)\\s*\"([^\"]*)\"");
+    List<String> selected = new ArrayList<>();
+    for (String file : List.of("alerts.yaml", "alerts-test.yaml")) {
+      Matcher m = selector.matcher(Files.readString(RULES.resolve(file)));
+      while (m.find()) {
+        Matcher r = reason.matcher(m.group(1));
+        while (r.find()) {
+          selected.addAll(List.of(r.group(2).split("\\|")));
+        }
+      }
+    }
+    assertThat(selected).isNotEmpty();
+    assertThat(selected).allMatch(io.otelstream.edge.RejectReasons.ALL::contains);
+  }
+
   @Test
   void theRuleFileIsValid() throws Exception {
     assertThat(promtool("check", "rules", "alerts.yaml")).contains("SUCCESS");

@@ -4,22 +4,20 @@ package io.otelstream.edge;
 final class EdgeError extends RuntimeException {
   /** The rows of DESIGN.md's error table. */
   enum Kind {
-    INVALID(400, 3, "invalid_request"), // INVALID_ARGUMENT
-    TOO_LARGE(413, 8, "too_large"), // RESOURCE_EXHAUSTED
-    UNSUPPORTED_MEDIA_TYPE(415, 12, "unsupported_media_type"), // UNIMPLEMENTED
-    METHOD_NOT_ALLOWED(405, 12, "method_not_allowed"),
-    NOT_FOUND(404, 12, "not_found"),
-    UNAUTHENTICATED(401, 16, "unauthenticated"),
-    UNAVAILABLE(503, 14, "unavailable");
+    INVALID(400, 3), // INVALID_ARGUMENT
+    TOO_LARGE(413, 8), // RESOURCE_EXHAUSTED
+    UNSUPPORTED_MEDIA_TYPE(415, 12), // UNIMPLEMENTED
+    METHOD_NOT_ALLOWED(405, 12),
+    NOT_FOUND(404, 12),
+    UNAUTHENTICATED(401, 16),
+    UNAVAILABLE(503, 14);
 
     final int httpStatus;
     final int grpcCode;
-    final String reason;
 
-    Kind(int httpStatus, int grpcCode, String reason) {
+    Kind(int httpStatus, int grpcCode) {
       this.httpStatus = httpStatus;
       this.grpcCode = grpcCode;
-      this.reason = reason;
     }
 
     boolean retryable() {
@@ -32,13 +30,17 @@ final class EdgeError extends RuntimeException {
   /** Finer metric label, e.g. kafka_unavailable vs inflight_limit, within one kind. */
   final String reason;
 
+  /**
+   * @param reason the {@code reason} label of the rejected-requests counter: one of {@link
+   *     RejectReasons#ALL}, so dashboards and alerts can rely on the list
+   */
   EdgeError(Kind kind, String reason, String message) {
     super(message, null, false, false);
+    if (!RejectReasons.ALL.contains(reason)) {
+      throw new IllegalArgumentException(
+          "reject reason '" + reason + "' is not in RejectReasons.ALL; add it there");
+    }
     this.kind = kind;
     this.reason = reason;
-  }
-
-  EdgeError(Kind kind, String message) {
-    this(kind, kind.reason, message);
   }
 }

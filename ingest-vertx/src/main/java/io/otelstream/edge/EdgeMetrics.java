@@ -25,6 +25,15 @@ final class EdgeMetrics {
     Gauge.builder("otelstream.edge.inflight.requests", inflightRequests)
         .description("Requests awaiting Kafka acknowledgement")
         .register(registry);
+    // Every reason from the start, at 0: panels show 0, not "No data", and rate() has a series
+    // to start from when the first rejection comes.
+    for (Signal signal : Signal.values()) {
+      for (String transport : new String[] {"grpc", "http"}) {
+        for (String reason : RejectReasons.ALL) {
+          rejected(signal, transport, reason);
+        }
+      }
+    }
   }
 
   void requestReceived(Signal signal, String transport) {
@@ -39,16 +48,19 @@ final class EdgeMetrics {
   }
 
   void requestRejected(Signal signal, String transport, String reason) {
-    counter(
-            "otelstream.edge.requests.rejected",
-            "Export requests answered with an error, by reason",
-            "signal",
-            signal == null ? "unknown" : signal.label(),
-            "transport",
-            transport,
-            "reason",
-            reason)
-        .increment();
+    rejected(signal, transport, reason).increment();
+  }
+
+  private Counter rejected(Signal signal, String transport, String reason) {
+    return counter(
+        "otelstream.edge.requests.rejected",
+        "Export requests answered with an error, by reason",
+        "signal",
+        signal == null ? "unknown" : signal.label(),
+        "transport",
+        transport,
+        "reason",
+        reason);
   }
 
   void itemsReceived(Signal signal, long count) {

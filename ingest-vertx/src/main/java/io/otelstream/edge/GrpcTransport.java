@@ -33,7 +33,8 @@ final class GrpcTransport {
       request.handler(b -> {});
       call.fail(
           null,
-          new EdgeError(EdgeError.Kind.NOT_FOUND, "unknown method " + request.fullMethodName()));
+          new EdgeError(
+              EdgeError.Kind.NOT_FOUND, "not_found", "unknown method " + request.fullMethodName()));
       return;
     }
     metrics.requestReceived(signal, TRANSPORT);

@@ -50,6 +50,7 @@ final class HttpTransport {
           errorFormat,
           new EdgeError(
               EdgeError.Kind.NOT_FOUND,
+              "not_found",
               "no OTLP endpoint at "
                   + request.path()
                   + "; use /v1/traces, /v1/metrics or /v1/logs"));
@@ -64,6 +65,7 @@ final class HttpTransport {
           errorFormat,
           new EdgeError(
               EdgeError.Kind.METHOD_NOT_ALLOWED,
+              "method_not_allowed",
               "method "
                   + request.method()
                   + " is not allowed on "
@@ -78,6 +80,7 @@ final class HttpTransport {
           errorFormat,
           new EdgeError(
               EdgeError.Kind.UNSUPPORTED_MEDIA_TYPE,
+              "unsupported_media_type",
               "content type '"
                   + request.getHeader("content-type")
                   + "' is not supported; send "

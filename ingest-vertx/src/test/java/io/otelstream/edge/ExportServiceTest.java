@@ -53,7 +53,7 @@ class ExportServiceTest {
       java.util.concurrent.atomic.AtomicReference<String> thread) {
     return (signal, format, body, max) -> {
       thread.set(Thread.currentThread().getName());
-      throw new EdgeError(EdgeError.Kind.INVALID, "stop here");
+      throw new EdgeError(EdgeError.Kind.INVALID, "invalid_protobuf", "stop here");
     };
   }
 
