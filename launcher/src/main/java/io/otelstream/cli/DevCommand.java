@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,23 +179,26 @@ final class DevCommand implements Callable<Integer> {
 
   private StreamsAppConfig streamsConfig(TopicsConfig topics, String bootstrap) {
     ConfigLoader loader = ConfigLoader.withSystemEnv();
-    StreamsAppConfig c;
-    if (streamsConfig != null) {
-      c = loader.load(streamsConfig, StreamsAppConfig.class);
-    } else {
-      try (InputStream in = DevCommand.class.getResourceAsStream(DEV_STREAMS)) {
-        c =
-            loader.parse(
-                new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                StreamsAppConfig.class,
-                DEV_STREAMS);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    String text;
+    try {
+      if (streamsConfig != null) {
+        text = Files.readString(streamsConfig);
+      } else {
+        try (InputStream in = DevCommand.class.getResourceAsStream(DEV_STREAMS)) {
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    StreamsAppConfig c =
+        loader.parse(
+            text,
+            StreamsAppConfig.class,
+            streamsConfig != null ? streamsConfig.toString() : DEV_STREAMS);
+    writeForOperators(text, c, bootstrap);
     // Static membership, as the chart's pods have it: a dev streams app restarted on this host
-    // takes
-    // its tasks back at once instead of waiting for its old session to time out.
+    // takes its tasks back at once instead of waiting for its old session to time out.
     return c.withKafka(
             Map.of(
                 "bootstrap.servers",
@@ -203,6 +207,27 @@ final class DevCommand implements Callable<Integer> {
                 c.kafka().getOrDefault("group.instance.id", "otelstream-dev-" + host())))
         .withLocal(
             dataDir.toAbsolutePath().resolve("streams").toString(), topics, streamsAdminPort);
+  }
+
+  /**
+   * Writes the streams configuration dev mode runs to {@code <data-dir>/streams.yaml}, where
+   * docs/replay.md's runbooks find it ({@code otelstream replay ... --config
+   * .otelstream/streams.yaml}): the file as given, plus dev mode's Kafka when the file names none.
+   */
+  private void writeForOperators(String text, StreamsAppConfig c, String bootstrap) {
+    String out =
+        "# Written by `otelstream dev` at each start: the streams configuration it runs, for\n"
+            + "# `otelstream replay --config` (docs/replay.md). Edit the source, not this copy.\n"
+            + text
+            + (text.lines().anyMatch(l -> l.startsWith("kafka:"))
+                ? ""
+                : "\nkafka: {bootstrap.servers: \"" + bootstrap + "\"}\n");
+    try {
+      Files.createDirectories(dataDir);
+      Files.writeString(dataDir.resolve("streams.yaml"), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String host() {

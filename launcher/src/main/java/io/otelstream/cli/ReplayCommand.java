@@ -2,14 +2,13 @@ package io.otelstream.cli;
 
 import io.otelstream.config.ConfigLoader;
 import io.otelstream.replay.DeliverReplay;
+import io.otelstream.replay.IntoTopic;
 import io.otelstream.replay.ReplayException;
 import io.otelstream.replay.ReplayReport;
 import io.otelstream.replay.ReplayTime;
 import io.otelstream.replay.SampleReplay;
 import io.otelstream.streams.app.StreamsAppConfig;
 import io.otelstream.streams.sampling.TailSamplingConfig;
-import io.otelstream.topics.Topic;
-import io.otelstream.topics.TopicCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -94,6 +93,12 @@ final class ReplayCommand implements Runnable {
     boolean allowLiveTopic;
 
     @Option(
+        names = "--allow-internal-topic",
+        description =
+            "allow --into to be another pipeline topic (otlp-traces would loop), a Streams internal topic of the app or a Kafka/Connect internal topic (name starting with _)")
+    boolean allowInternalTopic;
+
+    @Option(
         names = "--output",
         defaultValue = "text",
         description = "text or json (default: ${DEFAULT-VALUE})")
@@ -126,18 +131,9 @@ final class ReplayCommand implements Runnable {
       ReplayTime start = ReplayTime.parse(from, now);
       Instant end = to == null ? null : requireTime("--to", ReplayTime.parse(to, now));
       if (into != null) {
-        String liveTopic = new TopicCatalog(live.topics()).name(Topic.TRACES_SAMPLED);
-        if (into.equals(liveTopic)) {
-          if (!allowLiveTopic) {
-            throw new ReplayException(
-                "--into "
-                    + into
-                    + " is the live sampled topic: its sinks would deliver traces the backend may already have; add --allow-live-topic to do it anyway");
-          }
-          System.err.println(
-              "warning: writing into "
-                  + into
-                  + ": its sinks will deliver these traces again (at least once)");
+        String warning = IntoTopic.check(live, into, allowLiveTopic, allowInternalTopic);
+        if (warning != null) {
+          System.err.println(warning);
         }
         if (createTopic) {
           SampleReplay.createLike(live, into);

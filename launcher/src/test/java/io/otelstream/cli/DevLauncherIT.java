@@ -44,6 +44,7 @@ class DevLauncherIT {
     int http = freePort();
     int edgeAdmin = freePort();
     int streamsAdmin = freePort();
+    int kafkaPort = freePort();
     Path edgeConfig = dir.resolve("edge.yaml");
     Files.writeString(
         edgeConfig,
@@ -63,7 +64,7 @@ class DevLauncherIT {
                 "--data-dir",
                 dir.resolve("data").toString(),
                 "--kafka-port",
-                Integer.toString(freePort()),
+                Integer.toString(kafkaPort),
                 "--connect-port",
                 Integer.toString(freePort()),
                 "--connect-metrics-port",
@@ -104,6 +105,27 @@ class DevLauncherIT {
       CompletableResultCode flushed = provider.forceFlush().join(30, TimeUnit.SECONDS);
       assertThat(flushed.isSuccess()).as("the edge acknowledged the span").isTrue();
     }
+
+    // docs/replay.md: dev mode's streams configuration is <data-dir>/streams.yaml, and a replay
+    // preview runs against it as written there.
+    Path written = dir.resolve("data").resolve("streams.yaml");
+    assertThat(written).exists();
+    ProcessBuilder rb =
+        new ProcessBuilder(
+                root.resolve("otelstream").toString(),
+                "replay",
+                "sample",
+                "--config",
+                written.toString(),
+                "--from",
+                "-1h",
+                "--preview")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("replay.out").toFile());
+    rb.environment().put("OTELSTREAM_REBUILD", "0");
+    Process replay = rb.start();
+    assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(replay.exitValue()).as(read(dir.resolve("replay.out"))).isZero();
 
     long pid = dev.pid();
     new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor();
