@@ -211,6 +211,9 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       return; // past a replay's end
     }
     lastRecordWallMs = context.currentSystemTimeMs();
+    // A record came: the consumer fetches this partition, so its own end offsets are the truth
+    // from now on; the rebuild's end could be long behind a backlog.
+    endAtRebuild = -1;
     long streamTime = Math.max(streamTimeAtLastRecord, record.timestamp());
     long tick = floorTick(streamTime);
     boolean crossed = tick > floorTick(streamTimeAtLastRecord) || behindAtMs >= 0;
@@ -335,7 +338,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     if (end < 0 && inputEnd != InputEnd.UNKNOWN) {
       // The consumer learns a partition's end only with fetched records: one with no input since a
       // restart would never be idle, and its rebuilt traces never due. The end the rebuild saw
-      // stands in until records arrive.
+      // stands in until the first record arrives (then it is forgotten).
       end = endAtRebuild;
     }
     if (idleMs >= TICK.toMillis() && end >= 0 && watermark.next() >= end) {
