@@ -34,6 +34,7 @@ public final class StreamsApp implements AutoCloseable {
   private final io.otelstream.streams.aggregation.AggregationMetrics aggregationMetrics;
   private final KafkaStreamsMetrics streamsMetrics;
   private final ThreadFailures threadFailures = new ThreadFailures();
+  private final BrokerEndOffsets inputEnds;
 
   private StreamsApp(StreamsAppConfig config) {
     PolicyFactory.engine(config.tailSampling(), "tail_sampling"); // fail fast on bad policies
@@ -48,7 +49,8 @@ public final class StreamsApp implements AutoCloseable {
     var inFlightHeap = config.inFlightHeapBudget();
     SamplingMetrics metrics = new SamplingMetrics(registry, inFlightHeap);
     TopicCatalog topics = new TopicCatalog(config.topics());
-    FetchedEndOffsets inputEnds = new FetchedEndOffsets();
+    inputEnds =
+        new BrokerEndOffsets(config.streamsProperties(), config.applicationId() + "-input-ends");
     aggregationMetrics = new io.otelstream.streams.aggregation.AggregationMetrics(registry);
     var topology =
         OtelstreamTopology.build(
@@ -68,7 +70,6 @@ public final class StreamsApp implements AutoCloseable {
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
     streams = new KafkaStreams(topology, props);
-    inputEnds.attach(streams);
     streams.setUncaughtExceptionHandler(
         e -> {
           threadFailures.failed(System.currentTimeMillis());
@@ -224,6 +225,7 @@ public final class StreamsApp implements AutoCloseable {
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(60)));
     streamsMetrics.close();
+    inputEnds.close();
     admin.stop(0);
     LOG.info("streams app stopped");
   }

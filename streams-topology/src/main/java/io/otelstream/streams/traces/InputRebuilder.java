@@ -23,11 +23,9 @@ public final class InputRebuilder {
 
   /**
    * What one rebuild read; {@code maxTimestampMs} is the largest record timestamp read (the
-   * partition's stream time at the resume point), -1 when nothing was read; {@code endOffset} the
-   * partition's end (last stable offset) when the rebuild began.
+   * partition's stream time at the resume point), -1 when nothing was read.
    */
-  public record Result(
-      long records, long lostOffsets, long millis, long maxTimestampMs, long endOffset) {}
+  public record Result(long records, long lostOffsets, long millis, long maxTimestampMs) {}
 
   /**
    * @param clientConfigs Kafka client settings (bootstrap, security); anything else is ignored
@@ -80,7 +78,6 @@ public final class InputRebuilder {
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
       consumer.assign(List.of(partition));
       long earliest = consumer.beginningOffsets(List.of(partition)).get(partition);
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
       long start = Math.max(from, earliest);
       long lost = Math.max(0, Math.min(to, earliest) - from);
       consumer.seek(partition, start);
@@ -107,11 +104,7 @@ public final class InputRebuilder {
         }
       }
       return new Result(
-          records,
-          lost,
-          Duration.ofNanos(System.nanoTime() - started).toMillis(),
-          maxTimestamp,
-          end);
+          records, lost, Duration.ofNanos(System.nanoTime() - started).toMillis(), maxTimestamp);
     }
   }
 }

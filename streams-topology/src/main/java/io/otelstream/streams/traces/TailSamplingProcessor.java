@@ -55,7 +55,6 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private long lastRecordWallMs;
   private long streamTimeAtLastRecord;
   private TopicPartition partition;
-  private long endAtRebuild = -1; // the input's end when this task rebuilt, -1 if it did not
   private long behindAtMs = -1; // due traces left over from a punctuation that ran out of budget
 
   public TailSamplingProcessor(
@@ -99,8 +98,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
-    endAtRebuild = -1; // a revived task is initialised again on the same processor
-    behindAtMs = -1;
+    behindAtMs = -1; // a revived task is initialised again on the same processor
     int partition = context.taskId().partition();
     local =
         LocalTraceStore.openEmpty(
@@ -163,7 +161,6 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       return -1;
     }
     InputRebuilder.Result r = input.read(partition, watermark.low(), resume, this::regather);
-    endAtRebuild = r.endOffset();
     watermark.resumeAt(resume);
     long traces = local.size();
     metrics.rebuilt(r.records(), traces, r.lostOffsets(), r.millis());
@@ -211,9 +208,6 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       return; // past a replay's end
     }
     lastRecordWallMs = context.currentSystemTimeMs();
-    // A record came: the consumer fetches this partition, so its own end offsets are the truth
-    // from now on; the rebuild's end could be long behind a backlog.
-    endAtRebuild = -1;
     long streamTime = Math.max(streamTimeAtLastRecord, record.timestamp());
     long tick = floorTick(streamTime);
     boolean crossed = tick > floorTick(streamTimeAtLastRecord) || behindAtMs >= 0;
@@ -334,14 +328,11 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       return;
     }
     long idleMs = wallMs - lastRecordWallMs;
-    long end = inputEnd.endOffset(partition);
-    if (end < 0 && inputEnd != InputEnd.UNKNOWN) {
-      // The consumer learns a partition's end only with fetched records: one with no input since a
-      // restart would never be idle, and its rebuilt traces never due. The end the rebuild saw
-      // stands in until the first record arrives (then it is forgotten).
-      end = endAtRebuild;
-    }
-    if (idleMs >= TICK.toMillis() && end >= 0 && watermark.next() >= end) {
+    // Asked of the broker, not of the consumer's last fetch: a consumer that has not fetched for a
+    // while (a rebalance, a slow commit, a stall) has processed all it fetched while a backlog
+    // waits, and releasing by wall-clock time then would decide traces before their spans are read.
+    if (idleMs >= TICK.toMillis()
+        && inputEnd.caughtUp(partition, watermark.next(), lastRecordWallMs)) {
       releaseUpTo(
           Math.max(context.currentStreamTimeMs(), streamTimeAtLastRecord) + idleMs, DECIDE_BUDGET);
     }
