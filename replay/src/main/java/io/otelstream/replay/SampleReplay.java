@@ -2,6 +2,7 @@ package io.otelstream.replay;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.otelstream.streams.app.StreamsAppConfig;
+import io.otelstream.streams.processing.Pipelines;
 import io.otelstream.streams.sampling.PolicyFactory;
 import io.otelstream.streams.sampling.TailSamplingConfig;
 import io.otelstream.streams.traces.InFlightHeap;
@@ -153,13 +154,15 @@ public final class SampleReplay {
     Topology t = new Topology();
     ByteArrayDeserializer in = new ByteArrayDeserializer();
     t.addSource(SOURCE, in, in, input);
-    addSampler(t, SAMPLER, input, policies, maxRecordBytes, heap, replayed);
+    // The live traces pipeline's processors run in both: a replay sees the spans the app saw.
+    Pipelines processing = live.processing();
+    addSampler(t, SAMPLER, input, policies, maxRecordBytes, heap, replayed, processing);
     if (!request.preview()) {
       ByteArraySerializer out = new ByteArraySerializer();
       t.addSink(SINK, request.into(), out, out, SAMPLER);
     }
     if (current != null) {
-      addSampler(t, CURRENT, input, live.tailSampling(), maxRecordBytes, heap, current);
+      addSampler(t, CURRENT, input, live.tailSampling(), maxRecordBytes, heap, current, processing);
     }
     Properties props = new Properties();
     props.putAll(live.streamsProperties());
@@ -193,7 +196,8 @@ public final class SampleReplay {
       TailSamplingConfig policies,
       int maxRecordBytes,
       InFlightHeap heap,
-      ReplayStats run) {
+      ReplayStats run,
+      Pipelines processing) {
     SamplingSettings settings = SamplingSettings.from(policies, maxRecordBytes, heap);
     SamplingMetrics metrics = new SamplingMetrics(new SimpleMeterRegistry());
     t.addProcessor(
@@ -205,7 +209,9 @@ public final class SampleReplay {
                 PolicyFactory.engine(policies, "tail_sampling"),
                 metrics,
                 InputEnd.UNKNOWN,
-                run),
+                run,
+                io.otelstream.streams.spanmetrics.TraceMetricsConfig.disabled(),
+                processing),
         SOURCE);
     for (String store : TraceStores.ALL) {
       t.addStateStore(TraceStores.builder(store + run.storeSuffix()).withLoggingDisabled(), name);

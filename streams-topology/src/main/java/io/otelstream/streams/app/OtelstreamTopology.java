@@ -38,7 +38,8 @@ public final class OtelstreamTopology {
       SignalMetrics signalMetrics,
       AggregationMetrics aggregationMetrics,
       TraceMetricsConfig traceMetrics,
-      InputEnd inputEnd) {
+      InputEnd inputEnd,
+      io.otelstream.streams.processing.Pipelines processing) {
 
     /** Parts for a topology without a consumer (TopologyTestDriver): input is always caught up. */
     public Parts(
@@ -57,7 +58,8 @@ public final class OtelstreamTopology {
           signalMetrics,
           new AggregationMetrics(signalMetrics.registry()),
           TraceMetricsConfig.disabled(),
-          InputEnd.NONE);
+          InputEnd.NONE,
+          io.otelstream.streams.processing.Pipelines.NONE);
     }
   }
 
@@ -94,7 +96,8 @@ public final class OtelstreamTopology {
                 parts.samplingMetrics(),
                 parts.inputEnd(),
                 io.otelstream.streams.traces.SamplingRun.LIVE,
-                parts.traceMetrics()),
+                parts.traceMetrics(),
+                parts.processing()),
         "traces-source");
     if (parts.traceMetrics().enabled()) {
       if (!parts.metrics().aggregation().enabled()) {
@@ -127,7 +130,7 @@ public final class OtelstreamTopology {
     t.addSource("metrics-source", bytesIn, bytesIn, topics.name(Topic.METRICS));
     t.addProcessor(
         "metrics",
-        () -> new MetricsProcessor(parts.metrics(), parts.signalMetrics()),
+        () -> new MetricsProcessor(parts.metrics(), parts.signalMetrics(), parts.processing()),
         "metrics-source");
     t.addSink(
         MetricsProcessor.SINK, topics.name(Topic.METRICS_PROCESSED), bytesOut, bytesOut, "metrics");
@@ -165,7 +168,9 @@ public final class OtelstreamTopology {
 
     t.addSource("logs-source", bytesIn, bytesIn, topics.name(Topic.LOGS));
     t.addProcessor(
-        "logs", () -> new LogsProcessor(parts.logs(), parts.signalMetrics()), "logs-source");
+        "logs",
+        () -> new LogsProcessor(parts.logs(), parts.signalMetrics(), parts.processing()),
+        "logs-source");
     t.addSink(LogsProcessor.SINK, topics.name(Topic.LOGS_PROCESSED), bytesOut, bytesOut, "logs");
 
     // A dead-letter sink per signal, so that each signal is a sub-topology of its own (see

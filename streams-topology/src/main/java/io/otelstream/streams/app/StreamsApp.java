@@ -65,7 +65,8 @@ public final class StreamsApp implements AutoCloseable {
                 new io.otelstream.streams.signals.SignalMetrics(registry),
                 aggregationMetrics,
                 config.traceMetrics(),
-                inputEnds),
+                inputEnds,
+                config.processing()),
             config.streamsProperties());
     Properties props = new Properties();
     props.putAll(config.streamsProperties());

@@ -33,6 +33,10 @@ import java.util.Map;
  *     configuration shape (default off)
  * @param serviceGraph request, failure and latency metrics per pair of calling and called services,
  *     the Collector {@code servicegraph} connector's configuration shape (default off)
+ * @param processors the Collector's processor configurations, as its {@code processors} section
+ *     writes them ({@code attributes}, {@code resource}, {@code filter}; named {@code type/name})
+ * @param pipelines which processors run for each signal, in order: the Collector's {@code
+ *     service.pipelines} shape; spans are processed before tail sampling
  * @param allowUnsafeKafkaOverrides lets {@code kafka} change {@code processing.guarantee}, which
  *     tail sampling's no-loss, no-duplicate guarantee rests on (default false: such an override
  *     fails at startup)
@@ -53,7 +57,9 @@ public record StreamsAppConfig(
     ByteSize inFlightHeap,
     io.otelstream.streams.spanmetrics.SpanMetricsConfig spanMetrics,
     io.otelstream.streams.spanmetrics.ServiceGraphConfig serviceGraph,
-    Boolean allowUnsafeKafkaOverrides) {
+    Boolean allowUnsafeKafkaOverrides,
+    Map<String, com.fasterxml.jackson.databind.JsonNode> processors,
+    io.otelstream.streams.processing.PipelinesConfig pipelines) {
 
   /** The Streams properties the app's guarantees rest on. */
   static final Map<String, GuardedProperties.Guard> GUARDED =
@@ -108,6 +114,8 @@ public record StreamsAppConfig(
       }
     }
     allowUnsafeKafkaOverrides = allowUnsafeKafkaOverrides != null && allowUnsafeKafkaOverrides;
+    processors = processors != null ? new LinkedHashMap<>(processors) : Map.of();
+    io.otelstream.streams.processing.Pipelines.compile(processors, pipelines); // fail fast
     GuardedProperties.check("kafka", kafka, GUARDED, allowUnsafeKafkaOverrides);
     if (tailSampling == null) {
       throw new IllegalArgumentException("tail_sampling is required: at least one policy");
@@ -147,7 +155,9 @@ public record StreamsAppConfig(
         inFlightHeap,
         spanMetrics,
         serviceGraph,
-        allowUnsafeKafkaOverrides);
+        allowUnsafeKafkaOverrides,
+        processors,
+        pipelines);
   }
 
   /** This configuration with another state directory, topic catalogue and admin port. */
@@ -168,7 +178,14 @@ public record StreamsAppConfig(
         inFlightHeap,
         spanMetrics,
         serviceGraph,
-        allowUnsafeKafkaOverrides);
+        allowUnsafeKafkaOverrides,
+        processors,
+        pipelines);
+  }
+
+  /** The processor pipelines of every signal, compiled. */
+  public io.otelstream.streams.processing.Pipelines processing() {
+    return io.otelstream.streams.processing.Pipelines.compile(processors, pipelines);
   }
 
   /** The metrics the sampling tasks derive from every span. */

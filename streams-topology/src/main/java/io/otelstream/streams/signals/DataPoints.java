@@ -20,7 +20,8 @@ public final class DataPoints {
   /** Edits a copy first: clearing the builder would also clear the list being read. */
   private static void replace(
       java.util.List<io.opentelemetry.proto.common.v1.KeyValue> current,
-      AttributeEditor editor,
+      java.util.function.UnaryOperator<java.util.List<io.opentelemetry.proto.common.v1.KeyValue>>
+          editor,
       Runnable clear,
       java.util.function.Consumer<Iterable<io.opentelemetry.proto.common.v1.KeyValue>> add) {
     java.util.List<io.opentelemetry.proto.common.v1.KeyValue> edited = editor.apply(current);
@@ -28,7 +29,11 @@ public final class DataPoints {
     add.accept(edited);
   }
 
-  static Metric editAttributes(Metric m, AttributeEditor editor) {
+  /** A copy of {@code m} with every data point's attributes replaced by {@code editor}'s result. */
+  public static Metric editAttributes(
+      Metric m,
+      java.util.function.UnaryOperator<java.util.List<io.opentelemetry.proto.common.v1.KeyValue>>
+          editor) {
     Metric.Builder b = m.toBuilder();
     switch (m.getDataCase()) {
       case GAUGE ->

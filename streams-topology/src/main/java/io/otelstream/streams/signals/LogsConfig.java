@@ -51,6 +51,22 @@ public record LogsConfig(
     }
   }
 
+  /**
+   * The OTLP severity number of a name (TRACE, DEBUG, INFO, WARN, ERROR, FATAL, the first number of
+   * their range, or with the range's 2..4 appended, e.g. INFO2, as the Collector accepts) or a
+   * number 1..24.
+   */
+  public static int severityNumberOf(String text) {
+    String s = text.trim().toUpperCase(java.util.Locale.ROOT);
+    if (s.length() > 1 && s.charAt(s.length() - 1) >= '2' && s.charAt(s.length() - 1) <= '4') {
+      String base = s.substring(0, s.length() - 1);
+      if (!base.chars().allMatch(Character::isDigit)) {
+        return severityNumber(base) + (s.charAt(s.length() - 1) - '1');
+      }
+    }
+    return severityNumber(s);
+  }
+
   /** The OTLP severity number of a name or number; names map to the first number of their range. */
   static int severityNumber(String text) {
     String s = text.trim().toUpperCase(java.util.Locale.ROOT);

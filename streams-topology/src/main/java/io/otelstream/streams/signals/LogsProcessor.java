@@ -24,9 +24,23 @@ public final class LogsProcessor implements Processor<byte[], byte[], byte[], by
   private final List<LogsConfig.AttributeMatch> dropAttributes;
   private final Set<String> deleteAttributes;
   private final SignalMetrics metrics;
+  private final io.otelstream.streams.processing.Pipelines processing;
+  private final io.otelstream.streams.processing.ProcessorDrops drops;
   private ProcessorContext<byte[], byte[]> context;
 
   public LogsProcessor(LogsConfig config, SignalMetrics metrics) {
+    this(config, metrics, io.otelstream.streams.processing.Pipelines.NONE);
+  }
+
+  /** With the Collector processors of the logs pipeline, run before the filters above. */
+  public LogsProcessor(
+      LogsConfig config,
+      SignalMetrics metrics,
+      io.otelstream.streams.processing.Pipelines processing) {
+    this.processing = processing;
+    this.drops =
+        new io.otelstream.streams.processing.ProcessorDrops(
+            metrics.registry(), io.otelstream.streams.processing.Signal.LOGS, processing);
     this.minSeverity =
         config.minSeverity() == null ? 0 : LogsConfig.severityNumber(config.minSeverity());
     this.bodyPatterns = config.dropBodyRegex().stream().map(Pattern::compile).toList();
@@ -49,6 +63,11 @@ public final class LogsProcessor implements Processor<byte[], byte[], byte[], by
       metrics.deadLettered("logs", "undecodable");
       DeadLetters.send(context, record, "undecodable", DeadLetters.LOGS_SINK);
       return;
+    }
+    if (!processing.isEmpty(io.otelstream.streams.processing.Signal.LOGS)) {
+      ExportLogsServiceRequest.Builder processed = request.toBuilder();
+      processing.logs(processed, drops);
+      request = processed.build();
     }
     ExportLogsServiceRequest.Builder out = ExportLogsServiceRequest.newBuilder();
     long kept = 0;

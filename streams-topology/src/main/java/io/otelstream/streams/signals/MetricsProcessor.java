@@ -32,10 +32,27 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
   private final AttributeEditor points;
   private final AttributeEditor resource;
   private final SignalMetrics metrics;
+  private final io.otelstream.streams.processing.Pipelines processing;
+  private final io.otelstream.streams.processing.ProcessorDrops drops;
   private final boolean aggregate;
   private ProcessorContext<byte[], byte[]> context;
 
   public MetricsProcessor(MetricsConfig config, SignalMetrics metrics) {
+    this(config, metrics, io.otelstream.streams.processing.Pipelines.NONE);
+  }
+
+  /**
+   * With the Collector processors of the metrics pipeline, run before the name filters and the
+   * aggregation stage (so points whose attributes a processor removed are merged there).
+   */
+  public MetricsProcessor(
+      MetricsConfig config,
+      SignalMetrics metrics,
+      io.otelstream.streams.processing.Pipelines processing) {
+    this.processing = processing;
+    this.drops =
+        new io.otelstream.streams.processing.ProcessorDrops(
+            metrics.registry(), io.otelstream.streams.processing.Signal.METRICS, processing);
     this.include = config.include() == null ? null : new NameMatcher(config.include());
     this.exclude = config.exclude() == null ? null : new NameMatcher(config.exclude());
     this.points = new AttributeEditor(config.attributes(), config.keepOnlyAttributes());
@@ -59,6 +76,11 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
       DeadLetters.send(context, record, "undecodable", DeadLetters.METRICS_SINK);
       return;
     }
+    if (!processing.isEmpty(io.otelstream.streams.processing.Signal.METRICS)) {
+      ExportMetricsServiceRequest.Builder processed = request.toBuilder();
+      processing.metrics(processed, drops);
+      request = processed.build();
+    }
     if (aggregate) {
       toAggregation(record, request);
       return;
@@ -80,7 +102,7 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
             dropped += DataPoints.count(m);
             continue;
           }
-          sb.addMetrics(points.isNoop() ? m : DataPoints.editAttributes(m, points));
+          sb.addMetrics(points.isNoop() ? m : DataPoints.editAttributes(m, points::apply));
           kept += DataPoints.count(m);
         }
         if (sb.getMetricsCount() > 0) {

@@ -19,6 +19,10 @@ public final class SamplingMetrics {
   private final Counter spilled;
 
   /** Metrics without the heap budget's gauges (a replay's, or a test's). */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
   public SamplingMetrics(MeterRegistry registry) {
     this(registry, null);
   }

@@ -56,6 +56,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private long streamTimeAtLastRecord;
   private TopicPartition partition;
   private long behindAtMs = -1; // due traces left over from a punctuation that ran out of budget
+  private final SpanProcessing spanProcessing;
 
   public TailSamplingProcessor(
       String inputTopic,
@@ -86,6 +87,32 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       InputEnd inputEnd,
       SamplingRun run,
       TraceMetricsConfig traceMetrics) {
+    this(
+        inputTopic,
+        settings,
+        engine,
+        metrics,
+        inputEnd,
+        run,
+        traceMetrics,
+        io.otelstream.streams.processing.Pipelines.NONE);
+  }
+
+  /**
+   * A processor that runs the traces pipeline's Collector processors on every record before it is
+   * gathered, in live processing and in the rebuild alike (so a restart never brings back what a
+   * processor removed).
+   */
+  public TailSamplingProcessor(
+      String inputTopic,
+      SamplingSettings settings,
+      SamplingEngine engine,
+      SamplingMetrics metrics,
+      InputEnd inputEnd,
+      SamplingRun run,
+      TraceMetricsConfig traceMetrics,
+      io.otelstream.streams.processing.Pipelines processing) {
+    this.spanProcessing = new SpanProcessing(processing, metrics.registry());
     this.traceMetricsConfig = traceMetrics;
     this.run = run;
     this.inputTopic = inputTopic;
@@ -186,7 +213,11 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   }
 
   private void regather(ConsumerRecord<byte[], byte[]> r) {
-    Arrival a = Arrival.of(r.key(), r.value(), r.offset(), r.timestamp(), r.headers());
+    byte[] value = spanProcessing.apply(r.value(), false);
+    if (value == null) {
+      return; // every span removed by a processor (counted when first processed)
+    }
+    Arrival a = Arrival.of(r.key(), value, r.offset(), r.timestamp(), r.headers());
     if (!a.valid()) {
       return; // dead-lettered when it was first processed
     }
@@ -254,8 +285,11 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   }
 
   private void handle(Record<byte[], byte[]> record, long offset) {
-    Arrival a =
-        Arrival.of(record.key(), record.value(), offset, record.timestamp(), record.headers());
+    byte[] value = spanProcessing.apply(record.value(), true);
+    if (value == null) {
+      return; // every span removed by a processor, counted there
+    }
+    Arrival a = Arrival.of(record.key(), value, offset, record.timestamp(), record.headers());
     if (!a.valid()) {
       metrics.deadLettered(inputTopic, a.invalidReason());
       DeadLetters.send(context, record, a.invalidReason(), run.deadLetterSink());

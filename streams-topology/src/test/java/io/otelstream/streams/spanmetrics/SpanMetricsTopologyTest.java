@@ -80,7 +80,8 @@ class SpanMetricsTopologyTest {
             new TraceMetricsConfig(
                 loader.parse(spanMetricsYaml, SpanMetricsConfig.class, "span_metrics"),
                 loader.parse(serviceGraphYaml, ServiceGraphConfig.class, "service_graph")),
-            InputEnd.NONE);
+            InputEnd.NONE,
+            io.otelstream.streams.processing.Pipelines.NONE);
     driver =
         new TopologyTestDriver(
             OtelstreamTopology.build(topics, parts),
