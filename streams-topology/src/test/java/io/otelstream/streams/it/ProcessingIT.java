@@ -2,23 +2,13 @@ package io.otelstream.streams.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Histogram;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.streams.app.StreamsApp;
@@ -34,7 +24,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -98,23 +87,12 @@ class ProcessingIT {
                   && !kafka.readAll(topics.name(Topic.METRICS_PROCESSED)).isEmpty(),
           120);
 
-      List<Span> sampled = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topics.name(Topic.TRACES_SAMPLED))) {
-        ExportTraceServiceRequest.parseFrom(r.value())
-            .getResourceSpansList()
-            .forEach(rs -> rs.getScopeSpansList().forEach(ss -> sampled.addAll(ss.getSpansList())));
-      }
+      List<Span> sampled = Otlp.spansIn(kafka.readAll(topics.name(Topic.TRACES_SAMPLED)));
       assertThat(sampled).hasSize(1);
       assertThat(attributes(sampled.get(0).getAttributesList()))
           .isEqualTo(Map.of("user_id", sha256("alice"), "http.route", "/checkout"));
 
-      List<LogRecord> logs = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topics.name(Topic.LOGS_PROCESSED))) {
-        ExportLogsServiceRequest.parseFrom(r.value())
-            .getResourceLogsList()
-            .forEach(
-                rl -> rl.getScopeLogsList().forEach(sl -> logs.addAll(sl.getLogRecordsList())));
-      }
+      List<LogRecord> logs = Otlp.logsIn(kafka.readAll(topics.name(Topic.LOGS_PROCESSED)));
       assertThat(logs)
           .extracting(l -> l.getBody().getStringValue())
           .containsExactly("order placed");
@@ -126,13 +104,7 @@ class ProcessingIT {
           .as("log records the filter/logs processor removed")
           .isEqualTo(3);
 
-      List<Metric> metrics = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topics.name(Topic.METRICS_PROCESSED))) {
-        ExportMetricsServiceRequest.parseFrom(r.value())
-            .getResourceMetricsList()
-            .forEach(
-                rm -> rm.getScopeMetricsList().forEach(sm -> metrics.addAll(sm.getMetricsList())));
-      }
+      List<Metric> metrics = Otlp.metricsIn(kafka.readAll(topics.name(Topic.METRICS_PROCESSED)));
       assertThat(metrics).extracting(Metric::getName).contains("http.server.request.duration");
       HistogramDataPoint point = metrics.get(0).getHistogram().getDataPoints(0);
       assertThat(attributes(point.getAttributesList()))
@@ -153,41 +125,20 @@ class ProcessingIT {
 
   private static List<KeyValue> requestAttributes() {
     return List.of(
-        kv("request_id", "r-1"),
-        kv("trace_id", "t-1"),
-        kv("user_id", "alice"),
-        kv("http.route", "/checkout"));
-  }
-
-  private static KeyValue kv(String k, String v) {
-    return KeyValue.newBuilder()
-        .setKey(k)
-        .setValue(AnyValue.newBuilder().setStringValue(v))
-        .build();
-  }
-
-  private static Resource resource() {
-    return Resource.newBuilder().addAttributes(kv("service.name", "shop")).build();
+        Otlp.kv("request_id", "r-1"),
+        Otlp.kv("trace_id", "t-1"),
+        Otlp.kv("user_id", "alice"),
+        Otlp.kv("http.route", "/checkout"));
   }
 
   private static byte[] spans(byte[] traceId) {
-    long now = System.currentTimeMillis() * 1_000_000L;
-    Span span =
-        Span.newBuilder()
-            .setTraceId(com.google.protobuf.ByteString.copyFrom(traceId))
-            .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
-            .setName("POST /checkout")
-            .setStartTimeUnixNano(now)
-            .setEndTimeUnixNano(now + 1_000_000)
-            .addAllAttributes(requestAttributes())
-            .build();
-    return ExportTraceServiceRequest.newBuilder()
-        .addResourceSpans(
-            ResourceSpans.newBuilder()
-                .setResource(resource())
-                .addScopeSpans(ScopeSpans.newBuilder().addSpans(span)))
-        .build()
-        .toByteArray();
+    return Otlp.traces(
+        Otlp.service("shop"),
+        Otlp.scope("lib", "1"),
+        List.of(
+            Otlp.span(traceId, 1, "POST /checkout", Span.SpanKind.SPAN_KIND_SERVER)
+                .addAllAttributes(requestAttributes())
+                .build()));
   }
 
   private static byte[] histogram() {
@@ -211,28 +162,20 @@ class ProcessingIT {
                             .addBucketCounts(1)
                             .addAllAttributes(requestAttributes())))
             .build();
-    return ExportMetricsServiceRequest.newBuilder()
-        .addResourceMetrics(
-            ResourceMetrics.newBuilder()
-                .setResource(resource())
-                .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(m)))
-        .build()
-        .toByteArray();
+    return Otlp.metrics(Otlp.service("shop"), List.of(m));
   }
 
   private static byte[] logs(String... bodies) {
-    ScopeLogs.Builder sl = ScopeLogs.newBuilder();
+    List<LogRecord> records = new ArrayList<>();
     for (String b : bodies) {
-      sl.addLogRecords(
+      records.add(
           LogRecord.newBuilder()
               .setTimeUnixNano(System.currentTimeMillis() * 1_000_000L)
               .setBody(AnyValue.newBuilder().setStringValue(b))
-              .addAttributes(kv("request_id", "r-1"))
-              .addAttributes(kv("user_id", "alice")));
+              .addAttributes(Otlp.kv("request_id", "r-1"))
+              .addAttributes(Otlp.kv("user_id", "alice"))
+              .build());
     }
-    return ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder().setResource(resource()).addScopeLogs(sl))
-        .build()
-        .toByteArray();
+    return Otlp.logs(Otlp.service("shop"), Otlp.scope("lib", "1"), records);
   }
 }
