@@ -17,7 +17,9 @@ public final class TestReceivers {
           "go install github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics@v1.151.0",
           "jaeger",
           "go install github.com/jaegertracing/jaeger/cmd/jaeger@v1.76.0 from a wrapper module"
-              + " (.ci/run shows how)");
+              + " (.ci/run shows how)",
+          "otelcol-otelstream",
+          "sh perf/collector/build.sh (the Collector builder, components at v0.160.0)");
 
   private TestReceivers() {}
 
@@ -34,9 +36,8 @@ public final class TestReceivers {
     if (!Files.isExecutable(p)) {
       throw new IllegalStateException(
           p
-              + " is missing: build it with `GOBIN="
-              + directory()
-              + " "
+              + " is missing: build it with `"
+              + (name.startsWith("otelcol-") ? "" : "GOBIN=" + directory() + " ")
               + BUILD.get(name)
               + "` (.ci/run does)");
     }

@@ -107,10 +107,12 @@ final class LokiStreams {
     return e.build();
   }
 
-  /** Loki label names: letters, digits and underscores, not starting with a digit. */
+  /**
+   * Loki label names follow the Prometheus label rules, as Loki's own OTLP ingestion names them:
+   * the one sanitiser the Mimir sink uses.
+   */
   static String labelName(String attribute) {
-    String name = attribute.replaceAll("[^a-zA-Z0-9_]", "_");
-    return Character.isDigit(name.charAt(0)) ? "_" + name : name;
+    return io.otelstream.sinks.mimir.PrometheusNames.label(attribute);
   }
 
   /** {name="value", ...} with quotes and backslashes escaped. */

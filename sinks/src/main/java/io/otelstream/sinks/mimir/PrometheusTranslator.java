@@ -54,12 +54,14 @@ final class PrometheusTranslator {
       String serviceName = null;
       String namespace = null;
       String instance = null;
-      for (KeyValue kv : rm.getResource().getAttributesList()) {
+      List<KeyValue> resourceAttributes = new ArrayList<>(rm.getResource().getAttributesList());
+      resourceAttributes.sort(Comparator.comparing(KeyValue::getKey));
+      for (KeyValue kv : resourceAttributes) {
         switch (kv.getKey()) {
           case "service.name" -> serviceName = text(kv.getValue());
           case "service.namespace" -> namespace = text(kv.getValue());
           case "service.instance.id" -> instance = text(kv.getValue());
-          default -> resource.put(PrometheusNames.label(kv.getKey()), text(kv.getValue()));
+          default -> putLabel(resource, kv.getKey(), text(kv.getValue()));
         }
       }
       Map<String, String> target = new TreeMap<>();
@@ -103,7 +105,10 @@ final class PrometheusTranslator {
     long latest = 0;
     switch (m.getDataCase()) {
       case GAUGE -> {
-        String name = PrometheusNames.metric(m.getName(), m.getUnit(), false);
+        String name = name(m, PrometheusNames.Type.GAUGE, m.getGauge().getDataPointsCount());
+        if (name == null) {
+          return 0;
+        }
         for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
           latest = Math.max(latest, number(name, p, scope, target));
         }
@@ -114,8 +119,14 @@ final class PrometheusTranslator {
           drop("delta_temporality", m.getSum().getDataPointsCount());
           return 0;
         }
-        boolean counter = m.getSum().getIsMonotonic();
-        String name = PrometheusNames.metric(m.getName(), m.getUnit(), counter);
+        PrometheusNames.Type type =
+            m.getSum().getIsMonotonic()
+                ? PrometheusNames.Type.MONOTONIC_COUNTER
+                : PrometheusNames.Type.NON_MONOTONIC_COUNTER;
+        String name = name(m, type, m.getSum().getDataPointsCount());
+        if (name == null) {
+          return 0;
+        }
         for (NumberDataPoint p : m.getSum().getDataPointsList()) {
           latest = Math.max(latest, number(name, p, scope, target));
         }
@@ -126,7 +137,11 @@ final class PrometheusTranslator {
           drop("delta_temporality", m.getHistogram().getDataPointsCount());
           return 0;
         }
-        String base = PrometheusNames.metric(m.getName(), m.getUnit(), false);
+        String base =
+            name(m, PrometheusNames.Type.HISTOGRAM, m.getHistogram().getDataPointsCount());
+        if (base == null) {
+          return 0;
+        }
         for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
           long t = p.getTimeUnixNano() / 1_000_000L;
           Map<String, String> labels = labels(p.getAttributesList(), scope, target);
@@ -164,7 +179,10 @@ final class PrometheusTranslator {
         }
       }
       case SUMMARY -> {
-        String base = PrometheusNames.metric(m.getName(), m.getUnit(), false);
+        String base = name(m, PrometheusNames.Type.SUMMARY, m.getSummary().getDataPointsCount());
+        if (base == null) {
+          return 0;
+        }
         for (SummaryDataPoint p : m.getSummary().getDataPointsList()) {
           long t = p.getTimeUnixNano() / 1_000_000L;
           Map<String, String> labels = labels(p.getAttributesList(), scope, target);
@@ -206,8 +224,10 @@ final class PrometheusTranslator {
   private static Map<String, String> labels(
       List<KeyValue> attributes, InstrumentationScope scope, Map<String, String> target) {
     Map<String, String> labels = new TreeMap<>();
-    for (KeyValue kv : attributes) {
-      labels.put(PrometheusNames.label(kv.getKey()), text(kv.getValue()));
+    List<KeyValue> sorted = new ArrayList<>(attributes);
+    sorted.sort(Comparator.comparing(KeyValue::getKey));
+    for (KeyValue kv : sorted) {
+      putLabel(labels, kv.getKey(), text(kv.getValue()));
     }
     if (!scope.getName().isEmpty()) {
       labels.put("otel_scope_name", scope.getName());
@@ -260,23 +280,33 @@ final class PrometheusTranslator {
         : e.getAsDouble();
   }
 
+  /**
+   * Attributes whose names become the same label are joined with {@code ;} in key order, as the
+   * Collector's translator joins them (instead of one overwriting the other).
+   */
+  private static void putLabel(Map<String, String> labels, String key, String value) {
+    labels.merge(PrometheusNames.label(key), value, (a, b) -> a + ";" + b);
+  }
+
+  /** The metric's Prometheus name, or null (counted) when nothing valid is left of it. */
+  private String name(Metric m, PrometheusNames.Type type, int points) {
+    String name = PrometheusNames.metric(m.getName(), m.getUnit(), type);
+    if (name.isEmpty()) {
+      drop("invalid_name", points);
+      return null;
+    }
+    return name;
+  }
+
   private void drop(String reason, long points) {
     dropped.merge(reason, points, Long::sum);
   }
 
   private static String format(double d) {
-    return d == Math.rint(d) && !Double.isInfinite(d)
-        ? Long.toString((long) d)
-        : Double.toString(d);
+    return PrometheusNames.format(d);
   }
 
   private static String text(AnyValue v) {
-    return switch (v.getValueCase()) {
-      case STRING_VALUE -> v.getStringValue();
-      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
-      case INT_VALUE -> Long.toString(v.getIntValue());
-      case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
-      default -> v.toString().trim();
-    };
+    return io.otelstream.schemas.AnyValueText.of(v);
   }
 }

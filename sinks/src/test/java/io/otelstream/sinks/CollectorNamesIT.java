@@ -1,0 +1,314 @@
+package io.otelstream.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.metrics.v1.Summary;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.otelstream.kafka.KafkaBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same OTLP metrics through otelstream's Mimir sink and through a real Collector's {@code
+ * prometheus_remote_write} exporter (v0.160.0, built by perf/collector/build.sh), each into its own
+ * real Prometheus: every series has the same name, labels and value in both. The metrics exercise
+ * the naming rules that differed before (unit words already in the name, {@code key_} prefixes,
+ * {@code _ratio} only for gauges, colliding attribute names, number formatting in labels).
+ */
+class CollectorNamesIT {
+  @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
+  @TempDir Path dir;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void prometheusSeesTheSameSeriesFromOtelstreamAndTheCollector() throws Exception {
+    Files.createDirectories(dir.resolve("ours"));
+    Files.createDirectories(dir.resolve("theirs"));
+    byte[] request = metrics(System.currentTimeMillis() * 1_000_000L);
+    try (RemoteWriteReceivers ours = new RemoteWriteReceivers(dir.resolve("ours"));
+        RemoteWriteReceivers theirs = new RemoteWriteReceivers(dir.resolve("theirs"));
+        ConnectWorker connect = new ConnectWorker(kafka, "names-it")) {
+      int otlpPort = TestReceivers.freePort();
+      int telemetryPort = TestReceivers.freePort();
+      Path config = dir.resolve("collector.yaml");
+      Files.writeString(
+          config,
+          """
+          receivers:
+            otlp:
+              protocols: {http: {endpoint: "127.0.0.1:%d"}}
+          exporters:
+            prometheus_remote_write:
+              endpoint: "%s/api/v1/write"
+              tls: {insecure: true}
+          service:
+            pipelines:
+              metrics: {receivers: [otlp], exporters: [prometheus_remote_write]}
+            telemetry:
+              metrics:
+                level: normal
+                readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: %d}}}}]
+          """
+              .formatted(otlpPort, theirs.prometheus, telemetryPort));
+      Process collector =
+          TestReceivers.start(
+              "otelcol-otelstream",
+              dir.resolve("collector.log"),
+              "http://127.0.0.1:" + telemetryPort + "/metrics",
+              "--config",
+              config.toString());
+      try {
+        HttpResponse<String> posted =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + otlpPort + "/v1/metrics"))
+                        .header("Content-Type", "application/x-protobuf")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(request))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(200);
+
+        try (Admin admin = kafka.admin()) {
+          admin.createTopics(List.of(new NewTopic("names", 1, (short) 1))).all().get();
+        }
+        try (KafkaProducer<byte[], byte[]> p =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+          p.send(new ProducerRecord<>("names", "r".getBytes(), request)).get();
+        }
+        connect.put(
+            "/connectors/names/config",
+            """
+            {"connector.class": "io.otelstream.sinks.mimir.MimirSinkConnector", "topics": "names",
+             "otlp.signal": "metrics", "backend.url": "%s/api/v1/write", "batch.linger.ms": "100"}
+            """
+                .formatted(ours.prometheus));
+
+        try {
+          Awaitility.await("series in both Prometheus servers")
+              .atMost(90, TimeUnit.SECONDS)
+              .pollInterval(1, TimeUnit.SECONDS)
+              .until(
+                  () ->
+                      has(series(ours.prometheus), "rpc_latency_milliseconds_count{")
+                          && has(series(theirs.prometheus), "rpc_latency_milliseconds_count{"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError(
+              "otelstream: "
+                  + series(ours.prometheus)
+                  + "\nthe Collector: "
+                  + series(theirs.prometheus)
+                  + "\ncollector log: "
+                  + Files.readString(dir.resolve("collector.log")),
+              e);
+        }
+        Map<String, String> otelstream = series(ours.prometheus);
+        Map<String, String> collectorSeries = series(theirs.prometheus);
+        assertThat(new TreeSet<>(otelstream.keySet()))
+            .as("series (name and labels): otelstream vs the Collector")
+            .isEqualTo(new TreeSet<>(collectorSeries.keySet()));
+        assertThat(otelstream).as("values").isEqualTo(collectorSeries);
+        assertThat(otelstream.keySet())
+            .anyMatch(k -> k.startsWith("app_bytes_sent_total{"))
+            .anyMatch(k -> k.contains("key_2xx_count=3"));
+      } finally {
+        collector.destroy();
+        collector.waitFor();
+      }
+    }
+  }
+
+  private static boolean has(Map<String, String> series, String prefix) {
+    return series.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+  }
+
+  /** Every series a Prometheus holds now, as {@code name{labels}} to its value. */
+  private static Map<String, String> series(String prometheus) throws Exception {
+    JsonNode result =
+        JSON.readTree(RemoteWriteReceivers.query(prometheus, "{__name__=~\".+\"}"))
+            .path("data")
+            .path("result");
+    Map<String, String> out = new TreeMap<>();
+    for (JsonNode r : result) {
+      Map<String, String> labels = new TreeMap<>();
+      r.path("metric")
+          .fields()
+          .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      String name = labels.remove("__name__");
+      out.put(name + labels, r.path("value").path(1).asText());
+    }
+    return out;
+  }
+
+  private static KeyValue kv(String k, Object v) {
+    AnyValue.Builder b = AnyValue.newBuilder();
+    if (v instanceof String s) {
+      b.setStringValue(s);
+    } else if (v instanceof Double d) {
+      b.setDoubleValue(d);
+    } else if (v instanceof Long l) {
+      b.setIntValue(l);
+    } else if (v instanceof Boolean bool) {
+      b.setBoolValue(bool);
+    }
+    return KeyValue.newBuilder().setKey(k).setValue(b).build();
+  }
+
+  private static Sum.Builder cumulative(boolean monotonic) {
+    return Sum.newBuilder()
+        .setIsMonotonic(monotonic)
+        .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
+  }
+
+  static byte[] metrics(long now) {
+    long start = now - 60_000_000_000L;
+    NumberDataPoint.Builder point =
+        NumberDataPoint.newBuilder().setStartTimeUnixNano(start).setTimeUnixNano(now);
+    List<Metric> metrics =
+        List.of(
+            Metric.newBuilder()
+                .setName("app.bytes.sent")
+                .setUnit("By")
+                .setSum(
+                    cumulative(true)
+                        .addDataPoints(
+                            point
+                                .clone()
+                                .setAsInt(1200)
+                                .addAttributes(kv("2xx.count", "3"))
+                                .addAttributes(kv("_private", "p"))
+                                .addAttributes(kv("http.route", "/a"))
+                                .addAttributes(kv("net.peer", "x"))
+                                .addAttributes(kv("net_peer", "y"))
+                                .addAttributes(kv("ratio", 1.0))
+                                .addAttributes(kv("tiny", 0.00001))
+                                .addAttributes(kv("ok", true))
+                                .addAttributes(kv("n", 7L))))
+                .build(),
+            Metric.newBuilder()
+                .setName("total.requests")
+                .setSum(cumulative(true).addDataPoints(point.clone().setAsInt(5)))
+                .build(),
+            Metric.newBuilder()
+                .setName("requests")
+                .setUnit("{request}")
+                .setSum(cumulative(true).addDataPoints(point.clone().setAsInt(9)))
+                .build(),
+            Metric.newBuilder()
+                .setName("5xx.errors")
+                .setSum(cumulative(true).addDataPoints(point.clone().setAsInt(2)))
+                .build(),
+            Metric.newBuilder()
+                .setName("cpu.utilization")
+                .setUnit("1")
+                .setGauge(Gauge.newBuilder().addDataPoints(point.clone().setAsDouble(0.25)))
+                .build(),
+            Metric.newBuilder()
+                .setName("queue.fill")
+                .setUnit("1")
+                .setSum(cumulative(false).addDataPoints(point.clone().setAsDouble(0.5)))
+                .build(),
+            Metric.newBuilder()
+                .setName("throughput")
+                .setUnit("By/s")
+                .setGauge(Gauge.newBuilder().addDataPoints(point.clone().setAsDouble(1e6)))
+                .build(),
+            Metric.newBuilder()
+                .setName("disk__io..total")
+                .setUnit("KiBy")
+                .setSum(cumulative(true).addDataPoints(point.clone().setAsInt(64)))
+                .build(),
+            Metric.newBuilder()
+                .setName("http.server.request.duration")
+                .setUnit("s")
+                .setHistogram(
+                    Histogram.newBuilder()
+                        .setAggregationTemporality(
+                            AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                        .addDataPoints(
+                            HistogramDataPoint.newBuilder()
+                                .setStartTimeUnixNano(start)
+                                .setTimeUnixNano(now)
+                                .setCount(10)
+                                .setSum(3.25)
+                                .addAllExplicitBounds(List.of(0.00001, 0.005, 0.25, 2.5))
+                                .addAllBucketCounts(List.of(1L, 2L, 3L, 3L, 1L))
+                                .addAttributes(kv("http.route", "/a"))))
+                .build(),
+            Metric.newBuilder()
+                .setName("rpc.latency")
+                .setUnit("ms")
+                .setSummary(
+                    Summary.newBuilder()
+                        .addDataPoints(
+                            SummaryDataPoint.newBuilder()
+                                .setStartTimeUnixNano(start)
+                                .setTimeUnixNano(now)
+                                .setCount(4)
+                                .setSum(10)
+                                .addQuantileValues(
+                                    SummaryDataPoint.ValueAtQuantile.newBuilder()
+                                        .setQuantile(0.5)
+                                        .setValue(2))
+                                .addQuantileValues(
+                                    SummaryDataPoint.ValueAtQuantile.newBuilder()
+                                        .setQuantile(0.99)
+                                        .setValue(4))))
+                .build());
+    return ExportMetricsServiceRequest.newBuilder()
+        .addResourceMetrics(
+            ResourceMetrics.newBuilder()
+                .setResource(
+                    Resource.newBuilder()
+                        .addAttributes(kv("service.name", "checkout"))
+                        .addAttributes(kv("service.namespace", "shop"))
+                        .addAttributes(kv("service.instance.id", "i-1"))
+                        .addAttributes(kv("host.name", "h1"))
+                        .addAttributes(kv("deployment.environment", "prod")))
+                .addScopeMetrics(
+                    ScopeMetrics.newBuilder()
+                        .setScope(
+                            InstrumentationScope.newBuilder().setName("lib").setVersion("1.2"))
+                        .addAllMetrics(metrics)))
+        .build()
+        .toByteArray();
+  }
+}
