@@ -185,6 +185,60 @@ class MetricsAggregationIT {
     sdk.close();
   }
 
+  /**
+   * An SDK that exports delta temporality (as the .NET SDK and many Go and Python configurations
+   * do): each export carries only what happened since the last one; Prometheus sees the running
+   * totals of a counter and a histogram, from two instances, across three exports.
+   */
+  @Test
+  void deltaTemporalityReachesPrometheusAsCumulative() throws Exception {
+    List<SdkMeterProvider> sdks = new ArrayList<>();
+    for (String instance : List.of("d-1", "d-2")) {
+      sdks.add(
+          SdkMeterProvider.builder()
+              .setResource(
+                  Resource.create(
+                      Attributes.of(
+                          AttributeKey.stringKey("service.name"),
+                          "ledger",
+                          AttributeKey.stringKey("service.instance.id"),
+                          instance)))
+              .registerMetricReader(
+                  PeriodicMetricReader.builder(
+                          OtlpGrpcMetricExporter.builder()
+                              .setEndpoint(endpoint)
+                              .setAggregationTemporalitySelector(
+                                  io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector
+                                      .deltaPreferred())
+                              .build())
+                      .setInterval(Duration.ofHours(1))
+                      .build())
+              .build());
+    }
+    long entries = 0;
+    double amount = 0;
+    for (int round = 1; round <= 3; round++) {
+      for (SdkMeterProvider sdk : sdks) {
+        var counter = sdk.get("ledger").counterBuilder("ledger.entries").build();
+        DoubleHistogram h =
+            sdk.get("ledger").histogramBuilder("ledger.amount").setUnit("1").build();
+        for (int i = 0; i < round * 3; i++) {
+          counter.add(2, user(i));
+          entries += 2;
+          h.record(1.5, user(i));
+          amount += 1.5;
+        }
+        sdk.forceFlush().join(30, TimeUnit.SECONDS);
+      }
+      awaitValue("sum(ledger_entries_total)", entries);
+      awaitValue("sum(ledger_amount_count)", entries / 2.0);
+      assertThat(value("sum(ledger_amount_sum)")).isCloseTo(amount, within());
+    }
+    for (SdkMeterProvider sdk : sdks) {
+      sdk.close();
+    }
+  }
+
   @Test
   void threeInstancesAddUpThroughARestartAndAStop() throws Exception {
     List<SdkMeterProvider> sdks =
