@@ -9,6 +9,8 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Histogram;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
@@ -114,6 +116,15 @@ class CollectorNamesIT {
                 new ByteArraySerializer())) {
           p.send(new ProducerRecord<>("names", "r".getBytes(), request)).get();
         }
+        // The same records once more with exponential histograms as classic buckets.
+        connect.put(
+            "/connectors/names-explicit/config",
+            """
+            {"connector.class": "io.otelstream.sinks.mimir.MimirSinkConnector", "topics": "names",
+             "otlp.signal": "metrics", "backend.url": "%s/api/v1/write", "batch.linger.ms": "100",
+             "mimir.exponential.histograms": "explicit"}
+            """
+                .formatted(ours.prometheus));
         connect.put(
             "/connectors/names/config",
             """
@@ -129,7 +140,9 @@ class CollectorNamesIT {
               .until(
                   () ->
                       has(series(ours.prometheus), "rpc_latency_milliseconds_count{")
-                          && has(series(theirs.prometheus), "rpc_latency_milliseconds_count{"));
+                          && has(series(ours.prometheus), "payload_bytes_count{")
+                          && has(series(theirs.prometheus), "rpc_latency_milliseconds_count{")
+                          && has(series(theirs.prometheus), "payload_bytes{"));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
           throw new AssertionError(
               "otelstream: "
@@ -142,6 +155,37 @@ class CollectorNamesIT {
         }
         Map<String, String> otelstream = series(ours.prometheus);
         Map<String, String> collectorSeries = series(theirs.prometheus);
+        // The classic buckets of the explicit connector: cumulative per populated bucket.
+        Map<String, String> explicit = new TreeMap<>();
+        otelstream
+            .entrySet()
+            .removeIf(
+                e -> {
+                  boolean classic =
+                      e.getKey().startsWith("payload_bytes_")
+                          || e.getKey().startsWith("fine_grained_seconds_");
+                  if (classic) {
+                    explicit.put(e.getKey(), e.getValue());
+                  }
+                  return classic;
+                });
+        assertThat(explicit)
+            .containsEntry(
+                "payload_bytes_bucket{instance=i-1, job=shop/checkout, le=+Inf, otel_scope_name=lib,"
+                    + " otel_scope_version=1.2}",
+                "9")
+            .containsEntry(
+                "payload_bytes_count{instance=i-1, job=shop/checkout, otel_scope_name=lib,"
+                    + " otel_scope_version=1.2}",
+                "9")
+            .containsEntry(
+                "payload_bytes_sum{instance=i-1, job=shop/checkout, otel_scope_name=lib,"
+                    + " otel_scope_version=1.2}",
+                "42.5");
+        // scale 3: bucket i's upper bound is 2^((i+1)/8); offset -2 -> 2^(-1/8), 2^(3/8)...
+        assertThat(explicit.keySet())
+            .anyMatch(
+                k -> k.startsWith("payload_bytes_bucket{") && k.contains("le=0.917004043204671"));
         assertThat(new TreeSet<>(otelstream.keySet()))
             .as("series (name and labels): otelstream vs the Collector")
             .isEqualTo(new TreeSet<>(collectorSeries.keySet()));
@@ -173,7 +217,11 @@ class CollectorNamesIT {
           .fields()
           .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
       String name = labels.remove("__name__");
-      out.put(name + labels, r.path("value").path(1).asText());
+      out.put(
+          name + labels,
+          r.has("histogram")
+              ? r.path("histogram").path(1).toString()
+              : r.path("value").path(1).asText());
     }
     return out;
   }
@@ -272,6 +320,51 @@ class CollectorNamesIT {
                                 .addAllExplicitBounds(List.of(0.00001, 0.005, 0.25, 2.5))
                                 .addAllBucketCounts(List.of(1L, 2L, 3L, 3L, 1L))
                                 .addAttributes(kv("http.route", "/a"))))
+                .build(),
+            Metric.newBuilder()
+                .setName("payload")
+                .setUnit("By")
+                .setExponentialHistogram(
+                    ExponentialHistogram.newBuilder()
+                        .setAggregationTemporality(
+                            AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                        .addDataPoints(
+                            ExponentialHistogramDataPoint.newBuilder()
+                                .setStartTimeUnixNano(start)
+                                .setTimeUnixNano(now)
+                                .setCount(9)
+                                .setSum(42.5)
+                                .setScale(3)
+                                .setZeroCount(1)
+                                .setPositive(
+                                    ExponentialHistogramDataPoint.Buckets.newBuilder()
+                                        .setOffset(-2)
+                                        .addAllBucketCounts(
+                                            List.of(1L, 0L, 0L, 0L, 2L, 3L, 0L, 1L)))
+                                .setNegative(
+                                    ExponentialHistogramDataPoint.Buckets.newBuilder()
+                                        .setOffset(1)
+                                        .addAllBucketCounts(List.of(1L)))))
+                .build(),
+            Metric.newBuilder()
+                .setName("fine.grained")
+                .setUnit("s")
+                .setExponentialHistogram(
+                    ExponentialHistogram.newBuilder()
+                        .setAggregationTemporality(
+                            AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                        .addDataPoints(
+                            ExponentialHistogramDataPoint.newBuilder()
+                                .setStartTimeUnixNano(start)
+                                .setTimeUnixNano(now)
+                                .setCount(6)
+                                .setSum(3)
+                                .setScale(10)
+                                .setPositive(
+                                    ExponentialHistogramDataPoint.Buckets.newBuilder()
+                                        .setOffset(-5)
+                                        .addAllBucketCounts(
+                                            List.of(1L, 1L, 1L, 1L, 1L, 0L, 0L, 1L)))))
                 .build(),
             Metric.newBuilder()
                 .setName("rpc.latency")

@@ -39,7 +39,8 @@ public final class RemoteWriteReceivers implements AutoCloseable {
             "--storage.tsdb.path=" + dir.resolve("prometheus-data"),
             "--web.listen-address=127.0.0.1:" + p,
             "--web.enable-remote-write-receiver",
-            "--enable-feature=exemplar-storage");
+            "--enable-feature=exemplar-storage",
+            "--enable-feature=native-histograms");
     victoriaProcess =
         start(
             dir.resolve("victoria.log"),

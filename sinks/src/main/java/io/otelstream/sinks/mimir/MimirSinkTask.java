@@ -19,6 +19,7 @@ public final class MimirSinkTask extends BatchingSinkTask {
       Map.of("X-Prometheus-Remote-Write-Version", "0.1.0");
   private HttpBackend backend;
   private OtlpHttpExporter otlp;
+  private PrometheusTranslator.Options translation;
 
   @Override
   protected SinkSettings settings(Map<String, String> props) {
@@ -32,6 +33,7 @@ public final class MimirSinkTask extends BatchingSinkTask {
       otlp = new OtlpHttpExporter(s, this::countDropped);
     } else {
       backend = new HttpBackend(s);
+      translation = s.translation();
     }
   }
 
@@ -44,7 +46,7 @@ public final class MimirSinkTask extends BatchingSinkTask {
     Map<String, PrometheusTranslator> byTenant = new LinkedHashMap<>();
     for (Item item : batch) {
       byTenant
-          .computeIfAbsent(item.tenant(), t -> new PrometheusTranslator())
+          .computeIfAbsent(item.tenant(), t -> new PrometheusTranslator(translation))
           .add((ExportMetricsServiceRequest) item.message());
     }
     for (Map.Entry<String, PrometheusTranslator> e : byTenant.entrySet()) {

@@ -5,6 +5,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -30,9 +31,39 @@ import java.util.TreeMap;
  * cumulative sums, non-monotonic sums as gauges, histograms as {@code _bucket{le}} / {@code _sum} /
  * {@code _count}, {@code job} and {@code instance} from the resource, the other resource attributes
  * in {@code target_info}, the scope as {@code otel_scope_name} / {@code otel_scope_version},
- * samples sorted per series. Delta temporality and exponential histograms are counted and dropped.
+ * samples sorted per series, exponential histograms as native histograms (or, as an option, classic
+ * buckets). Delta temporality is counted and dropped (the streams app's aggregation stage turns it
+ * into cumulative before it gets here).
  */
 final class PrometheusTranslator {
+  /**
+   * What the Collector's exporter makes configurable.
+   *
+   * @param nativeHistograms exponential histograms as native histograms (the Collector's way), or
+   *     as classic {@code _bucket}/{@code _sum}/{@code _count} series for backends without them
+   * @param resourceToTelemetry every resource attribute also a label of every series (the
+   *     Collector's {@code resource_to_telemetry_conversion})
+   * @param externalLabels labels added to every series unless an attribute has the same name (the
+   *     Collector's {@code external_labels})
+   */
+  record Options(
+      boolean nativeHistograms, boolean resourceToTelemetry, Map<String, String> externalLabels) {
+    static final Options DEFAULTS = new Options(true, false, Map.of());
+  }
+
+  private final Options options;
+  // The current resource's attributes as labels under resource_to_telemetry_conversion (a data
+  // point's own attribute of the same name wins, as in the Collector).
+  private Map<String, String> promoted = Map.of();
+
+  PrometheusTranslator() {
+    this(Options.DEFAULTS);
+  }
+
+  PrometheusTranslator(Options options) {
+    this.options = options;
+  }
+
   /**
    * Prometheus' staleness marker: a point flagged as having no recorded value (the streams app's
    * aggregation writes one when a series ends) ends its series at once, as the Collector's
@@ -47,6 +78,8 @@ final class PrometheusTranslator {
 
   private final Map<Map<String, String>, List<Sample>> series = new LinkedHashMap<>();
   private final Map<Map<String, String>, List<Exemplar>> exemplars = new LinkedHashMap<>();
+  private final Map<Map<String, String>, List<io.otelstream.schemas.prometheus.Histogram>>
+      histograms = new LinkedHashMap<>();
 
   void add(ExportMetricsServiceRequest request) {
     for (ResourceMetrics rm : request.getResourceMetricsList()) {
@@ -65,6 +98,12 @@ final class PrometheusTranslator {
         }
       }
       Map<String, String> target = new TreeMap<>();
+      promoted = new TreeMap<>();
+      if (options.resourceToTelemetry()) {
+        for (KeyValue kv : resourceAttributes) {
+          putLabel(promoted, kv.getKey(), text(kv.getValue()));
+        }
+      }
       if (serviceName != null) {
         target.put("job", namespace != null ? namespace + "/" + serviceName : serviceName);
       }
@@ -94,6 +133,16 @@ final class PrometheusTranslator {
           labels.forEach((k, v) -> ts.addLabels(Label.newBuilder().setName(k).setValue(v)));
           samples.sort(Comparator.comparingLong(Sample::getTimestamp));
           ts.addAllSamples(samples);
+          ts.addAllExemplars(exemplars.getOrDefault(labels, List.of()));
+          w.addTimeseries(ts);
+        });
+    histograms.forEach(
+        (labels, points) -> {
+          TimeSeries.Builder ts = TimeSeries.newBuilder();
+          labels.forEach((k, v) -> ts.addLabels(Label.newBuilder().setName(k).setValue(v)));
+          points.sort(
+              Comparator.comparingLong(io.otelstream.schemas.prometheus.Histogram::getTimestamp));
+          ts.addAllHistograms(points);
           ts.addAllExemplars(exemplars.getOrDefault(labels, List.of()));
           w.addTimeseries(ts);
         });
@@ -198,11 +247,66 @@ final class PrometheusTranslator {
           latest = Math.max(latest, t);
         }
       }
-      case EXPONENTIAL_HISTOGRAM ->
-          drop("exponential_histogram", m.getExponentialHistogram().getDataPointsCount());
+      case EXPONENTIAL_HISTOGRAM -> {
+        if (m.getExponentialHistogram().getAggregationTemporality()
+            != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+          drop("delta_temporality", m.getExponentialHistogram().getDataPointsCount());
+          return 0;
+        }
+        String base =
+            name(
+                m,
+                options.nativeHistograms()
+                    ? PrometheusNames.Type.EXPONENTIAL_HISTOGRAM
+                    : PrometheusNames.Type.HISTOGRAM,
+                m.getExponentialHistogram().getDataPointsCount());
+        if (base == null) {
+          return 0;
+        }
+        for (ExponentialHistogramDataPoint p : m.getExponentialHistogram().getDataPointsList()) {
+          latest = Math.max(latest, exponential(base, p, scope, target));
+        }
+      }
       case DATA_NOT_SET -> drop("no_data", 1);
     }
     return latest;
+  }
+
+  /**
+   * One exponential histogram point, native or as classic buckets; returns its time, 0 if dropped.
+   */
+  private long exponential(
+      String base,
+      ExponentialHistogramDataPoint p,
+      InstrumentationScope scope,
+      Map<String, String> target) {
+    long t = p.getTimeUnixNano() / 1_000_000L;
+    Map<String, String> labels = labels(p.getAttributesList(), scope, target);
+    boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
+    if (options.nativeHistograms()) {
+      var h = NativeHistograms.of(p, stale, STALE_NAN);
+      if (h == null) {
+        drop("exponential_scale_below_minus_4", 1);
+        return 0;
+      }
+      Map<String, String> series = with(labels, base, null, null);
+      histograms.computeIfAbsent(series, k -> new ArrayList<>()).add(h);
+      if (!stale) {
+        p.getExemplarsList().forEach(e -> exemplar(series, e));
+      }
+      return t;
+    }
+    for (double[] bucket : NativeHistograms.explicitBuckets(p)) {
+      sample(
+          with(labels, base + "_bucket", "le", format(bucket[0])),
+          stale ? STALE_NAN : bucket[1],
+          t);
+    }
+    if (p.hasSum()) {
+      sample(with(labels, base + "_sum", null, null), stale ? STALE_NAN : p.getSum(), t);
+    }
+    sample(with(labels, base + "_count", null, null), stale ? STALE_NAN : p.getCount(), t);
+    return t;
   }
 
   private long number(
@@ -221,7 +325,7 @@ final class PrometheusTranslator {
     return t;
   }
 
-  private static Map<String, String> labels(
+  private Map<String, String> labels(
       List<KeyValue> attributes, InstrumentationScope scope, Map<String, String> target) {
     Map<String, String> labels = new TreeMap<>();
     List<KeyValue> sorted = new ArrayList<>(attributes);
@@ -235,7 +339,9 @@ final class PrometheusTranslator {
     if (!scope.getVersion().isEmpty()) {
       labels.put("otel_scope_version", scope.getVersion());
     }
+    promoted.forEach(labels::putIfAbsent);
     labels.putAll(target);
+    options.externalLabels().forEach(labels::putIfAbsent);
     return labels;
   }
 
