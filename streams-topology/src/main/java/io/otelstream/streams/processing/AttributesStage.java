@@ -45,7 +45,7 @@ final class AttributesStage implements Stage {
   }
 
   @Override
-  public long traces(ExportTraceServiceRequest.Builder request) {
+  public long traces(ExportTraceServiceRequest.Builder request, Pipelines.Drops counts) {
     for (ResourceSpans.Builder rs : request.getResourceSpansBuilderList()) {
       for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
         for (Span.Builder s : ss.getSpansBuilderList()) {
@@ -60,7 +60,7 @@ final class AttributesStage implements Stage {
   }
 
   @Override
-  public long metrics(ExportMetricsServiceRequest.Builder request) {
+  public long metrics(ExportMetricsServiceRequest.Builder request, Pipelines.Drops counts) {
     for (ResourceMetrics.Builder rm : request.getResourceMetricsBuilderList()) {
       for (ScopeMetrics.Builder sm : rm.getScopeMetricsBuilderList()) {
         for (int i = 0; i < sm.getMetricsCount(); i++) {
@@ -75,7 +75,7 @@ final class AttributesStage implements Stage {
   }
 
   @Override
-  public long logs(ExportLogsServiceRequest.Builder request) {
+  public long logs(ExportLogsServiceRequest.Builder request, Pipelines.Drops counts) {
     for (ResourceLogs.Builder rl : request.getResourceLogsBuilderList()) {
       for (ScopeLogs.Builder sl : rl.getScopeLogsBuilderList()) {
         for (LogRecord.Builder l : sl.getLogRecordsBuilderList()) {

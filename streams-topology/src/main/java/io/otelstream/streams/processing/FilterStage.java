@@ -64,7 +64,7 @@ final class FilterStage implements Stage {
   }
 
   @Override
-  public long traces(ExportTraceServiceRequest.Builder request) {
+  public long traces(ExportTraceServiceRequest.Builder request, Pipelines.Drops counts) {
     if (spans == null) {
       return 0;
     }
@@ -96,7 +96,7 @@ final class FilterStage implements Stage {
   }
 
   @Override
-  public long metrics(ExportMetricsServiceRequest.Builder request) {
+  public long metrics(ExportMetricsServiceRequest.Builder request, Pipelines.Drops counts) {
     if (metrics == null) {
       return 0;
     }
@@ -128,7 +128,7 @@ final class FilterStage implements Stage {
   }
 
   @Override
-  public long logs(ExportLogsServiceRequest.Builder request) {
+  public long logs(ExportLogsServiceRequest.Builder request, Pipelines.Drops counts) {
     if (logs == null) {
       return 0;
     }

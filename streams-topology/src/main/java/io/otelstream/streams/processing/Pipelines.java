@@ -36,7 +36,6 @@ public final class Pipelines {
   private static final Map<String, String> UNSUPPORTED =
       Map.of(
           "transform", "OTTL statements are not supported; use attributes and resource actions",
-          "redaction", "not supported yet; use attributes delete or hash actions for now",
           "tail_sampling",
               "configure it in the tail_sampling section, which runs after the traces"
                   + " pipeline",
@@ -120,6 +119,8 @@ public final class Pipelines {
         case "attributes" ->
             new AttributesStage(name, read(config, ProcessorConfigs.Attributes.class), signals);
         case "resource" -> new ResourceStage(name, read(config, ProcessorConfigs.Resource.class));
+        case "redaction" ->
+            new RedactionStage(name, read(config, ProcessorConfigs.Redaction.class));
         case "filter" -> {
           ProcessorConfigs.Filter f = read(config, ProcessorConfigs.Filter.class);
           warnPrometheusOnly(name, f);
@@ -143,7 +144,7 @@ public final class Pipelines {
                     type,
                     "unknown processor type '"
                         + type
-                        + "'; otelstream runs attributes, resource, filter (and accepts batch,"
+                        + "'; otelstream runs attributes, resource, filter, redaction (and accepts batch,"
                         + " memory_limiter)"));
       };
     } catch (IllegalArgumentException e) {
@@ -218,27 +219,38 @@ public final class Pipelines {
         .toList();
   }
 
-  /** Counts what a processor removed. */
+  /** The redaction processors of a signal's pipeline (their masks are counted by name). */
+  public List<String> redactions(Signal signal) {
+    return stages.getOrDefault(signal, List.of()).stream()
+        .filter(s -> s instanceof RedactionStage)
+        .map(Stage::name)
+        .toList();
+  }
+
+  /** Counts what a processor removed, and what a redaction processor redacted. */
   @FunctionalInterface
   public interface Drops {
     void removed(String processor, long items);
+
+    /** Attribute values (or log bodies) a redaction processor removed or masked, by reason. */
+    default void redacted(String processor, String reason, long values) {}
   }
 
   public void traces(ExportTraceServiceRequest.Builder request, Drops drops) {
     for (Stage s : stages.getOrDefault(Signal.TRACES, List.of())) {
-      count(drops, s, s.traces(request));
+      count(drops, s, s.traces(request, drops));
     }
   }
 
   public void metrics(ExportMetricsServiceRequest.Builder request, Drops drops) {
     for (Stage s : stages.getOrDefault(Signal.METRICS, List.of())) {
-      count(drops, s, s.metrics(request));
+      count(drops, s, s.metrics(request, drops));
     }
   }
 
   public void logs(ExportLogsServiceRequest.Builder request, Drops drops) {
     for (Stage s : stages.getOrDefault(Signal.LOGS, List.of())) {
-      count(drops, s, s.logs(request));
+      count(drops, s, s.logs(request, drops));
     }
   }
 

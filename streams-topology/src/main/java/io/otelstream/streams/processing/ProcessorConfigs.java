@@ -66,6 +66,41 @@ public final class ProcessorConfigs {
   }
 
   /**
+   * {@code redaction}: attributes not allowed are removed, values matching a blocked pattern (or of
+   * a key matching a blocked key pattern) masked with {@code ****} or a hash, on resources, spans,
+   * span events, data points, log records and log bodies.
+   */
+  public record Redaction(
+      Boolean allowAllKeys,
+      List<String> allowedKeys,
+      List<String> ignoredKeys,
+      List<String> blockedValues,
+      List<String> allowedValues,
+      List<String> blockedKeyPatterns,
+      String hashFunction,
+      String summary,
+      Boolean redactAllTypes) {
+    public Redaction {
+      allowAllKeys = allowAllKeys != null && allowAllKeys;
+      redactAllTypes = redactAllTypes != null && redactAllTypes;
+      allowedKeys = allowedKeys != null ? List.copyOf(allowedKeys) : List.of();
+      ignoredKeys = ignoredKeys != null ? List.copyOf(ignoredKeys) : List.of();
+      blockedValues = blockedValues != null ? List.copyOf(blockedValues) : List.of();
+      allowedValues = allowedValues != null ? List.copyOf(allowedValues) : List.of();
+      blockedKeyPatterns = blockedKeyPatterns != null ? List.copyOf(blockedKeyPatterns) : List.of();
+      hashFunction = hashFunction != null ? hashFunction.toLowerCase(java.util.Locale.ROOT) : "";
+      if (!List.of("", "none", "md5", "sha1", "sha3").contains(hashFunction)) {
+        throw new IllegalArgumentException(
+            "hash_function must be md5, sha1 or sha3 (or unset: ****), was " + hashFunction);
+      }
+      summary = summary != null ? summary : "silent";
+      if (!List.of("debug", "info", "silent").contains(summary)) {
+        throw new IllegalArgumentException("summary must be debug, info or silent, was " + summary);
+      }
+    }
+  }
+
+  /**
    * {@code batch} and {@code memory_limiter}: accepted so that Collector pipelines paste, and not
    * needed (records are batched by Kafka; the edge bounds memory and answers 503 when full).
    */

@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * {@code otelstream_streams_processor_dropped_items_total{signal, processor}}: spans, data points
- * and log records a filter processor removed, registered at 0 for every filter in the signal's
+ * and log records a filter processor removed; {@code
+ * otelstream_streams_processor_redacted_values_total{signal, processor, reason}}: attribute values
+ * and log bodies a redaction processor removed ({@code key_not_allowed}) or masked ({@code
+ * blocked_key}, {@code blocked_value}). Registered at 0 for every such processor in the signal's
  * pipeline so an alert can tell "none" from "not reported".
  */
 public final class ProcessorDrops implements Pipelines.Drops {
@@ -15,18 +18,38 @@ public final class ProcessorDrops implements Pipelines.Drops {
   public ProcessorDrops(MeterRegistry registry, Signal signal, Pipelines pipelines) {
     this.registry = registry;
     this.signal = signal;
-    pipelines.filters(signal).forEach(name -> counter(name));
+    pipelines.filters(signal).forEach(this::dropped);
+    for (String redaction : pipelines.redactions(signal)) {
+      for (String reason :
+          new String[] {
+            RedactionStage.KEY_NOT_ALLOWED, RedactionStage.BLOCKED_KEY, RedactionStage.BLOCKED_VALUE
+          }) {
+        redactedCounter(redaction, reason);
+      }
+    }
   }
 
-  private Counter counter(String processor) {
+  private Counter dropped(String processor) {
     return Counter.builder("otelstream.streams.processor.dropped.items")
         .description("Items removed by a filter processor, by signal and processor")
         .tags("signal", signal.key(), "processor", processor)
         .register(registry);
   }
 
+  private Counter redactedCounter(String processor, String reason) {
+    return Counter.builder("otelstream.streams.processor.redacted.values")
+        .description("Values a redaction processor removed or masked, by signal, processor, reason")
+        .tags("signal", signal.key(), "processor", processor, "reason", reason)
+        .register(registry);
+  }
+
   @Override
   public void removed(String processor, long items) {
-    counter(processor).increment(items);
+    dropped(processor).increment(items);
+  }
+
+  @Override
+  public void redacted(String processor, String reason, long values) {
+    redactedCounter(processor, reason).increment(values);
   }
 }

@@ -26,19 +26,19 @@ final class ResourceStage implements Stage {
   }
 
   @Override
-  public long traces(ExportTraceServiceRequest.Builder request) {
+  public long traces(ExportTraceServiceRequest.Builder request, Pipelines.Drops counts) {
     request.getResourceSpansBuilderList().forEach(rs -> edit(rs.getResourceBuilder()));
     return 0;
   }
 
   @Override
-  public long metrics(ExportMetricsServiceRequest.Builder request) {
+  public long metrics(ExportMetricsServiceRequest.Builder request, Pipelines.Drops counts) {
     request.getResourceMetricsBuilderList().forEach(rm -> edit(rm.getResourceBuilder()));
     return 0;
   }
 
   @Override
-  public long logs(ExportLogsServiceRequest.Builder request) {
+  public long logs(ExportLogsServiceRequest.Builder request, Pipelines.Drops counts) {
     request.getResourceLogsBuilderList().forEach(rl -> edit(rl.getResourceBuilder()));
     return 0;
   }

@@ -59,10 +59,14 @@ class ProcessingIT {
                 "decision_wait: 1s\npolicies: [{name: all, type: always_sample}]\n")
             + "metrics:\n  aggregation: {interval: 500ms}\n"
             + seed
+            // and a redaction of card numbers, which must never reach a sink
+            + "  redaction/cards:\n"
+            + "    allow_all_keys: true\n"
+            + "    blocked_values: [\"4[0-9]{12}(?:[0-9]{3})?\"]\n"
             + "\npipelines:\n"
-            + "  traces: {processors: [attributes]}\n"
+            + "  traces: {processors: [attributes, redaction/cards]}\n"
             + "  metrics: {processors: [attributes, filter/metrics]}\n"
-            + "  logs: {processors: [attributes, filter/logs]}\n";
+            + "  logs: {processors: [attributes, filter/logs, redaction/cards]}\n";
     Files.writeString(dir.resolve("streams.yaml"), yaml);
     StreamsAppConfig config = StreamsKit.config(yaml);
     TopicCatalog topics = StreamsKit.applyTopics(kafka, config);
@@ -76,7 +80,12 @@ class ProcessingIT {
           new ProducerRecord<>(
               topics.name(Topic.LOGS),
               "l".getBytes(),
-              logs("health check ok", "GET /healthz 200", "GET /readyz", "order placed")));
+              logs(
+                  "health check ok",
+                  "GET /healthz 200",
+                  "GET /readyz",
+                  "order placed",
+                  "charged card " + CARD)));
       p.flush();
     }
     try (StreamsApp app = StreamsApp.start(config)) {
@@ -90,12 +99,19 @@ class ProcessingIT {
       List<Span> sampled = Otlp.spansIn(kafka.readAll(topics.name(Topic.TRACES_SAMPLED)));
       assertThat(sampled).hasSize(1);
       assertThat(attributes(sampled.get(0).getAttributesList()))
-          .isEqualTo(Map.of("user_id", sha256("alice"), "http.route", "/checkout"));
+          .isEqualTo(
+              Map.of(
+                  "user_id",
+                  sha256("alice"),
+                  "http.route",
+                  "/checkout",
+                  "payment.note",
+                  "card ****"));
 
       List<LogRecord> logs = Otlp.logsIn(kafka.readAll(topics.name(Topic.LOGS_PROCESSED)));
       assertThat(logs)
           .extracting(l -> l.getBody().getStringValue())
-          .containsExactly("order placed");
+          .containsExactly("order placed", "charged card ****");
       assertThat(attributes(logs.get(0).getAttributesList()))
           .isEqualTo(Map.of("user_id", sha256("alice")));
       assertThat(
@@ -103,6 +119,18 @@ class ProcessingIT {
                   app.adminPort(), "otelstream_streams_processor_dropped_items_total"))
           .as("log records the filter/logs processor removed")
           .isEqualTo(3);
+      assertThat(
+              StreamsKit.metric(
+                  app.adminPort(), "otelstream_streams_processor_redacted_values_total"))
+          .as("card numbers masked: one span attribute, one log body")
+          .isEqualTo(2);
+      for (Topic t : List.of(Topic.TRACES_SAMPLED, Topic.LOGS_PROCESSED, Topic.METRICS_PROCESSED)) {
+        for (var r : kafka.readAll(topics.name(t))) {
+          assertThat(new String(r.value(), StandardCharsets.ISO_8859_1))
+              .as("what the sinks read from " + t)
+              .doesNotContain(CARD);
+        }
+      }
 
       List<Metric> metrics = Otlp.metricsIn(kafka.readAll(topics.name(Topic.METRICS_PROCESSED)));
       assertThat(metrics).extracting(Metric::getName).contains("http.server.request.duration");
@@ -123,6 +151,8 @@ class ProcessingIT {
         .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
   }
 
+  private static final String CARD = "4111111111111111";
+
   private static List<KeyValue> requestAttributes() {
     return List.of(
         Otlp.kv("request_id", "r-1"),
@@ -138,6 +168,7 @@ class ProcessingIT {
         List.of(
             Otlp.span(traceId, 1, "POST /checkout", Span.SpanKind.SPAN_KIND_SERVER)
                 .addAllAttributes(requestAttributes())
+                .addAttributes(Otlp.kv("payment.note", "card " + CARD))
                 .build()));
   }
 

@@ -383,6 +383,118 @@ class PipelinesTest {
   }
 
   @Test
+  void redactionRemovesMasksAndCountsAsTheCollector() {
+    Pipelines p =
+        pipelines(
+            """
+            processors:
+              redaction/cards:
+                allowed_keys: [description, note, card, password, token, id]
+                ignored_keys: [safe]
+                blocked_values: ["4[0-9]{12}(?:[0-9]{3})?"]
+                allowed_values: [".+@example[.]com"]
+                blocked_key_patterns: ["^pass"]
+                summary: debug
+              redaction/hash:
+                allow_all_keys: true
+                blocked_values: ["secret-[a-z]+"]
+                hash_function: sha1
+            pipelines:
+              traces: {processors: [redaction/cards]}
+              logs: {processors: [redaction/cards, redaction/hash]}
+            """);
+    Map<String, Long> counted = new LinkedHashMap<>();
+    Pipelines.Drops counts =
+        new Pipelines.Drops() {
+          @Override
+          public void removed(String processor, long items) {
+            throw new AssertionError("nothing removed");
+          }
+
+          @Override
+          public void redacted(String processor, String reason, long values) {
+            counted.merge(processor + "/" + reason, values, Long::sum);
+          }
+        };
+    var r =
+        spans(
+            "shop",
+            span(
+                "pay",
+                Span.SpanKind.SPAN_KIND_SERVER,
+                kv("description", "card 4111111111111111 and 4012888888881881 used"),
+                kv("note", "mail bob@example.com 4111111111111111"),
+                kv("password", "hunter2"),
+                kv("safe", "4111111111111111"),
+                kv("id", 4111111111111111L),
+                kv("user", "alice")));
+    p.traces(r, counts);
+    Map<String, Object> got = map(spansOf(r).get(0).getAttributesList());
+    assertThat(got)
+        .containsEntry("description", "card **** and **** used")
+        .containsEntry("note", "mail bob@example.com 4111111111111111") // allowed value
+        .containsEntry("password", "****")
+        .containsEntry("safe", "4111111111111111") // ignored key
+        .containsEntry("id", 4111111111111111L) // not a string
+        .doesNotContainKey("user") // not allowed
+        .containsEntry("redaction.redacted.keys", "user")
+        .containsEntry("redaction.redacted.count", 1L)
+        .containsEntry("redaction.masked.keys", "description,password")
+        .containsEntry("redaction.masked.count", 2L);
+    // the resource's service.name is not an allowed key either
+    assertThat(r.getResourceSpans(0).getResource().getAttributesList())
+        .extracting(KeyValue::getKey)
+        .containsExactly("redaction.redacted.keys", "redaction.redacted.count");
+
+    var logs =
+        ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(
+                ResourceLogs.newBuilder()
+                    .addScopeLogs(
+                        ScopeLogs.newBuilder()
+                            .addLogRecords(
+                                LogRecord.newBuilder()
+                                    .setBody(
+                                        AnyValue.newBuilder()
+                                            .setStringValue(
+                                                "paid with 4111111111111111, secret-abc")))
+                            .addLogRecords(
+                                LogRecord.newBuilder()
+                                    .setBody(
+                                        AnyValue.newBuilder()
+                                            .setKvlistValue(
+                                                io.opentelemetry.proto.common.v1.KeyValueList
+                                                    .newBuilder()
+                                                    .addValues(kv("card", "4111111111111111"))
+                                                    .addValues(kv("other", "x")))))));
+    p.logs(logs, counts);
+    var records = logs.getResourceLogs(0).getScopeLogs(0).getLogRecordsList();
+    assertThat(records.get(0).getBody().getStringValue())
+        .isEqualTo("paid with ****, " + sha1("secret-abc"));
+    assertThat(map(records.get(0).getAttributesList()))
+        .containsEntry("redaction.body.masked.keys", "body")
+        .containsEntry("redaction.body.masked.count", 1L);
+    assertThat(records.get(1).getBody().getKvlistValue().getValuesList())
+        .containsExactly(kv("card", "****"));
+    assertThat(counted)
+        .containsEntry("redaction/cards/blocked_value", 3L) // values, not matches
+        .containsEntry("redaction/cards/blocked_key", 1L)
+        .containsEntry("redaction/hash/blocked_value", 1L);
+    assertThat(p.redactions(Signal.LOGS)).containsExactly("redaction/cards", "redaction/hash");
+  }
+
+  private static String sha1(String s) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-1")
+                  .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void theSeedsConfigurationParses() throws Exception {
     String seed =
         new String(
@@ -424,6 +536,11 @@ class PipelinesTest {
                 "processors: {filter/m: {metrics: {metric: ['name == \"x\"']}}}\n"
                     + "pipelines: {metrics: {processors: [filter/m]}}\n"))
         .contains("OTTL conditions (metric and datapoint)");
+    assertThat(
+            failure(
+                "processors: {redaction: {hash_function: crc32}}\n"
+                    + "pipelines: {logs: {processors: [redaction]}}\n"))
+        .contains("hash_function must be md5, sha1 or sha3");
     assertThat(
             failure(
                 "processors: {transform: {trace_statements: []}}\n"
