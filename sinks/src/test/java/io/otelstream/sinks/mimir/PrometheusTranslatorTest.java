@@ -114,4 +114,58 @@ class PrometheusTranslatorTest {
         .extracting(l -> l.getName() + "=" + l.getValue())
         .containsExactly("trace_id=0102030405060708090a0b0c0d0e0f10", "span_id=0000000000000007");
   }
+
+  @Test
+  void resourceToTelemetryAndExternalLabelsAsTheCollectorsOptions() {
+    var kv =
+        (java.util.function.BiFunction<String, String, io.opentelemetry.proto.common.v1.KeyValue>)
+            (k, v) ->
+                io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+                    .setKey(k)
+                    .setValue(
+                        io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(v))
+                    .build();
+    ExportMetricsServiceRequest request =
+        ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                ResourceMetrics.newBuilder()
+                    .setResource(
+                        io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                            .addAttributes(kv.apply("service.name", "api"))
+                            .addAttributes(kv.apply("host.name", "h1"))
+                            .addAttributes(kv.apply("region", "from-resource")))
+                    .addScopeMetrics(
+                        ScopeMetrics.newBuilder()
+                            .addMetrics(
+                                Metric.newBuilder()
+                                    .setName("up")
+                                    .setGauge(
+                                        io.opentelemetry.proto.metrics.v1.Gauge.newBuilder()
+                                            .addDataPoints(
+                                                NumberDataPoint.newBuilder()
+                                                    .setTimeUnixNano(2_000_000L)
+                                                    .setAsInt(1)
+                                                    .addAttributes(kv.apply("region", "from-point"))
+                                                    .addAttributes(kv.apply("cluster", "mine")))))))
+            .build();
+    PrometheusTranslator t =
+        new PrometheusTranslator(
+            new PrometheusTranslator.Options(
+                true, true, java.util.Map.of("cluster", "external", "env", "prod")));
+    t.add(request);
+    TimeSeries up =
+        t.build().getTimeseriesList().stream()
+            .filter(ts -> ts.getLabelsList().stream().anyMatch(l -> l.getValue().equals("up")))
+            .findFirst()
+            .orElseThrow();
+    java.util.Map<String, String> labels = new java.util.TreeMap<>();
+    up.getLabelsList().forEach(l -> labels.put(l.getName(), l.getValue()));
+    assertThat(labels)
+        .containsEntry("host_name", "h1") // a resource attribute on the series
+        .containsEntry("service_name", "api")
+        .containsEntry("job", "api")
+        .containsEntry("region", "from-point") // the point's own attribute wins
+        .containsEntry("cluster", "mine") // an attribute wins over an external label
+        .containsEntry("env", "prod");
+  }
 }
