@@ -122,47 +122,91 @@ class CollectorProcessingIT {
   static final String METRICS = "attributes, filter/metrics, filter/metrics2";
   static final String LOGS = "attributes, attributes/logs, filter/logs, filter/severity";
 
+  /** The resource and redaction processors, which the Jaeger binary does not carry. */
+  static final String MORE_PROCESSORS =
+      """
+        resource:
+          attributes:
+            - {key: deployment.environment, value: prod, action: upsert}
+            - {key: host.name, action: delete}
+            - {key: service.instance.id, action: hash}
+        redaction:
+          allow_all_keys: true
+          blocked_values: ["4[0-9]{12}(?:[0-9]{3})?"]
+          blocked_key_patterns: ["^password"]
+          summary: debug
+      """;
+
+  /** The Jaeger v2 binary: the Collector's attributes and filter processors at v0.140.1. */
   @Test
-  void otelstreamAndTheCollectorKeepAndEditTheSameItems() throws Exception {
+  void attributesAndFilterAsJaegersCollectorComponents() throws Exception {
+    sideBySide("jaeger", "topic", "cj.", PROCESSORS, TRACES, METRICS, LOGS);
+  }
+
+  /** A Collector built at v0.160.0: every processor otelstream runs, resource and redaction too. */
+  @Test
+  void everyProcessorAsCollectorV0160() throws Exception {
+    sideBySide(
+        "otelcol-otelstream",
+        "topics",
+        "cc.",
+        PROCESSORS + MORE_PROCESSORS,
+        TRACES + ", resource, redaction",
+        METRICS + ", resource, redaction",
+        LOGS + ", resource, redaction");
+  }
+
+  private void sideBySide(
+      String binary,
+      String receiverTopicKey,
+      String prefix,
+      String processors,
+      String traces,
+      String metrics,
+      String logs)
+      throws Exception {
     String yaml =
         StreamsKit.yaml(
                 kafka,
-                "side",
-                dir.resolve("state"),
+                "side-" + binary,
+                dir.resolve("state-" + binary),
                 0,
-                "{prefix: cs., replication_factor: 1, min_insync_replicas: 1}",
+                "{prefix: " + prefix + ", replication_factor: 1, min_insync_replicas: 1}",
                 "decision_wait: 1s\npolicies: [{name: all, type: always_sample}]\n")
             + "metrics:\n  aggregation: {interval: 500ms}\n"
-            + PROCESSORS
+            + processors
             + "pipelines:\n"
             + "  traces: {processors: ["
-            + TRACES
+            + traces
             + "]}\n  metrics: {processors: ["
-            + METRICS
+            + metrics
             + "]}\n  logs: {processors: ["
-            + LOGS
+            + logs
             + "]}\n";
     StreamsAppConfig config = StreamsKit.config(yaml);
     TopicCatalog topics = StreamsKit.applyTopics(kafka, config);
+    String out = prefix + "collector-";
     try (var admin = kafka.admin()) {
       admin
           .createTopics(
               List.of(
-                  new NewTopic("collector-traces", 1, (short) 1),
-                  new NewTopic("collector-metrics", 1, (short) 1),
-                  new NewTopic("collector-logs", 1, (short) 1)))
+                  new NewTopic(out + "traces", 1, (short) 1),
+                  new NewTopic(out + "metrics", 1, (short) 1),
+                  new NewTopic(out + "logs", 1, (short) 1)))
           .all()
           .get();
     }
     send(topics);
 
     int port = TestReceivers.freePort();
-    Path collectorConfig = dir.resolve("collector.yaml");
-    Files.writeString(collectorConfig, collectorYaml(topics, port));
+    Path collectorConfig = dir.resolve(binary + ".yaml");
+    Files.writeString(
+        collectorConfig,
+        collectorYaml(topics, port, receiverTopicKey, out, processors, traces, metrics, logs));
     Process collector =
         TestReceivers.start(
-            "jaeger",
-            dir.resolve("collector.log"),
+            binary,
+            dir.resolve(binary + ".log"),
             "http://127.0.0.1:" + port + "/metrics",
             "--config",
             collectorConfig.toString());
@@ -173,77 +217,98 @@ class CollectorProcessingIT {
           .until(
               () ->
                   Otlp.spansIn(kafka.readAll(topics.name(Topic.TRACES_SAMPLED))).size() >= 4
-                      && Otlp.spansIn(kafka.readAll("collector-traces")).size() >= 4
+                      && Otlp.spansIn(kafka.readAll(out + "traces")).size() >= 4
                       && Otlp.logsIn(kafka.readAll(topics.name(Topic.LOGS_PROCESSED))).size() >= 2
-                      && Otlp.logsIn(kafka.readAll("collector-logs")).size() >= 2
+                      && Otlp.logsIn(kafka.readAll(out + "logs")).size() >= 2
                       && names(kafka.readAll(topics.name(Topic.METRICS_PROCESSED))).size() >= 2
-                      && names(kafka.readAll("collector-metrics")).size() >= 2);
+                      && names(kafka.readAll(out + "metrics")).size() >= 2);
 
-      Map<String, Map<String, AnyValue>> ourSpans =
-          byName(
-              Otlp.spansIn(kafka.readAll(topics.name(Topic.TRACES_SAMPLED))),
-              Span::getName,
-              Span::getAttributesList);
-      Map<String, Map<String, AnyValue>> theirSpans =
-          byName(
-              Otlp.spansIn(kafka.readAll("collector-traces")),
-              Span::getName,
-              Span::getAttributesList);
-      assertThat(ourSpans).as("spans: otelstream vs the Collector").isEqualTo(theirSpans);
-      assertThat(ourSpans.keySet())
-          .containsExactlyInAnyOrder("GET /orders", "GET /health", "POST /pay", "GET /x");
+      assertThat(
+              byName(
+                  Otlp.spansIn(kafka.readAll(topics.name(Topic.TRACES_SAMPLED))),
+                  Span::getName,
+                  Span::getAttributesList))
+          .as("spans: otelstream vs " + binary)
+          .isEqualTo(
+              byName(
+                  Otlp.spansIn(kafka.readAll(out + "traces")),
+                  Span::getName,
+                  Span::getAttributesList))
+          .containsOnlyKeys("GET /orders", "GET /health", "POST /pay", "GET /x");
+      assertThat(Otlp.resourcesIn(kafka.readAll(topics.name(Topic.TRACES_SAMPLED))))
+          .as("span resources: otelstream vs " + binary)
+          .isEqualTo(Otlp.resourcesIn(kafka.readAll(out + "traces")));
 
-      Map<String, Map<String, AnyValue>> ourLogs =
-          byName(
-              Otlp.logsIn(kafka.readAll(topics.name(Topic.LOGS_PROCESSED))),
-              l -> l.getBody().getStringValue(),
-              LogRecord::getAttributesList);
-      Map<String, Map<String, AnyValue>> theirLogs =
-          byName(
-              Otlp.logsIn(kafka.readAll("collector-logs")),
-              l -> l.getBody().getStringValue(),
-              LogRecord::getAttributesList);
-      assertThat(ourLogs).as("logs: otelstream vs the Collector").isEqualTo(theirLogs);
-      assertThat(ourLogs.keySet()).containsExactlyInAnyOrder("order placed", "no severity");
+      assertThat(
+              byName(
+                  Otlp.logsIn(kafka.readAll(topics.name(Topic.LOGS_PROCESSED))),
+                  l -> l.getBody().getStringValue(),
+                  LogRecord::getAttributesList))
+          .as("logs: otelstream vs " + binary)
+          .isEqualTo(
+              byName(
+                  Otlp.logsIn(kafka.readAll(out + "logs")),
+                  l -> l.getBody().getStringValue(),
+                  LogRecord::getAttributesList))
+          .containsOnlyKeys("order placed", "no severity");
 
-      Map<String, Map<String, AnyValue>> ourPoints =
-          firstPoints(kafka.readAll(topics.name(Topic.METRICS_PROCESSED)));
-      Map<String, Map<String, AnyValue>> theirPoints =
-          firstPoints(kafka.readAll("collector-metrics"));
-      assertThat(ourPoints).as("data points: otelstream vs the Collector").isEqualTo(theirPoints);
-      assertThat(ourPoints.keySet())
-          .containsExactlyInAnyOrder("http.server.active_requests", "http.server.request.duration");
+      assertThat(firstPoints(kafka.readAll(topics.name(Topic.METRICS_PROCESSED))))
+          .as("data points: otelstream vs " + binary)
+          .isEqualTo(firstPoints(kafka.readAll(out + "metrics")))
+          .containsOnlyKeys("http.server.active_requests", "http.server.request.duration");
     } finally {
       collector.destroy();
       collector.waitFor();
     }
   }
 
-  private static String collectorYaml(TopicCatalog topics, int port) {
+  private static String collectorYaml(
+      TopicCatalog topics,
+      int port,
+      String topicKey,
+      String out,
+      String processors,
+      String traces,
+      String metrics,
+      String logs) {
     String brokers = "[\"" + kafka.bootstrapServers() + "\"]";
+    Function<String, String> in =
+        t -> topicKey.equals("topics") ? "[\"" + t + "\"]" : "\"" + t + "\"";
     return "receivers:\n  kafka:\n    brokers: "
         + brokers
         + "\n    group_id: collector-side\n    initial_offset: earliest\n"
-        + "    traces: {topic: \""
-        + topics.name(Topic.TRACES)
-        + "\", encoding: otlp_proto}\n    metrics: {topic: \""
-        + topics.name(Topic.METRICS)
-        + "\", encoding: otlp_proto}\n    logs: {topic: \""
-        + topics.name(Topic.LOGS)
-        + "\", encoding: otlp_proto}\n"
-        + PROCESSORS
+        + "    traces: {"
+        + topicKey
+        + ": "
+        + in.apply(topics.name(Topic.TRACES))
+        + ", encoding: otlp_proto}\n    metrics: {"
+        + topicKey
+        + ": "
+        + in.apply(topics.name(Topic.METRICS))
+        + ", encoding: otlp_proto}\n    logs: {"
+        + topicKey
+        + ": "
+        + in.apply(topics.name(Topic.LOGS))
+        + ", encoding: otlp_proto}\n"
+        + processors
         + "exporters:\n  kafka:\n    brokers: "
         + brokers
-        + "\n    traces: {topic: collector-traces, encoding: otlp_proto}\n"
-        + "    metrics: {topic: collector-metrics, encoding: otlp_proto}\n"
-        + "    logs: {topic: collector-logs, encoding: otlp_proto}\n"
+        + "\n    traces: {topic: "
+        + out
+        + "traces, encoding: otlp_proto}\n"
+        + "    metrics: {topic: "
+        + out
+        + "metrics, encoding: otlp_proto}\n"
+        + "    logs: {topic: "
+        + out
+        + "logs, encoding: otlp_proto}\n"
         + "service:\n  pipelines:\n"
         + "    traces: {receivers: [kafka], processors: ["
-        + TRACES
+        + traces
         + "], exporters: [kafka]}\n    metrics: {receivers: [kafka], processors: ["
-        + METRICS
+        + metrics
         + "], exporters: [kafka]}\n    logs: {receivers: [kafka], processors: ["
-        + LOGS
+        + logs
         + "], exporters: [kafka]}\n"
         + "  telemetry:\n    metrics:\n      level: normal\n"
         + "      readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: "
@@ -305,7 +370,9 @@ class CollectorProcessingIT {
                         Otlp.kv("secret_token", "x"),
                         Otlp.kv("pii_email", "a@example.com"),
                         Otlp.kv("request_id", "r-1"),
-                        Otlp.kv("user_id", "alice")))
+                        Otlp.kv("user_id", "alice"),
+                        Otlp.kv("payment", "card 4111111111111111 ok"),
+                        Otlp.kv("password_hint", "pets")))
                 .build(),
             Otlp.span(trace, 2, "GET /health", Span.SpanKind.SPAN_KIND_SERVER)
                 .addAllAttributes(
@@ -380,7 +447,8 @@ class CollectorProcessingIT {
                         Otlp.kv("flag", true),
                         Otlp.kv("count", 7L),
                         Otlp.kv("user_id", "carol"),
-                        Otlp.kv("request_id", "r-3")))
+                        Otlp.kv("request_id", "r-3"),
+                        Otlp.kv("note", "paid 4012888888881881")))
                 .build(),
             log("debug line", SeverityNumber.SEVERITY_NUMBER_DEBUG, "DEBUG"),
             log("no severity", SeverityNumber.SEVERITY_NUMBER_UNSPECIFIED, ""),
@@ -398,21 +466,26 @@ class CollectorProcessingIT {
             new ProducerRecord<>(
                 topics.name(Topic.TRACES),
                 io.otelstream.schemas.RecordKeys.traceKey(trace),
-                Otlp.traces(
-                    Otlp.service("shop"), Otlp.scope("io.otelstream.test", "1"), List.of(s))));
+                Otlp.traces(resource(), Otlp.scope("io.otelstream.test", "1"), List.of(s))));
       }
       p.send(
           new ProducerRecord<>(
-              topics.name(Topic.METRICS),
-              "m".getBytes(),
-              Otlp.metrics(Otlp.service("shop"), metrics)));
+              topics.name(Topic.METRICS), "m".getBytes(), Otlp.metrics(resource(), metrics)));
       p.send(
           new ProducerRecord<>(
               topics.name(Topic.LOGS),
               "l".getBytes(),
-              Otlp.logs(Otlp.service("shop"), Otlp.scope("io.otelstream.test", "1"), logs)));
+              Otlp.logs(resource(), Otlp.scope("io.otelstream.test", "1"), logs)));
       p.flush();
     }
+  }
+
+  private static io.opentelemetry.proto.resource.v1.Resource resource() {
+    return Otlp.service("shop").toBuilder()
+        .addAttributes(Otlp.kv("host.name", "h1"))
+        .addAttributes(Otlp.kv("service.instance.id", "i-1"))
+        .addAttributes(Otlp.kv("deployment.environment", "staging"))
+        .build();
   }
 
   private static LogRecord log(String body, SeverityNumber severity, String text) {

@@ -125,6 +125,31 @@ public final class Otlp {
     return out;
   }
 
+  /**
+   * The resource attributes of every resource in a topic's records of any signal (a list per
+   * resource, in order), as a set: what resource processors did, whatever the batching.
+   */
+  public static java.util.Set<java.util.Map<String, AnyValue>> resourcesIn(
+      List<ConsumerRecord<byte[], byte[]>> records) {
+    java.util.Set<java.util.Map<String, AnyValue>> out = new java.util.HashSet<>();
+    each(
+        records,
+        v -> {
+          // Every signal's request keeps its resources in field 1, each resource in field 1.
+          ExportTraceServiceRequest.parseFrom(v)
+              .getResourceSpansList()
+              .forEach(
+                  rs -> {
+                    java.util.Map<String, AnyValue> m = new java.util.TreeMap<>();
+                    rs.getResource()
+                        .getAttributesList()
+                        .forEach(kv -> m.put(kv.getKey(), kv.getValue()));
+                    out.add(m);
+                  });
+        });
+    return out;
+  }
+
   /** Every log record in a topic's records. */
   public static List<LogRecord> logsIn(List<ConsumerRecord<byte[], byte[]>> records) {
     List<LogRecord> out = new ArrayList<>();
