@@ -68,6 +68,7 @@ public final class AggregationMetrics {
     for (String reason :
         new String[] {
           "histogram_bounds_differ",
+          "delta_out_of_order",
           "no_recorded_value",
           "no_data",
           "non_finite_value",

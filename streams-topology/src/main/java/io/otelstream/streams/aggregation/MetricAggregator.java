@@ -267,6 +267,13 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
     }
     SourceState previous = sourceBytes == null ? null : SourceState.decode(sourceBytes);
     Metric stripped = PointMath.strip(point);
+    if (!PointMath.TASK_DELTAS_SCOPE.equals(scope.getName())
+        && PointMath.outOfOrderDelta(previous == null ? null : previous.metric(), stripped)) {
+      // As the Collector's deltatocumulative: a delta that starts before the source's last one
+      // ended is a retried or reordered export; adding it would count it twice.
+      metrics.dropped("delta_out_of_order", 1);
+      return;
+    }
     if (PointMath.quantiles(point) > 0) {
       metrics.quantilesDropped(PointMath.quantiles(point));
     }

@@ -348,6 +348,25 @@ public final class PointMath {
   }
 
   /**
+   * The scope of the span-metric deltas the sampling tasks write: several tasks write deltas of one
+   * series over overlapping windows, exactly once each, so their order is never checked.
+   */
+  public static final String TASK_DELTAS_SCOPE = "otelstream/spanmetrics";
+
+  /**
+   * Whether a delta point starts before the end of the same source's previous delta point (both
+   * with times): a repeated or reordered export, which the Collector's deltatocumulative drops. A
+   * gap (a start after the previous end) is not.
+   */
+  public static boolean outOfOrderDelta(Metric previous, Metric current) {
+    if (previous == null || !isDelta(current) || !isDelta(previous)) {
+      return false;
+    }
+    long start = startTime(current);
+    return start != 0 && time(previous) != 0 && start < time(previous);
+  }
+
+  /**
    * What a cumulative point adds over the same source's previous point: the difference, or the
    * whole point when the source reset (a new start time, a lower count or value, other bounds) or
    * has no previous point.

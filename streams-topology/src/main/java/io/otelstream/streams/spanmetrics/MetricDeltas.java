@@ -43,7 +43,9 @@ public final class MetricDeltas {
   public static final String SINK = "trace-metrics-sink";
   public static final String STORE = "tm-deltas";
   private static final InstrumentationScope SCOPE =
-      InstrumentationScope.newBuilder().setName("otelstream/spanmetrics").build();
+      InstrumentationScope.newBuilder()
+          .setName(io.otelstream.streams.aggregation.PointMath.TASK_DELTAS_SCOPE)
+          .build();
   private static final int POINTS_PER_RECORD = 1000;
 
   /** A metric's shape: a monotonic counter ({@code bounds} null) or an explicit histogram. */

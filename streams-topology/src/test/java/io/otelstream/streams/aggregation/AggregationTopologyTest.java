@@ -157,6 +157,37 @@ class AggregationTopologyTest {
     assertThat(last.getSum().getAggregationTemporality()).isEqualTo(CUMULATIVE);
   }
 
+  /**
+   * As the Collector's deltatocumulative: a delta point that starts before the end of the source's
+   * last one (a retried export, a reordered one) is dropped and counted, a gap is fine.
+   */
+  @Test
+  void deltaPointsOutOfOrderOrRepeatedAreDroppedAndCounted() throws Exception {
+    start("aggregation: {interval: 15s}");
+    long[][] windows = {{100, 200}, {200, 300}, {200, 300}, {150, 250}, {400, 500}};
+    for (long[] w : windows) {
+      Metric d = delta("u0", 5);
+      d =
+          d.toBuilder()
+              .setSum(
+                  d.getSum().toBuilder()
+                      .setDataPoints(
+                          0,
+                          d.getSum().getDataPoints(0).toBuilder()
+                              .setStartTimeUnixNano(w[0])
+                              .setTimeUnixNano(w[1])))
+              .build();
+      send(null, resource("batch", "i-1"), List.of(d));
+      emit();
+    }
+    assertThat(series.get("jobs{user_id=u0}|batch/i-1")).isEqualTo(15.0);
+    assertThat(
+            registry
+                .counter("otelstream.streams.metric.points.dropped", "reason", "delta_out_of_order")
+                .count())
+        .isEqualTo(2);
+  }
+
   @Test
   void gaugesCombineByTheConfiguredFunction() throws Exception {
     start(
