@@ -6,9 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,78 +39,133 @@ final class AttributeActions {
     return actions.isEmpty();
   }
 
+  /**
+   * The attributes after every action; the same list when no action changed anything (the common
+   * case for most items), so callers can skip rebuilding the item.
+   */
   List<KeyValue> apply(List<KeyValue> attributes) {
-    Map<String, AnyValue> map = new LinkedHashMap<>();
-    for (KeyValue kv : attributes) {
-      map.put(kv.getKey(), kv.getValue());
-    }
+    List<KeyValue> list = null; // copied on the first change
     for (Compiled c : actions) {
-      apply(c, map);
+      List<KeyValue> current = list != null ? list : attributes;
+      List<KeyValue> changed = apply(c, current, list != null);
+      if (changed != null) {
+        list = changed;
+      }
     }
-    List<KeyValue> out = new ArrayList<>(map.size());
-    map.forEach((k, v) -> out.add(KeyValue.newBuilder().setKey(k).setValue(v).build()));
-    return out;
+    return list != null ? list : attributes;
   }
 
-  private static void apply(Compiled c, Map<String, AnyValue> map) {
+  private static int indexOf(List<KeyValue> list, String key) {
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i).getKey().equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static List<KeyValue> writable(List<KeyValue> list, boolean owned) {
+    return owned ? list : new ArrayList<>(list);
+  }
+
+  private static KeyValue kv(String key, AnyValue value) {
+    return KeyValue.newBuilder().setKey(key).setValue(value).build();
+  }
+
+  /** Applies one action; returns the changed list (a copy unless {@code owned}), or null. */
+  private static List<KeyValue> apply(Compiled c, List<KeyValue> list, boolean owned) {
     String key = c.config().key();
     switch (c.config().action()) {
       case "delete" -> {
-        if (key != null) {
-          map.remove(key);
+        List<KeyValue> out = null;
+        for (int i = list.size() - 1; i >= 0; i--) {
+          String k = list.get(i).getKey();
+          if ((key != null && k.equals(key))
+              || (c.pattern() != null && c.pattern().matcher(k).find())) {
+            out = out != null ? out : writable(list, owned);
+            out.remove(i);
+          }
         }
-        if (c.pattern() != null) {
-          map.keySet().removeIf(k -> c.pattern().matcher(k).find());
-        }
+        return out;
       }
       case "hash" -> {
-        if (key != null) {
-          map.computeIfPresent(key, (k, v) -> hash(v));
+        List<KeyValue> out = null;
+        for (int i = 0; i < list.size(); i++) {
+          KeyValue kv = list.get(i);
+          if ((key != null && kv.getKey().equals(key))
+              || (c.pattern() != null && c.pattern().matcher(kv.getKey()).find())) {
+            out = out != null ? out : writable(list, owned);
+            out.set(i, kv(kv.getKey(), hash(kv.getValue())));
+          }
         }
-        if (c.pattern() != null) {
-          map.replaceAll((k, v) -> c.pattern().matcher(k).find() ? hash(v) : v);
-        }
+        return out;
       }
-      case "insert" -> {
-        AnyValue v = source(c, map);
-        if (v != null && !map.containsKey(key)) {
-          map.put(key, v);
+      case "insert", "update", "upsert" -> {
+        AnyValue v = source(c, list);
+        if (v == null) {
+          return null;
         }
-      }
-      case "update" -> {
-        AnyValue v = source(c, map);
-        if (v != null && map.containsKey(key)) {
-          map.put(key, v);
+        int i = indexOf(list, key);
+        String action = c.config().action();
+        if (i < 0 && !action.equals("update")) {
+          List<KeyValue> out = writable(list, owned);
+          out.add(kv(key, v));
+          return out;
         }
-      }
-      case "upsert" -> {
-        AnyValue v = source(c, map);
-        if (v != null) {
-          map.put(key, v);
+        if (i >= 0 && !action.equals("insert")) {
+          List<KeyValue> out = writable(list, owned);
+          out.set(i, kv(key, v));
+          return out;
         }
+        return null;
       }
       case "extract" -> {
-        AnyValue v = map.get(key);
-        if (v == null || v.getValueCase() != AnyValue.ValueCase.STRING_VALUE) {
-          return;
+        int i = indexOf(list, key);
+        if (i < 0 || list.get(i).getValue().getValueCase() != AnyValue.ValueCase.STRING_VALUE) {
+          return null;
         }
-        Matcher m = c.groups().pattern().matcher(v.getStringValue());
+        Matcher m = c.groups().pattern().matcher(list.get(i).getValue().getStringValue());
         if (!m.find()) {
-          return;
+          return null;
         }
+        List<KeyValue> out = writable(list, owned);
         List<String> names = c.groups().names();
-        for (int i = 0; i < names.size(); i++) {
-          String g = m.group("g" + (i + 1));
-          map.put(names.get(i), AnyValues.string(g == null ? "" : g));
+        for (int g = 0; g < names.size(); g++) {
+          String value = m.group("g" + (g + 1));
+          KeyValue put = kv(names.get(g), AnyValues.string(value == null ? "" : value));
+          int at = indexOf(out, names.get(g));
+          if (at >= 0) {
+            out.set(at, put);
+          } else {
+            out.add(put);
+          }
         }
+        return out;
       }
-      case "convert" -> map.computeIfPresent(key, (k, v) -> convert(v, c.config().convertedType()));
+      case "convert" -> {
+        int i = indexOf(list, key);
+        if (i < 0) {
+          return null;
+        }
+        AnyValue before = list.get(i).getValue();
+        AnyValue after = convert(before, c.config().convertedType());
+        if (after == before) {
+          return null;
+        }
+        List<KeyValue> out = writable(list, owned);
+        out.set(i, kv(key, after));
+        return out;
+      }
       default -> throw new IllegalStateException(c.config().action());
     }
   }
 
-  private static AnyValue source(Compiled c, Map<String, AnyValue> map) {
-    return c.value() != null ? c.value() : map.get(c.config().fromAttribute());
+  private static AnyValue source(Compiled c, List<KeyValue> list) {
+    if (c.value() != null) {
+      return c.value();
+    }
+    int i = indexOf(list, c.config().fromAttribute());
+    return i < 0 ? null : list.get(i).getValue();
   }
 
   static AnyValue hash(AnyValue v) {

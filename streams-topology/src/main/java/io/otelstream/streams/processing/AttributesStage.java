@@ -50,8 +50,11 @@ final class AttributesStage implements Stage {
       for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
         for (Span.Builder s : ss.getSpansBuilderList()) {
           if (spans.selects(m -> m.span(rs.getResource(), ss.getScope(), s.build()))) {
-            var edited = actions.apply(s.getAttributesList());
-            s.clearAttributes().addAllAttributes(edited);
+            var before = s.getAttributesList();
+            var edited = actions.apply(before);
+            if (edited != before) {
+              s.clearAttributes().addAllAttributes(edited);
+            }
           }
         }
       }
@@ -80,8 +83,11 @@ final class AttributesStage implements Stage {
       for (ScopeLogs.Builder sl : rl.getScopeLogsBuilderList()) {
         for (LogRecord.Builder l : sl.getLogRecordsBuilderList()) {
           if (logs.selects(m -> m.log(rl.getResource(), sl.getScope(), l.build()))) {
-            var edited = actions.apply(l.getAttributesList());
-            l.clearAttributes().addAllAttributes(edited);
+            var before = l.getAttributesList();
+            var edited = actions.apply(before);
+            if (edited != before) {
+              l.clearAttributes().addAllAttributes(edited);
+            }
           }
         }
       }

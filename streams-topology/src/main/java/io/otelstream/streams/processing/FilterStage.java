@@ -65,7 +65,7 @@ final class FilterStage implements Stage {
 
   @Override
   public long traces(ExportTraceServiceRequest.Builder request, Pipelines.Drops counts) {
-    if (spans == null) {
+    if (spans == null || !anySpanRemoved(request)) {
       return 0;
     }
     long removed = 0;
@@ -97,7 +97,7 @@ final class FilterStage implements Stage {
 
   @Override
   public long metrics(ExportMetricsServiceRequest.Builder request, Pipelines.Drops counts) {
-    if (metrics == null) {
+    if (metrics == null || !anyMetricRemoved(request)) {
       return 0;
     }
     long removed = 0;
@@ -129,7 +129,7 @@ final class FilterStage implements Stage {
 
   @Override
   public long logs(ExportLogsServiceRequest.Builder request, Pipelines.Drops counts) {
-    if (logs == null) {
+    if (logs == null || !anyLogRemoved(request)) {
       return 0;
     }
     long removed = 0;
@@ -157,5 +157,46 @@ final class FilterStage implements Stage {
       request.clearResourceLogs().addAllResourceLogs(out);
     }
     return removed;
+  }
+
+  // A first pass that only reads: most requests lose nothing, and then nothing is rebuilt.
+
+  private boolean anySpanRemoved(ExportTraceServiceRequest.Builder request) {
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span s : ss.getSpansList()) {
+          if (!spans.selects(m -> m.span(rs.getResource(), ss.getScope(), s))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean anyMetricRemoved(ExportMetricsServiceRequest.Builder request) {
+    for (ResourceMetrics rm : request.getResourceMetricsList()) {
+      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+        for (Metric metric : sm.getMetricsList()) {
+          if (!metrics.selects(m -> m.metric(rm.getResource(), metric))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean anyLogRemoved(ExportLogsServiceRequest.Builder request) {
+    for (ResourceLogs rl : request.getResourceLogsList()) {
+      for (ScopeLogs sl : rl.getScopeLogsList()) {
+        for (LogRecord l : sl.getLogRecordsList()) {
+          if (!logs.selects(m -> m.log(rl.getResource(), sl.getScope(), l))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 }

@@ -77,6 +77,13 @@ final class RedactionStage implements Stage {
     final List<String> ignoredKeys = new ArrayList<>();
     long maskedByKey;
     long maskedByValue;
+
+    boolean isEmpty() {
+      return redacted.isEmpty()
+          && masked.isEmpty()
+          && allowedValue.isEmpty()
+          && ignoredKeys.isEmpty();
+    }
   }
 
   @Override
@@ -85,11 +92,17 @@ final class RedactionStage implements Stage {
       resource(rs.getResourceBuilder(), counts);
       for (var ss : rs.getScopeSpansBuilderList()) {
         for (Span.Builder s : ss.getSpansBuilderList()) {
-          var edited = attributes(s.getAttributesList(), counts);
-          s.clearAttributes().addAllAttributes(edited);
+          var before = s.getAttributesList();
+          var edited = attributes(before, counts);
+          if (edited != before) {
+            s.clearAttributes().addAllAttributes(edited);
+          }
           for (Span.Event.Builder e : s.getEventsBuilderList()) {
-            var ev = attributes(e.getAttributesList(), counts);
-            e.clearAttributes().addAllAttributes(ev);
+            var eventBefore = e.getAttributesList();
+            var ev = attributes(eventBefore, counts);
+            if (ev != eventBefore) {
+              e.clearAttributes().addAllAttributes(ev);
+            }
           }
         }
       }
@@ -133,13 +146,18 @@ final class RedactionStage implements Stage {
   }
 
   private void resource(Resource.Builder r, Pipelines.Drops counts) {
-    var edited = attributes(r.getAttributesList(), counts);
-    r.clearAttributes().addAllAttributes(edited);
+    var before = r.getAttributesList();
+    var edited = attributes(before, counts);
+    if (edited != before) {
+      r.clearAttributes().addAllAttributes(edited);
+    }
   }
 
+  /** The redacted attributes; the same list when nothing changed and no summary is asked for. */
   private List<KeyValue> attributes(List<KeyValue> in, Pipelines.Drops counts) {
     Outcome o = new Outcome();
     List<KeyValue> out = new ArrayList<>(in.size());
+    boolean changed = false;
     for (KeyValue kv : in) {
       String k = kv.getKey();
       if (ignored.contains(k)) {
@@ -149,10 +167,15 @@ final class RedactionStage implements Stage {
       }
       if (!config.allowAllKeys() && !allowed.contains(k)) {
         o.redacted.add(k);
+        changed = true;
         continue;
       }
       AnyValue masked = maskValue(k, kv.getValue(), o, k);
+      changed |= masked != null;
       out.add(masked == null ? kv : kv.toBuilder().setValue(masked).build());
+    }
+    if (!changed && (config.summary().equals("silent") || o.isEmpty())) {
+      return in;
     }
     count(o, counts);
     return summarize(out, o, "redaction.");

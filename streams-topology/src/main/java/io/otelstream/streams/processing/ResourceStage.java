@@ -21,8 +21,11 @@ final class ResourceStage implements Stage {
   }
 
   private void edit(Resource.Builder r) {
-    var edited = actions.apply(r.getAttributesList());
-    r.clearAttributes().addAllAttributes(edited);
+    var before = r.getAttributesList();
+    var edited = actions.apply(before);
+    if (edited != before) {
+      r.clearAttributes().addAllAttributes(edited);
+    }
   }
 
   @Override

@@ -25,6 +25,9 @@ public final class DataPoints {
       Runnable clear,
       java.util.function.Consumer<Iterable<io.opentelemetry.proto.common.v1.KeyValue>> add) {
     java.util.List<io.opentelemetry.proto.common.v1.KeyValue> edited = editor.apply(current);
+    if (edited == current) {
+      return; // unchanged: the editor returned its input
+    }
     clear.run();
     add.accept(edited);
   }
