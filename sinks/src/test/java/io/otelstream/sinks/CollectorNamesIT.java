@@ -61,7 +61,8 @@ class CollectorNamesIT {
   void prometheusSeesTheSameSeriesFromOtelstreamAndTheCollector() throws Exception {
     Files.createDirectories(dir.resolve("ours"));
     Files.createDirectories(dir.resolve("theirs"));
-    byte[] request = metrics(System.currentTimeMillis() * 1_000_000L);
+    // Hand-built metrics for every naming rule, and what the real Java SDK exports.
+    List<byte[]> requests = List.of(metrics(System.currentTimeMillis() * 1_000_000L), sdkMetrics());
     try (RemoteWriteReceivers ours = new RemoteWriteReceivers(dir.resolve("ours"));
         RemoteWriteReceivers theirs = new RemoteWriteReceivers(dir.resolve("theirs"));
         ConnectWorker connect = new ConnectWorker(kafka, "names-it")) {
@@ -95,16 +96,18 @@ class CollectorNamesIT {
               "--config",
               config.toString());
       try {
-        HttpResponse<String> posted =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + otlpPort + "/v1/metrics"))
-                        .header("Content-Type", "application/x-protobuf")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(request))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        assertThat(posted.statusCode()).isEqualTo(200);
+        for (byte[] request : requests) {
+          HttpResponse<String> posted =
+              HttpClient.newHttpClient()
+                  .send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + otlpPort + "/v1/metrics"))
+                          .header("Content-Type", "application/x-protobuf")
+                          .POST(HttpRequest.BodyPublishers.ofByteArray(request))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+          assertThat(posted.statusCode()).isEqualTo(200);
+        }
 
         try (Admin admin = kafka.admin()) {
           admin.createTopics(List.of(new NewTopic("names", 1, (short) 1))).all().get();
@@ -114,7 +117,9 @@ class CollectorNamesIT {
                 Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-          p.send(new ProducerRecord<>("names", "r".getBytes(), request)).get();
+          for (byte[] request : requests) {
+            p.send(new ProducerRecord<>("names", "r".getBytes(), request)).get();
+          }
         }
         // The same records once more with exponential histograms as classic buckets, into the
         // VictoriaMetrics beside "our" Prometheus (one Prometheus refuses a second writer of the
@@ -145,6 +150,10 @@ class CollectorNamesIT {
                           && has(series(ours.prometheus), "payload_bytes{")
                           && has(series(ours.victoria), "payload_bytes_count{")
                           && has(series(theirs.prometheus), "rpc_latency_milliseconds_count{")
+                          && has(series(ours.prometheus), "sdk_latency_milliseconds_count{")
+                          && has(series(ours.prometheus), "sdk_payload_bytes{")
+                          && has(series(theirs.prometheus), "sdk_latency_milliseconds_count{")
+                          && has(series(theirs.prometheus), "sdk_payload_bytes{")
                           && has(series(theirs.prometheus), "payload_bytes{"));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
           throw new AssertionError(
@@ -189,6 +198,79 @@ class CollectorNamesIT {
         collector.destroy();
         collector.waitFor();
       }
+    }
+  }
+
+  /**
+   * What the real Java SDK exports for a counter, an up-down counter, an explicit and an
+   * exponential histogram and a gauge: captured from its OTLP/HTTP exporter by a local endpoint.
+   */
+  private static byte[] sdkMetrics() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<byte[]> body =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    com.sun.net.httpserver.HttpServer capture =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    capture.createContext(
+        "/v1/metrics",
+        ex -> {
+          body.set(ex.getRequestBody().readAllBytes());
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    capture.start();
+    try {
+      var exporter =
+          io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter.builder()
+              .setEndpoint("http://127.0.0.1:" + capture.getAddress().getPort() + "/v1/metrics")
+              .build();
+      var sdk =
+          io.opentelemetry.sdk.metrics.SdkMeterProvider.builder()
+              .setResource(
+                  io.opentelemetry.sdk.resources.Resource.create(
+                      io.opentelemetry.api.common.Attributes.builder()
+                          .put("service.name", "sdkapp")
+                          .put("service.instance.id", "sdk-1")
+                          .put("k8s.pod.name", "pod-7")
+                          .build()))
+              .registerView(
+                  io.opentelemetry.sdk.metrics.InstrumentSelector.builder()
+                      .setName("sdk.payload")
+                      .build(),
+                  io.opentelemetry.sdk.metrics.View.builder()
+                      .setAggregation(
+                          io.opentelemetry.sdk.metrics.Aggregation
+                              .base2ExponentialBucketHistogram())
+                      .build())
+              .registerMetricReader(
+                  io.opentelemetry.sdk.metrics.export.PeriodicMetricReader.builder(exporter)
+                      .setInterval(java.time.Duration.ofHours(1))
+                      .build())
+              .build();
+      var meter = sdk.get("io.otelstream.sdk-test");
+      var attrs =
+          io.opentelemetry.api.common.Attributes.builder()
+              .put("http.route", "/a")
+              .put("2xx.count", "yes")
+              .put("ratio", 0.5)
+              .build();
+      meter.counterBuilder("sdk.requests").setUnit("{request}").build().add(7, attrs);
+      meter.upDownCounterBuilder("sdk.queue.depth").setUnit("{item}").build().add(-3, attrs);
+      var latency = meter.histogramBuilder("sdk.latency").setUnit("ms").build();
+      var payload = meter.histogramBuilder("sdk.payload").setUnit("By").build();
+      for (int i = 1; i <= 50; i++) {
+        latency.record(i * 3.7, attrs);
+        payload.record(i * i * 11.0, attrs);
+      }
+      meter
+          .gaugeBuilder("sdk.cpu.utilization")
+          .setUnit("1")
+          .buildWithCallback(m -> m.record(0.42, attrs));
+      sdk.forceFlush().join(30, TimeUnit.SECONDS);
+      sdk.close();
+      assertThat(body.get()).as("the SDK's export").isNotNull();
+      return body.get();
+    } finally {
+      capture.stop(0);
     }
   }
 
