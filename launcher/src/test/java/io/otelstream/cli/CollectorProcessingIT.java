@@ -234,7 +234,8 @@ class CollectorProcessingIT {
                   Otlp.spansIn(kafka.readAll(out + "traces")),
                   Span::getName,
                   Span::getAttributesList))
-          .containsOnlyKeys("GET /orders", "GET /health", "POST /pay", "GET /x");
+          .containsOnlyKeys(
+              "GET /orders", "GET /health", "POST /pay", "GET /x", "sdk GET /items", "sdk query");
       assertThat(Otlp.resourcesIn(kafka.readAll(topics.name(Topic.TRACES_SAMPLED))))
           .as("span resources: otelstream vs " + binary)
           .isEqualTo(Otlp.resourcesIn(kafka.readAll(out + "traces")));
@@ -250,7 +251,7 @@ class CollectorProcessingIT {
                   Otlp.logsIn(kafka.readAll(out + "logs")),
                   l -> l.getBody().getStringValue(),
                   LogRecord::getAttributesList))
-          .containsOnlyKeys("order placed", "no severity");
+          .containsOnlyKeys("order placed", "no severity", "sdk order placed");
 
       assertThat(firstPoints(kafka.readAll(topics.name(Topic.METRICS_PROCESSED))))
           .as("data points: otelstream vs " + binary)
@@ -476,7 +477,119 @@ class CollectorProcessingIT {
               topics.name(Topic.LOGS),
               "l".getBytes(),
               Otlp.logs(resource(), Otlp.scope("io.otelstream.test", "1"), logs)));
+      // And what the real Java SDK exports, as the edge would write it.
+      byte[] sdkTraces = sdkTraces();
+      var sdkTrace =
+          io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.parseFrom(sdkTraces)
+              .getResourceSpans(0)
+              .getScopeSpans(0)
+              .getSpans(0)
+              .getTraceId();
+      p.send(
+          new ProducerRecord<>(
+              topics.name(Topic.TRACES),
+              io.otelstream.schemas.RecordKeys.traceKey(sdkTrace),
+              sdkTraces));
+      p.send(new ProducerRecord<>(topics.name(Topic.LOGS), "sdk".getBytes(), sdkLogs()));
       p.flush();
+    }
+  }
+
+  private static io.opentelemetry.sdk.resources.Resource sdkResource() {
+    return io.opentelemetry.sdk.resources.Resource.create(
+        io.opentelemetry.api.common.Attributes.builder()
+            .put("service.name", "sdkapp")
+            .put("service.instance.id", "sdk-1")
+            .put("host.name", "h2")
+            .build());
+  }
+
+  /** One trace from the real SDK: a server span and a client child, and a health check. */
+  private static byte[] sdkTraces() throws Exception {
+    try (io.otelstream.sinks.OtlpCapture capture = new io.otelstream.sinks.OtlpCapture()) {
+      var provider =
+          io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+              .setResource(sdkResource())
+              .addSpanProcessor(
+                  io.opentelemetry.sdk.trace.export.BatchSpanProcessor.builder(
+                          io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter.builder()
+                              .setEndpoint(capture.endpoint("traces"))
+                              .build())
+                      .build())
+              .build();
+      var tracer = provider.get("io.otelstream.sdk");
+      var root =
+          tracer
+              .spanBuilder("sdk GET /items")
+              .setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER)
+              .setAttribute("http.response.status_code", 500L)
+              .setAttribute("http.route", "/items")
+              .setAttribute("url.full", "http://api.example/items?page=2")
+              .setAttribute("retries", "2")
+              .setAttribute("user_id", "dave")
+              .setAttribute("request_id", "r-9")
+              .setAttribute("payment", "card 4012888888881881")
+              .setAttribute("password_hint", "x")
+              .startSpan();
+      try (var scope = root.makeCurrent()) {
+        tracer
+            .spanBuilder("sdk query")
+            .setSpanKind(io.opentelemetry.api.trace.SpanKind.CLIENT)
+            .setAttribute("db.system", "postgresql")
+            .setAttribute("secret_dsn", "postgres://u:p@db")
+            .startSpan()
+            .end();
+        tracer.spanBuilder("healthcheck").startSpan().end();
+      } finally {
+        root.end();
+      }
+      provider.forceFlush().join(30, java.util.concurrent.TimeUnit.SECONDS);
+      provider.close();
+      assertThat(capture.bodies("traces")).hasSize(1);
+      return capture.bodies("traces").get(0);
+    }
+  }
+
+  /** Log records from the real SDK: one kept, one health check, one below WARN. */
+  private static byte[] sdkLogs() throws Exception {
+    try (io.otelstream.sinks.OtlpCapture capture = new io.otelstream.sinks.OtlpCapture()) {
+      var provider =
+          io.opentelemetry.sdk.logs.SdkLoggerProvider.builder()
+              .setResource(sdkResource())
+              .addLogRecordProcessor(
+                  io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor.builder(
+                          io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter
+                              .builder()
+                              .setEndpoint(capture.endpoint("logs"))
+                              .build())
+                      .build())
+              .build();
+      var logger = provider.get("io.otelstream.sdk");
+      logger
+          .logRecordBuilder()
+          .setBody("sdk order placed")
+          .setSeverity(io.opentelemetry.api.logs.Severity.WARN)
+          .setSeverityText("WARN")
+          .setAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("order_id"), "o-9")
+          .setAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("amount"), "3.5")
+          .setAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("user_id"), "dave")
+          .setAttribute(
+              io.opentelemetry.api.common.AttributeKey.stringKey("note"), "card 4111111111111111")
+          .emit();
+      logger
+          .logRecordBuilder()
+          .setBody("health check ok")
+          .setSeverity(io.opentelemetry.api.logs.Severity.WARN)
+          .emit();
+      logger
+          .logRecordBuilder()
+          .setBody("sdk debug detail")
+          .setSeverity(io.opentelemetry.api.logs.Severity.DEBUG)
+          .emit();
+      provider.forceFlush().join(30, java.util.concurrent.TimeUnit.SECONDS);
+      provider.close();
+      assertThat(capture.bodies("logs")).hasSize(1);
+      return capture.bodies("logs").get(0);
     }
   }
 

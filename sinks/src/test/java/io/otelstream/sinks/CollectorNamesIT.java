@@ -206,22 +206,10 @@ class CollectorNamesIT {
    * exponential histogram and a gauge: captured from its OTLP/HTTP exporter by a local endpoint.
    */
   private static byte[] sdkMetrics() throws Exception {
-    java.util.concurrent.atomic.AtomicReference<byte[]> body =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    com.sun.net.httpserver.HttpServer capture =
-        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    capture.createContext(
-        "/v1/metrics",
-        ex -> {
-          body.set(ex.getRequestBody().readAllBytes());
-          ex.sendResponseHeaders(200, -1);
-          ex.close();
-        });
-    capture.start();
-    try {
+    try (OtlpCapture capture = new OtlpCapture()) {
       var exporter =
           io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter.builder()
-              .setEndpoint("http://127.0.0.1:" + capture.getAddress().getPort() + "/v1/metrics")
+              .setEndpoint(capture.endpoint("metrics"))
               .build();
       var sdk =
           io.opentelemetry.sdk.metrics.SdkMeterProvider.builder()
@@ -267,10 +255,8 @@ class CollectorNamesIT {
           .buildWithCallback(m -> m.record(0.42, attrs));
       sdk.forceFlush().join(30, TimeUnit.SECONDS);
       sdk.close();
-      assertThat(body.get()).as("the SDK's export").isNotNull();
-      return body.get();
-    } finally {
-      capture.stop(0);
+      assertThat(capture.bodies("metrics")).as("the SDK's export").hasSize(1);
+      return capture.bodies("metrics").get(0);
     }
   }
 
