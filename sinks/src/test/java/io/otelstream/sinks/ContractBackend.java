@@ -22,6 +22,14 @@ interface ContractBackend extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Starts or ends a credential refusal: every delivery is answered 401 (gRPC UNAUTHENTICATED), as
+   * when the sink's token expired; false where the backend has no credentials (files).
+   */
+  default boolean refuseCredentials(boolean on) {
+    return false;
+  }
+
   /** Starts or ends an outage: every delivery fails in a retriable way meanwhile. */
   void outage(boolean on) throws Exception;
 

@@ -156,6 +156,12 @@ final class GrpcTraceReceiver implements ContractBackend {
   }
 
   @Override
+  public boolean refuseCredentials(boolean on) {
+    forced = on ? GrpcStatus.UNAUTHENTICATED : null;
+    return true;
+  }
+
+  @Override
   public void outage(boolean on) {
     forced = on ? GrpcStatus.UNAVAILABLE : null;
   }

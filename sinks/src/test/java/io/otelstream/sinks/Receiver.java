@@ -162,6 +162,12 @@ public final class Receiver implements ContractBackend {
   }
 
   @Override
+  public boolean refuseCredentials(boolean on) {
+    forcedStatus = on ? 401 : 0;
+    return true;
+  }
+
+  @Override
   public void outage(boolean on) {
     forcedStatus = on ? 503 : 0;
   }

@@ -249,6 +249,43 @@ abstract class SinkContract {
     }
   }
 
+  /**
+   * An expired credential is the sink's fault, not the records': even with errors.tolerance=all
+   * nothing is dead-lettered and no offset moves; once the credential works, everything arrives.
+   */
+  @Test
+  void refusedCredentialsAreRetriedAndNeverDeadLettered() throws Exception {
+    try (ContractBackend backend = backend();
+        Admin admin = kafka.admin()) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          backend.refuseCredentials(true), "this sink's backend has no credentials");
+      String topic = topic();
+      produce(topic, "c-", 5, null);
+      connect.put("/connectors/" + topic + "/config", dlqConfig(topic, backend));
+      Awaitility.await()
+          .atMost(60, TimeUnit.SECONDS)
+          .until(() -> metric(topic, "batches-failed-total") >= 2);
+      assertThat(kafka.readAll(topic + "-dlq")).as("dead letters").isEmpty();
+      assertThat(
+              admin
+                  .listConsumerGroupOffsets("connect-" + topic)
+                  .partitionsToOffsetAndMetadata()
+                  .get()
+                  .values()
+                  .stream()
+                  .filter(o -> o != null)
+                  .mapToLong(OffsetAndMetadata::offset)
+                  .sum())
+          .as("no offset committed while the credential is refused")
+          .isZero();
+      backend.refuseCredentials(false);
+      Awaitility.await()
+          .atMost(90, TimeUnit.SECONDS)
+          .until(() -> new HashSet<>(backend.items()).size() == 5);
+      assertThat(kafka.readAll(topic + "-dlq")).as("dead letters").isEmpty();
+    }
+  }
+
   @Test
   void aThrottlingBackendIsRetriedAfterTheWaitItAskedFor() throws Exception {
     try (ContractBackend backend = backend()) {

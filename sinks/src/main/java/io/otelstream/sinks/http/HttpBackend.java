@@ -12,7 +12,9 @@ import org.xerial.snappy.Snappy;
 
 /**
  * POSTs one encoded batch and classifies the answer as DESIGN.md says: 2xx accepted; 429, 5xx,
- * timeouts and connection errors retriable; any other status permanent, with the backend's message.
+ * timeouts and connection errors retriable; 401 and 403 retriable too (an expired or revoked
+ * credential is the pipeline's fault, not the records': dead-lettering them would empty the stream
+ * into the dead-letter topic); any other status permanent, with the backend's message.
  */
 public final class HttpBackend {
   private final HttpClient client;
@@ -75,7 +77,13 @@ public final class HttpBackend {
             + status
             + ": "
             + abbreviate(new String(response.body(), StandardCharsets.UTF_8));
-    boolean retriable = status == 429 || status / 100 == 5;
+    boolean credentials = status == 401 || status == 403;
+    if (credentials) {
+      message +=
+          " (the backend refuses this sink's credentials: retried with backoff until they"
+              + " are fixed, nothing is dead-lettered)";
+    }
+    boolean retriable = status == 429 || status / 100 == 5 || credentials;
     throw new BackendException(
         message,
         retriable,

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * OTLP/gRPC TraceService/Export. UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, CANCELLED and connection
  * errors are retriable, as the OTLP specification says; RESOURCE_EXHAUSTED only when the server
- * sent RetryInfo (it says how long to wait); other codes are permanent.
+ * sent RetryInfo (it says how long to wait); UNAUTHENTICATED and PERMISSION_DENIED too (an expired
+ * credential must not dead-letter the stream); other codes are permanent.
  */
 final class GrpcTraceBackend implements AutoCloseable {
   private static final String METHOD = "opentelemetry.proto.collector.trace.v1.TraceService/Export";
@@ -28,7 +29,9 @@ final class GrpcTraceBackend implements AutoCloseable {
           GrpcStatus.UNAVAILABLE,
           GrpcStatus.DEADLINE_EXCEEDED,
           GrpcStatus.ABORTED,
-          GrpcStatus.CANCELLED);
+          GrpcStatus.CANCELLED,
+          GrpcStatus.UNAUTHENTICATED,
+          GrpcStatus.PERMISSION_DENIED);
 
   private final HttpSinkSettings settings;
   private final Vertx vertx;
