@@ -6,12 +6,14 @@ import io.otelstream.schemas.wire.InvalidWireException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One input record as tail sampling sees it: its trace, input offset, record time and span count,
- * or the reason it cannot be sampled. The same reading serves live processing and the rebuild, so
- * both treat every record alike.
+ * One input record as tail sampling sees it: its trace, the key the trace is gathered under (the
+ * trace ID, or per tenant: {@link TenantKeys}), input offset, record time and span count, or the
+ * reason it cannot be sampled. The same reading serves live processing and the rebuild, so both
+ * treat every record alike.
  */
 record Arrival(
     byte[] traceId,
+    byte[] key,
     long offset,
     long timestampMs,
     byte[] value,
@@ -37,11 +39,12 @@ record Arrival(
     }
     var h = headers.lastHeader(Headers.TENANT);
     String tenant = h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    return new Arrival(traceId, offset, timestampMs, value, spans, tenant, null);
+    return new Arrival(
+        traceId, TenantKeys.of(tenant, traceId), offset, timestampMs, value, spans, tenant, null);
   }
 
   private static Arrival invalid(String reason, long offset, long timestampMs, byte[] value) {
-    return new Arrival(null, offset, timestampMs, value, 0, null, reason);
+    return new Arrival(null, null, offset, timestampMs, value, 0, null, reason);
   }
 
   boolean valid() {

@@ -221,9 +221,9 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     if (!a.valid()) {
       return; // dead-lettered when it was first processed
     }
-    GatherState state = gatherer.state(a.traceId());
+    GatherState state = gatherer.state(a.key());
     if (state == null) {
-      DecisionCache.Decision d = decisions.lookup(a.traceId());
+      DecisionCache.Decision d = decisions.lookup(a.key());
       if (d != null && d.covers(a.timestampMs())) {
         return; // decided before the crash; its output is committed
       }
@@ -297,8 +297,8 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     }
     // A trace being gathered has no decision that covers it: only a trace's first record (as far
     // as this task knows) needs the decision cache.
-    GatherState gathered = gatherer.state(a.traceId());
-    DecisionCache.Decision d = gathered == null ? decisions.lookup(a.traceId()) : null;
+    GatherState gathered = gatherer.state(a.key());
+    DecisionCache.Decision d = gathered == null ? decisions.lookup(a.key()) : null;
     if (d != null && d.covers(a.timestampMs())) {
       if (traceMetrics != null) {
         traceMetrics.recordLate(a.value(), a.tenant(), d.sampled()); // every span counts
@@ -307,7 +307,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
         emitter.late(a.traceId(), a.value(), d.policy(), a.timestampMs(), a.tenant());
         run.lateKept(a.spans(), a.value().length, d.policy());
       }
-      decisions.covered(a.traceId(), d, offset);
+      decisions.covered(a.key(), d, offset);
       metrics.lateSpans(d.sampled() ? "kept" : "dropped", a.spans());
       return;
     }
@@ -317,7 +317,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     GatherState state = gatherer.gather(a, gathered);
     if (gatherer.overBounds(state)) {
       metrics.earlyDecision("trace_too_large");
-      decider.decideEarly(a.traceId(), state, record.timestamp());
+      decider.decideEarly(a.key(), state, record.timestamp());
     }
     while (metrics.inFlight().get() > settings.numTraces() && local.size() > 0) {
       metrics.earlyDecision("too_many_traces");

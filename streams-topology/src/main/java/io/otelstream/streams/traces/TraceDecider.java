@@ -70,16 +70,23 @@ final class TraceDecider {
     decide(traceId, state, nowMs, false);
   }
 
-  private void decide(byte[] traceId, GatherState state, long nowMs, boolean dueByDeadline) {
+  /** Decides the trace gathered under {@code key} (its trace ID, or its tenant's key). */
+  private void decide(byte[] key, GatherState state, long nowMs, boolean dueByDeadline) {
     if (!run.decides(partition, state.firstOffset())) {
       // Outside a replay's window: forgotten undecided; a not-sampled entry makes its later spans
       // late spans that are dropped, not a new trace.
-      local.remove(traceId, state, dueByDeadline);
+      local.remove(key, state, dueByDeadline);
       instanceInFlight.decrementAndGet();
-      remember(traceId, state, false, null, nowMs);
+      remember(key, state, false, null, nowMs);
       return;
     }
-    List<byte[]> values = local.fragments(traceId, state);
+    List<byte[]> values = local.fragments(key, state);
+    // A tenant's trace is gathered under its tenant key; its spans name the trace.
+    byte[] traceId = key;
+    if (state.tenant() != null) {
+      byte[] named = TraceWire.firstTraceId(values);
+      traceId = named != null ? named : key;
+    }
     TraceData trace = TraceData.of(traceId, values, state.spanCount());
     SamplingEngine.Outcome outcome = engine.decide(trace, nowMs);
     outcome.erroredPolicies().forEach(metrics::policyErrors);
@@ -90,9 +97,9 @@ final class TraceDecider {
     if (outcome.sampled()) {
       emitter.kept(traceId, values, outcome.policy(), state.firstSeenMs(), state.tenant());
     }
-    local.remove(traceId, state, dueByDeadline);
+    local.remove(key, state, dueByDeadline);
     instanceInFlight.decrementAndGet();
-    remember(traceId, state, outcome.sampled(), outcome.policy(), nowMs);
+    remember(key, state, outcome.sampled(), outcome.policy(), nowMs);
     metrics.decided(
         outcome.policy(),
         outcome.sampled(),

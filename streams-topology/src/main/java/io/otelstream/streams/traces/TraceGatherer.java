@@ -35,11 +35,11 @@ final class TraceGatherer {
                   a.offset(),
                   a.tenant())
               .plus(a.offset(), a.spans(), a.value().length);
-      local.start(a.traceId(), state, a.value());
+      local.start(a.key(), state, a.value());
       instanceInFlight.incrementAndGet();
     } else {
       state = state.plus(a.offset(), a.spans(), a.value().length);
-      local.add(a.traceId(), state, a.value());
+      local.add(a.key(), state, a.value());
     }
     return state;
   }

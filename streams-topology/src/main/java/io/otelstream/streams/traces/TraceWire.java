@@ -19,6 +19,24 @@ final class TraceWire {
 
   private TraceWire() {}
 
+  /** The trace ID of the first span among the records, or null when they hold no span. */
+  static byte[] firstTraceId(java.util.List<byte[]> values) {
+    for (byte[] value : values) {
+      try {
+        for (var rs : ExportTraceServiceRequest.parseFrom(value).getResourceSpansList()) {
+          for (var ss : rs.getScopeSpansList()) {
+            if (ss.getSpansCount() > 0) {
+              return ss.getSpans(0).getTraceId().toByteArray();
+            }
+          }
+        }
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        // validated on arrival; a record that still fails holds no span to name the trace
+      }
+    }
+    return null;
+  }
+
   /**
    * The number of spans in a valid ExportTraceServiceRequest.
    *

@@ -103,8 +103,12 @@ class TailSamplingTopologyTest {
   }
 
   private void send(byte[] traceId, int spanId, boolean error, long timeMs) {
+    send("acme", traceId, spanId, error, timeMs);
+  }
+
+  private void send(String tenant, byte[] traceId, int spanId, boolean error, long timeMs) {
     RecordHeaders headers = new RecordHeaders();
-    headers.add("otelstream.tenant", "acme".getBytes(StandardCharsets.UTF_8));
+    headers.add("otelstream.tenant", tenant.getBytes(StandardCharsets.UTF_8));
     in.pipeInput(
         new TestRecord<>(
             HexFormat.of().formatHex(traceId).getBytes(StandardCharsets.US_ASCII),
@@ -153,6 +157,33 @@ class TailSamplingTopologyTest {
                 .counter()
                 .count())
         .isEqualTo(2);
+  }
+
+  /**
+   * Two tenants' spans with one trace ID (a propagated traceparent, a leaked or forged ID) are two
+   * traces: each decided on its own spans and delivered only under its own tenant.
+   */
+  @Test
+  void tenantsSharingATraceIdNeverMix() throws Exception {
+    start(POLICIES);
+    send("acme", id(7), 1, false, 1_000);
+    send("evil", id(7), 2, true, 2_000);
+    send("acme", id(8), 1, false, 12_500); // past both deadlines
+    var records = out.readRecordsToList();
+    assertThat(records).hasSize(1);
+    assertThat(
+            new String(
+                records.get(0).headers().lastHeader("otelstream.tenant").value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo("evil");
+    assertThat(new String(records.get(0).key(), StandardCharsets.US_ASCII))
+        .isEqualTo(HexFormat.of().formatHex(id(7)));
+    assertThat(spans(records.get(0).value())).extracting(Span::getName).containsExactly("s2");
+    // acme's trace was decided on acme's spans alone (no error): its late span is dropped too
+    send("acme", id(7), 3, false, 13_000);
+    assertThat(out.isEmpty()).as("acme's late span of the dropped trace").isTrue();
+    send("evil", id(7), 4, false, 13_500);
+    assertThat(out.readRecordsToList()).as("evil's late span follows evil's decision").hasSize(1);
   }
 
   @Test
