@@ -57,7 +57,8 @@ public final class StreamsApp implements AutoCloseable {
             topics,
             new OtelstreamTopology.Parts(
                 SamplingSettings.from(
-                    config.tailSampling(), config.maxRecordBytes().toIntExact(), inFlightHeap),
+                        config.tailSampling(), config.maxRecordBytes().toIntExact(), inFlightHeap)
+                    .withMaxClockSkew(config.maxClockSkew()),
                 () -> PolicyFactory.engine(config.tailSampling(), "tail_sampling"),
                 metrics,
                 config.metrics(),

@@ -37,6 +37,9 @@ import java.util.Map;
  *     writes them ({@code attributes}, {@code resource}, {@code filter}; named {@code type/name})
  * @param pipelines which processors run for each signal, in order: the Collector's {@code
  *     service.pipelines} shape; spans are processed before tail sampling
+ * @param maxClockSkew how far a span record's time may be ahead of this instance's clock, or behind
+ *     its partition's latest record time, before it is bounded (and counted): one edge host with a
+ *     wrong clock cannot then decide other hosts' traces early (default 2s; 0 turns it off)
  * @param allowUnsafeKafkaOverrides lets {@code kafka} change {@code processing.guarantee}, which
  *     tail sampling's no-loss, no-duplicate guarantee rests on (default false: such an override
  *     fails at startup)
@@ -59,7 +62,8 @@ public record StreamsAppConfig(
     io.otelstream.streams.spanmetrics.ServiceGraphConfig serviceGraph,
     Boolean allowUnsafeKafkaOverrides,
     Map<String, com.fasterxml.jackson.databind.JsonNode> processors,
-    io.otelstream.streams.processing.PipelinesConfig pipelines) {
+    io.otelstream.streams.processing.PipelinesConfig pipelines,
+    java.time.Duration maxClockSkew) {
 
   /** The Streams properties the app's guarantees rest on. */
   static final Map<String, GuardedProperties.Guard> GUARDED =
@@ -115,6 +119,10 @@ public record StreamsAppConfig(
     }
     allowUnsafeKafkaOverrides = allowUnsafeKafkaOverrides != null && allowUnsafeKafkaOverrides;
     processors = processors != null ? new LinkedHashMap<>(processors) : Map.of();
+    maxClockSkew = maxClockSkew != null ? maxClockSkew : java.time.Duration.ofSeconds(2);
+    if (maxClockSkew.isNegative()) {
+      throw new IllegalArgumentException("max_clock_skew must not be negative");
+    }
     io.otelstream.streams.processing.Pipelines.compile(processors, pipelines); // fail fast
     GuardedProperties.check("kafka", kafka, GUARDED, allowUnsafeKafkaOverrides);
     if (tailSampling == null) {
@@ -157,7 +165,8 @@ public record StreamsAppConfig(
         serviceGraph,
         allowUnsafeKafkaOverrides,
         processors,
-        pipelines);
+        pipelines,
+        maxClockSkew);
   }
 
   /** This configuration with another state directory, topic catalogue and admin port. */
@@ -180,7 +189,8 @@ public record StreamsAppConfig(
         serviceGraph,
         allowUnsafeKafkaOverrides,
         processors,
-        pipelines);
+        pipelines,
+        maxClockSkew);
   }
 
   /** The processor pipelines of every signal, compiled. */

@@ -17,22 +17,46 @@ final class Policies {
     }
   }
 
-  /** Trace duration = latest span end − earliest span start. */
+  /**
+   * Trace duration = latest span end − earliest span start, exactly as the Collector evaluates it:
+   * span by span in arrival order with a running earliest start and latest end (unsigned
+   * nanoseconds, 0 meaning unset), the duration taken as Go's {@code AsTime().Sub} does (signed,
+   * saturating instead of overflowing) and truncated to milliseconds; the first span at which the
+   * condition holds decides. Without an upper threshold: duration ≥ threshold; with one: threshold
+   * < duration ≤ upper. Reversed or out-of-range times therefore decide as in the Collector.
+   */
   record Latency(String name, long thresholdMs, long upperThresholdMs) implements Policy {
     @Override
     public Decision evaluate(TraceData trace, long nowMillis) {
-      long start = Long.MAX_VALUE;
-      long end = Long.MIN_VALUE;
+      long min = 0;
+      long max = 0;
       for (TraceData.SpanWithResource s : trace.spans()) {
-        start = Math.min(start, s.span().getStartTimeUnixNano());
-        end = Math.max(end, s.span().getEndTimeUnixNano());
+        long start = s.span().getStartTimeUnixNano();
+        long end = s.span().getEndTimeUnixNano();
+        if (min == 0 || Long.compareUnsigned(start, min) < 0) {
+          min = start;
+        }
+        if (max == 0 || Long.compareUnsigned(end, max) > 0) {
+          max = end;
+        }
+        long ms = saturatingSubtract(max, min) / 1_000_000L;
+        boolean match =
+            upperThresholdMs == 0 ? ms >= thresholdMs : thresholdMs < ms && ms <= upperThresholdMs;
+        if (match) {
+          return Decision.SAMPLED;
+        }
       }
-      long durationMs = (end - start) / 1_000_000L;
-      boolean match =
-          upperThresholdMs == 0
-              ? durationMs >= thresholdMs
-              : durationMs >= thresholdMs && durationMs <= upperThresholdMs;
-      return match ? Decision.SAMPLED : Decision.NOT_SAMPLED;
+      return Decision.NOT_SAMPLED;
+    }
+
+    /** a − b on signed nanoseconds, clamped to the long range as Go's Time.Sub clamps. */
+    static long saturatingSubtract(long a, long b) {
+      long d = a - b;
+      // overflow when a and b have different signs and the result's sign differs from a's
+      if (((a ^ b) & (a ^ d)) < 0) {
+        return a >= 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+      }
+      return d;
     }
   }
 

@@ -29,6 +29,8 @@ public final class SamplingMetrics {
 
   public SamplingMetrics(MeterRegistry registry, InFlightHeap heap) {
     this.registry = registry;
+    recordTimeCounter("ahead");
+    recordTimeCounter("behind");
     if (heap != null) {
       Gauge.builder("otelstream.streams.in.flight.heap.used", heap, InFlightHeap::usedBytes)
           .description("Heap held by in-flight traces in this instance")
@@ -115,6 +117,22 @@ public final class SamplingMetrics {
     return Counter.builder("otelstream.streams.spans")
         .description("Spans kept or dropped by tail sampling")
         .tags("outcome", outcome)
+        .register(registry);
+  }
+
+  /**
+   * Records whose time was moved into the clocks' bounds: {@code ahead} of this instance's clock by
+   * more than max_clock_skew, or {@code behind} the partition's stream time by more.
+   */
+  void recordTimeAdjusted(String direction) {
+    recordTimeCounter(direction).increment();
+  }
+
+  private Counter recordTimeCounter(String direction) {
+    return Counter.builder("otelstream.streams.record.time.adjusted")
+        .description(
+            "Input records whose time was bounded by max_clock_skew, by direction (ahead, behind)")
+        .tags("direction", direction)
         .register(registry);
   }
 

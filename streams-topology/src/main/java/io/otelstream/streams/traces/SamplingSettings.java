@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * The values the processor needs, resolved from configuration; {@code inFlightHeap} is the one
- * budget all tasks of the instance share.
+ * budget all tasks of the instance share; {@code maxClockSkew} bounds record times (zero: not
+ * bounded, for replays and tests that drive time themselves).
  */
 public record SamplingSettings(
     Duration decisionWait,
@@ -15,7 +16,8 @@ public record SamplingSettings(
     Duration decisionCacheTtl,
     boolean policyAttribute,
     int maxRecordBytes,
-    InFlightHeap inFlightHeap) {
+    InFlightHeap inFlightHeap,
+    Duration maxClockSkew) {
 
   public static SamplingSettings from(
       TailSamplingConfig c, int maxRecordBytes, InFlightHeap inFlightHeap) {
@@ -27,6 +29,21 @@ public record SamplingSettings(
         c.decisionCache().ttl(),
         c.policyAttribute(),
         maxRecordBytes,
-        inFlightHeap);
+        inFlightHeap,
+        Duration.ZERO);
+  }
+
+  /** These settings with record times bounded by {@code skew} (see TailSamplingProcessor). */
+  public SamplingSettings withMaxClockSkew(Duration skew) {
+    return new SamplingSettings(
+        decisionWait,
+        numTraces,
+        maxSpansPerTrace,
+        maxBytesPerTrace,
+        decisionCacheTtl,
+        policyAttribute,
+        maxRecordBytes,
+        inFlightHeap,
+        skew);
   }
 }

@@ -56,6 +56,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private long streamTimeAtLastRecord;
   private TopicPartition partition;
   private long behindAtMs = -1; // due traces left over from a punctuation that ran out of budget
+  private long rebuildTime = -1; // the latest record time the rebuild read so far
   private final SpanProcessing spanProcessing;
 
   public TailSamplingProcessor(
@@ -187,6 +188,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
           watermark.low());
       return -1;
     }
+    rebuildTime = -1;
     InputRebuilder.Result r = input.read(partition, watermark.low(), resume, this::regather);
     watermark.resumeAt(resume);
     long traces = local.size();
@@ -209,7 +211,10 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
         resume,
         r.records(),
         r.millis());
-    return r.maxTimestampMs();
+    // With bounded record times the rebuilt stream time is the latest bounded one.
+    return settings.maxClockSkew().toMillis() > 0 && rebuildTime >= 0
+        ? rebuildTime
+        : r.maxTimestampMs();
   }
 
   private void regather(ConsumerRecord<byte[], byte[]> r) {
@@ -217,7 +222,11 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     if (value == null) {
       return; // every span removed by a processor (counted when first processed)
     }
-    Arrival a = Arrival.of(r.key(), value, r.offset(), r.timestamp(), r.headers());
+    // The same bounds as when the record was first processed (the stream time then is the
+    // rebuild's latest time so far; the wall clock is now, which only loosens the upper bound).
+    long time = recordTime(r.timestamp(), System.currentTimeMillis(), rebuildTime, false);
+    rebuildTime = Math.max(rebuildTime, time);
+    Arrival a = Arrival.of(r.key(), value, r.offset(), time, r.headers());
     if (!a.valid()) {
       return; // dead-lettered when it was first processed
     }
@@ -239,7 +248,9 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       return; // past a replay's end
     }
     lastRecordWallMs = context.currentSystemTimeMs();
-    long streamTime = Math.max(streamTimeAtLastRecord, record.timestamp());
+    long recordTime =
+        recordTime(record.timestamp(), lastRecordWallMs, streamTimeAtLastRecord, true);
+    long streamTime = Math.max(streamTimeAtLastRecord, recordTime);
     long tick = floorTick(streamTime);
     boolean crossed = tick > floorTick(streamTimeAtLastRecord) || behindAtMs >= 0;
     if (crossed) {
@@ -249,7 +260,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     }
     streamTimeAtLastRecord = streamTime;
     watermark.processed(offset);
-    handle(record, offset);
+    handle(record, offset, recordTime);
     if (crossed) {
       // After the record: a span that meets an expired decision is counted as a new trace.
       expireDecisions(tick);
@@ -284,12 +295,40 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     run.finished(partition.partition());
   }
 
-  private void handle(Record<byte[], byte[]> record, long offset) {
+  /**
+   * A record's time bounded by the clocks when max_clock_skew is set: never more than the skew
+   * ahead of this instance's wall clock (one edge host with a fast clock would otherwise push the
+   * partition's stream time ahead, deciding every other host's traces at once and expiring
+   * decisions early), and never more than the skew behind the partition's stream time (a slow clock
+   * would otherwise make a trace due on its first span). Within the bounds, record time is used as
+   * it is, so replays and catch-up decide as live processing did.
+   */
+  private long recordTime(long recordMs, long wallMs, long streamMs, boolean count) {
+    long skew = settings.maxClockSkew().toMillis();
+    if (skew <= 0) {
+      return recordMs;
+    }
+    if (recordMs > wallMs + skew) {
+      if (count) {
+        metrics.recordTimeAdjusted("ahead");
+      }
+      return wallMs + skew;
+    }
+    if (streamMs >= 0 && recordMs < streamMs - skew) {
+      if (count) {
+        metrics.recordTimeAdjusted("behind");
+      }
+      return streamMs - skew;
+    }
+    return recordMs;
+  }
+
+  private void handle(Record<byte[], byte[]> record, long offset, long recordTime) {
     byte[] value = spanProcessing.apply(record.value(), true);
     if (value == null) {
       return; // every span removed by a processor, counted there
     }
-    Arrival a = Arrival.of(record.key(), value, offset, record.timestamp(), record.headers());
+    Arrival a = Arrival.of(record.key(), value, offset, recordTime, record.headers());
     if (!a.valid()) {
       metrics.deadLettered(inputTopic, a.invalidReason());
       DeadLetters.send(context, record, a.invalidReason(), run.deadLetterSink());
@@ -317,11 +356,11 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     GatherState state = gatherer.gather(a, gathered);
     if (gatherer.overBounds(state)) {
       metrics.earlyDecision("trace_too_large");
-      decider.decideEarly(a.key(), state, record.timestamp());
+      decider.decideEarly(a.key(), state, recordTime);
     }
     while (metrics.inFlight().get() > settings.numTraces() && local.size() > 0) {
       metrics.earlyDecision("too_many_traces");
-      decider.decideOldest(record.timestamp());
+      decider.decideOldest(recordTime);
     }
   }
 

@@ -24,8 +24,19 @@ public final class TestTopologies {
 
   public static OtelstreamTopology.Parts parts(
       TailSamplingConfig policies, MetricsConfig metrics, LogsConfig logs, MeterRegistry registry) {
+    return parts(policies, metrics, logs, registry, java.time.Duration.ZERO);
+  }
+
+  /** Parts whose record times are bounded by {@code maxClockSkew} against the driver's clock. */
+  public static OtelstreamTopology.Parts parts(
+      TailSamplingConfig policies,
+      MetricsConfig metrics,
+      LogsConfig logs,
+      MeterRegistry registry,
+      java.time.Duration maxClockSkew) {
     return new OtelstreamTopology.Parts(
-        SamplingSettings.from(policies, 1 << 20, InFlightHeap.ofMaxHeap()),
+        SamplingSettings.from(policies, 1 << 20, InFlightHeap.ofMaxHeap())
+            .withMaxClockSkew(maxClockSkew),
         () -> PolicyFactory.engine(policies, "tail_sampling"),
         new SamplingMetrics(registry),
         metrics,

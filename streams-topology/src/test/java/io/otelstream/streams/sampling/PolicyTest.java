@@ -40,13 +40,38 @@ class PolicyTest {
   void latencyUsesEarliestStartToLatestEnd() {
     SamplingEngine e =
         engine("policies: [{name: slow, type: latency, latency: {threshold_ms: 500}}]");
-    assertThat(sampled(e, trace().span(span(0, 100)).span(span(400, 600)).build())).isTrue();
-    assertThat(sampled(e, trace().span(span(0, 100)).span(span(50, 499)).build())).isFalse();
+    assertThat(sampled(e, trace().span(span(1000, 1100)).span(span(1400, 1600)).build())).isTrue();
+    assertThat(sampled(e, trace().span(span(1000, 1100)).span(span(1050, 1499)).build())).isFalse();
     SamplingEngine band =
         engine(
             "policies: [{name: band, type: latency, latency: {threshold_ms: 100, upper_threshold_ms: 200}}]");
-    assertThat(sampled(band, trace().span(span(0, 150)).build())).isTrue();
-    assertThat(sampled(band, trace().span(span(0, 250)).build())).isFalse();
+    assertThat(sampled(band, trace().span(span(1000, 1150)).build())).isTrue();
+    assertThat(sampled(band, trace().span(span(1000, 1250)).build())).isFalse();
+    assertThat(sampled(band, trace().span(span(1000, 1100)).build()))
+        .as("the lower bound is exclusive with an upper one, as in the Collector")
+        .isFalse();
+    // As the Collector: span by span, the first span at which the band holds decides, even if a
+    // later span makes the trace longer.
+    assertThat(sampled(band, trace().span(span(1000, 1150)).span(span(1000, 1250)).build()))
+        .isTrue();
+  }
+
+  /** Span times are unsigned: reversed or out-of-range times decide as in the Collector. */
+  @Test
+  void latencyIsSafeWithReversedAndOutOfRangeTimes() {
+    SamplingEngine e =
+        engine("policies: [{name: slow, type: latency, latency: {threshold_ms: 500}}]");
+    assertThat(sampled(e, trace().span(span(5000, 1000)).build()))
+        .as("end before start: a negative duration")
+        .isFalse();
+    var pastSignedRange = span(1000, 1000).setEndTimeUnixNano(Long.MIN_VALUE); // 2^63 ns, unsigned
+    assertThat(sampled(e, trace().span(pastSignedRange).build()))
+        .as("an end past 2^63 ns is before 1970 for Go's AsTime: no forced keep")
+        .isFalse();
+    var startPastRange = span(1000, 3000).setStartTimeUnixNano(-1L); // 2^64 - 1 ns
+    assertThat(sampled(e, trace().span(startPastRange).build()))
+        .as("a start past 2^63 cannot make the duration overflow to a keep")
+        .isTrue(); // Go: AsTime(-1 ns) = 1969, so 3 s - (-1 ns) ≥ 500 ms, as the Collector
   }
 
   @Test

@@ -54,10 +54,22 @@ class TailSamplingTopologyTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private void start(String yaml) {
+    start(yaml, java.time.Duration.ZERO);
+  }
+
+  private void start(String yaml, java.time.Duration maxClockSkew) {
     TailSamplingConfig config =
         new ConfigLoader(Map.of()).parse(yaml, TailSamplingConfig.class, "test");
     TopicCatalog topics = new TopicCatalog(TopicsConfig.singleBroker());
-    var topology = OtelstreamTopology.build(topics, TestTopologies.parts(config, registry));
+    var topology =
+        OtelstreamTopology.build(
+            topics,
+            TestTopologies.parts(
+                config,
+                io.otelstream.streams.signals.MetricsConfig.defaults(),
+                io.otelstream.streams.signals.LogsConfig.passThrough(),
+                registry,
+                maxClockSkew));
     Properties p = TestTopologies.driverProperties("test");
     driver = new TopologyTestDriver(topology, p, Instant.ofEpochMilli(0));
     in =
@@ -184,6 +196,33 @@ class TailSamplingTopologyTest {
     assertThat(out.isEmpty()).as("acme's late span of the dropped trace").isTrue();
     send("evil", id(7), 4, false, 13_500);
     assertThat(out.readRecordsToList()).as("evil's late span follows evil's decision").hasSize(1);
+  }
+
+  /**
+   * One edge host ten minutes fast: its record is bounded to the app's clock plus max_clock_skew,
+   * so the stream time does not jump and other hosts' traces still wait their decision_wait.
+   */
+  @Test
+  void aFastClockDoesNotDecideOtherHostsTracesEarly() throws Exception {
+    start(POLICIES, java.time.Duration.ofSeconds(2));
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(100));
+    send(id(1), 1, false, 100_000); // a host with the right clock
+    send(id(2), 1, false, 100_000 + 600_000); // a host ten minutes fast
+    send(id(1), 2, true, 101_000); // trace 1's error span, a second later
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(12));
+    send(id(3), 1, false, 112_500);
+    var records = out.readRecordsToList();
+    assertThat(records)
+        .as("trace 1 kept whole: it was not decided when the fast host's record came")
+        .hasSize(1);
+    assertThat(spans(records.get(0).value())).extracting(Span::getName).containsExactly("s1", "s2");
+    assertThat(
+            registry
+                .get("otelstream.streams.record.time.adjusted")
+                .tag("direction", "ahead")
+                .counter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
