@@ -63,6 +63,7 @@ class MetricsAggregationIT {
   private final List<AutoCloseable> running = new ArrayList<>();
   private RemoteWriteReceivers prometheus;
   private String endpoint;
+  private String edgeHttp;
   private StreamsApp streams;
 
   @BeforeAll
@@ -125,6 +126,7 @@ class MetricsAggregationIT {
     EdgeServer edge = EdgeServer.start(edgeConfig);
     running.add(0, edge);
     endpoint = "http://localhost:" + edge.grpcPort();
+    edgeHttp = "http://localhost:" + edge.httpPort();
   }
 
   @AfterAll
@@ -237,6 +239,132 @@ class MetricsAggregationIT {
     for (SdkMeterProvider sdk : sdks) {
       sdk.close();
     }
+  }
+
+  /**
+   * The same SDK delta exports through otelstream and through a Collector (v0.160.0: the same
+   * deletions, then deltatocumulative and prometheus_remote_write into its own Prometheus). A
+   * counter whose series stay apart reads the truth in both; one whose three user_id series
+   * collapse reads the truth in otelstream, while deltatocumulative, which sees three deltas of one
+   * stream over the same window, keeps one of each three (listed in the streams README).
+   */
+  @Test
+  void deltasSideBySideWithTheCollectorsDeltaToCumulative() throws Exception {
+    Path d = dir.resolve("collector-delta");
+    java.nio.file.Files.createDirectories(d);
+    try (RemoteWriteReceivers theirs = new RemoteWriteReceivers(d);
+        io.otelstream.sinks.OtlpCapture capture = new io.otelstream.sinks.OtlpCapture()) {
+      int otlp = io.otelstream.sinks.TestReceivers.freePort();
+      int telemetry = io.otelstream.sinks.TestReceivers.freePort();
+      Path config = d.resolve("collector.yaml");
+      java.nio.file.Files.writeString(
+          config,
+          """
+          receivers:
+            otlp: {protocols: {http: {endpoint: "127.0.0.1:%d"}}}
+          processors:
+            attributes: {actions: [{key: user_id, action: delete}]}
+            resource: {attributes: [{key: service.instance.id, action: delete}]}
+            delta_to_cumulative: {}
+          exporters:
+            prometheus_remote_write: {endpoint: "%s/api/v1/write", tls: {insecure: true}}
+          service:
+            pipelines:
+              metrics:
+                receivers: [otlp]
+                processors: [attributes, resource, delta_to_cumulative]
+                exporters: [prometheus_remote_write]
+            telemetry:
+              metrics:
+                level: normal
+                readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: %d}}}}]
+          """
+              .formatted(otlp, theirs.prometheus, telemetry));
+      Process collector =
+          io.otelstream.sinks.TestReceivers.start(
+              "otelcol-otelstream",
+              d.resolve("collector.log"),
+              "http://127.0.0.1:" + telemetry + "/metrics",
+              "--config",
+              config.toString());
+      try {
+        SdkMeterProvider sdk =
+            SdkMeterProvider.builder()
+                .setResource(
+                    Resource.create(
+                        Attributes.of(
+                            AttributeKey.stringKey("service.name"),
+                            "audit",
+                            AttributeKey.stringKey("service.instance.id"),
+                            "a-1")))
+                .registerMetricReader(
+                    PeriodicMetricReader.builder(
+                            io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter
+                                .builder()
+                                .setEndpoint(capture.endpoint("metrics"))
+                                .setAggregationTemporalitySelector(
+                                    io.opentelemetry.sdk.metrics.export
+                                        .AggregationTemporalitySelector.deltaPreferred())
+                                .build())
+                        .setInterval(Duration.ofHours(1))
+                        .build())
+                .build();
+        LongCounter events = sdk.get("audit").counterBuilder("audit.events").build();
+        LongCounter logins = sdk.get("audit").counterBuilder("audit.logins").build();
+        for (int round = 0; round < 3; round++) {
+          for (int u = 0; u < 3; u++) {
+            events.add(1, user(u)); // three series that collapse into one
+          }
+          logins.add(2); // one series
+          sdk.forceFlush().join(30, TimeUnit.SECONDS);
+          Thread.sleep(20); // each export its own window
+        }
+        List<byte[]> bodies = capture.bodies("metrics"); // before close() exports once more
+        sdk.close();
+        assertThat(bodies).hasSize(3);
+        for (byte[] body : bodies) {
+          for (String url :
+              List.of(edgeHttp + "/v1/metrics", "http://127.0.0.1:" + otlp + "/v1/metrics")) {
+            HttpResponse<String> r =
+                HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/x-protobuf")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(url).isEqualTo(200);
+          }
+        }
+        awaitValue("sum(audit_logins_total)", 6);
+        awaitValue("sum(audit_events_total)", 9);
+        Awaitility.await("the Collector's series")
+            .atMost(60, TimeUnit.SECONDS)
+            .pollInterval(Duration.ofMillis(500))
+            .untilAsserted(
+                () ->
+                    assertThat(valueIn(theirs.prometheus, "sum(audit_logins_total)")).isEqualTo(6));
+        double collectorEvents = valueIn(theirs.prometheus, "sum(audit_events_total)");
+        System.out.printf(
+            "deltas side by side: audit.events (3 series collapsing into 1, 9 sent): otelstream 9,"
+                + " the Collector's deltatocumulative %.0f%n",
+            collectorEvents);
+        assertThat(collectorEvents)
+            .as("deltatocumulative drops deltas of one stream over the same window")
+            .isLessThan(9);
+      } finally {
+        collector.destroy();
+        collector.waitFor();
+      }
+    }
+  }
+
+  private double valueIn(String base, String promql) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/query?query=" + enc(promql))).build(),
+            HttpResponse.BodyHandlers.ofString());
+    JsonNode result = JSON.readTree(r.body()).path("data").path("result");
+    return result.isEmpty() ? Double.NaN : result.get(0).path("value").get(1).asDouble();
   }
 
   @Test
