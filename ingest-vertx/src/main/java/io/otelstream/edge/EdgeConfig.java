@@ -39,7 +39,8 @@ public record EdgeConfig(
     Duration shutdownTimeout,
     Map<String, String> kafka,
     TopicsConfig topics,
-    Boolean allowUnsafeKafkaOverrides) {
+    Boolean allowUnsafeKafkaOverrides,
+    Connections connections) {
 
   /** The producer properties the edge's guarantees rest on. */
   static final Map<String, GuardedProperties.Guard> GUARDED =
@@ -70,11 +71,13 @@ public record EdgeConfig(
     kafka = kafka != null ? Map.copyOf(kafka) : Map.of();
     topics = topics != null ? topics : TopicsConfig.defaults();
     allowUnsafeKafkaOverrides = allowUnsafeKafkaOverrides != null && allowUnsafeKafkaOverrides;
+    connections = connections != null ? connections : new Connections(null, null);
     GuardedProperties.check("kafka", kafka, GUARDED, allowUnsafeKafkaOverrides);
   }
 
   public static EdgeConfig defaults() {
-    return new EdgeConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new EdgeConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration with one Kafka client property replaced, e.g. the bootstrap servers. */
@@ -102,7 +105,8 @@ public record EdgeConfig(
         shutdownTimeout,
         kafka,
         topics,
-        allowUnsafeKafkaOverrides);
+        allowUnsafeKafkaOverrides,
+        connections);
   }
 
   /** The producer properties: the edge's safe defaults overlaid with the configured ones. */
@@ -125,6 +129,28 @@ public record EdgeConfig(
     p.put("client.id", "otelstream-edge");
     p.putAll(kafka);
     return p;
+  }
+
+  /**
+   * How long a client connection may live. Behind a load balancer (L4, or L7 passing HTTP/2
+   * through), a gRPC client keeps one connection for hours, so edge pods added later would get no
+   * traffic from it; after {@code max_age} (±10% jitter, so connections of one moment do not all
+   * move at once) the edge sends GOAWAY (HTTP/2) or closes after the current request (HTTP/1.1),
+   * and the client reconnects, through the balancer, to any pod. Requests in flight get {@code
+   * max_age_grace} to finish. The Collector's and grpc-go's {@code max_connection_age} and {@code
+   * max_connection_age_grace}.
+   *
+   * @param maxAge default 2m; 0 keeps connections for ever
+   * @param maxAgeGrace default 30s
+   */
+  public record Connections(Duration maxAge, Duration maxAgeGrace) {
+    public Connections {
+      maxAge = maxAge != null ? maxAge : Duration.ofMinutes(2);
+      maxAgeGrace = maxAgeGrace != null ? maxAgeGrace : Duration.ofSeconds(30);
+      if (maxAge.isNegative() || maxAgeGrace.isNegative()) {
+        throw new IllegalArgumentException("max_age and max_age_grace must not be negative");
+      }
+    }
   }
 
   /** A listening address. */

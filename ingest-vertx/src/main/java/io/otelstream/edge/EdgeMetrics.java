@@ -34,6 +34,20 @@ final class EdgeMetrics {
         }
       }
     }
+    connectionAgedCounter("grpc");
+    connectionAgedCounter("http");
+  }
+
+  /** A client connection ended at its maximum age (GOAWAY or close after the request). */
+  void connectionAged(String transport) {
+    connectionAgedCounter(transport).increment();
+  }
+
+  private Counter connectionAgedCounter(String transport) {
+    return Counter.builder("otelstream.edge.connections.aged")
+        .description("Client connections the edge ended at their maximum age, by transport")
+        .tags("transport", transport)
+        .register(registry);
   }
 
   void requestReceived(Signal signal, String transport) {

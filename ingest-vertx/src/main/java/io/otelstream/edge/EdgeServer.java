@@ -88,7 +88,8 @@ public final class EdgeServer implements AutoCloseable {
                       ports,
                       new GrpcTransport(exports, auth, metrics, config.limits().retryAfter()),
                       new HttpTransport(
-                          exports, auth, metrics, new Cors(config.cors()), config.limits())),
+                          exports, auth, metrics, new Cors(config.cors()), config.limits()),
+                      metrics::connectionAged),
               new DeploymentOptions().setInstances(config.eventLoops())));
       await(
           new AdminServer(state, registry)

@@ -24,8 +24,15 @@ final class EdgeVerticle extends VerticleBase {
   private final Ports ports;
   private final GrpcTransport grpc;
   private final HttpTransport http;
+  private final java.util.function.Consumer<String> aged;
 
-  EdgeVerticle(EdgeConfig config, Ports ports, GrpcTransport grpc, HttpTransport http) {
+  EdgeVerticle(
+      EdgeConfig config,
+      Ports ports,
+      GrpcTransport grpc,
+      HttpTransport http,
+      java.util.function.Consumer<String> aged) {
+    this.aged = aged;
     this.config = config;
     this.ports = ports;
     this.grpc = grpc;
@@ -43,14 +50,43 @@ final class EdgeVerticle extends VerticleBase {
     Future<?> g =
         vertx
             .createHttpServer(options())
+            .connectionHandler(c -> ageOut(c, "grpc"))
             .requestHandler(grpcServer)
             .listen(ports.grpc(), config.grpc().host());
     Future<?> h =
         vertx
             .createHttpServer(options())
+            .connectionHandler(c -> ageOut(c, "http"))
             .requestHandler(http::handle)
             .listen(ports.http(), config.http().host());
     return Future.all(g, h);
+  }
+
+  /**
+   * Ends a connection after its maximum age (with jitter): GOAWAY for HTTP/2, a close after the
+   * current request for HTTP/1.1, requests in flight given the grace period.
+   */
+  private void ageOut(io.vertx.core.http.HttpConnection connection, String transport) {
+    long ageMs = config.connections().maxAge().toMillis();
+    if (ageMs <= 0) {
+      return;
+    }
+    long jittered =
+        Math.max(
+            1,
+            (long)
+                (ageMs
+                    * (0.9 + 0.2 * java.util.concurrent.ThreadLocalRandom.current().nextDouble())));
+    long timer =
+        vertx.setTimer(
+            jittered,
+            id -> {
+              aged.accept(transport);
+              connection.shutdown(
+                  config.connections().maxAgeGrace().toMillis(),
+                  java.util.concurrent.TimeUnit.MILLISECONDS);
+            });
+    connection.closeHandler(v -> vertx.cancelTimer(timer));
   }
 
   private HttpServerOptions options() {
