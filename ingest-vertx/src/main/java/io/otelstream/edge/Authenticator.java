@@ -8,14 +8,33 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-/** Maps bearer tokens to tenants. With no tokens configured every request passes, tenant-less. */
+/**
+ * Maps bearer tokens to tenants. With no tokens configured every request passes, tenant-less. The
+ * tokens can be replaced while requests are served (a reloaded tokens file): each request sees one
+ * complete set.
+ */
 final class Authenticator {
-  private final Map<String, String> tenantByTokenHash = new HashMap<>();
+  private volatile Map<String, String> tenantByTokenHash;
+  private final List<EdgeConfig.Token> fixed;
 
   Authenticator(List<EdgeConfig.Token> tokens) {
-    for (EdgeConfig.Token t : tokens) {
-      tenantByTokenHash.put(hash(t.token()), t.tenant());
+    this.fixed = List.copyOf(tokens);
+    this.tenantByTokenHash = index(fixed, List.of());
+  }
+
+  /** The configured tokens plus {@code fromFile}, from now on. */
+  void replaceFileTokens(List<EdgeConfig.Token> fromFile) {
+    tenantByTokenHash = index(fixed, fromFile);
+  }
+
+  private static Map<String, String> index(List<EdgeConfig.Token> a, List<EdgeConfig.Token> b) {
+    Map<String, String> m = new HashMap<>();
+    for (List<EdgeConfig.Token> list : List.of(a, b)) {
+      for (EdgeConfig.Token t : list) {
+        m.put(hash(t.token()), t.tenant());
+      }
     }
+    return Map.copyOf(m);
   }
 
   boolean enabled() {

@@ -60,7 +60,7 @@ public record EdgeConfig(
     http = http != null ? http.withDefaults(4318) : new Listener(null, 4318);
     admin = admin != null ? admin.withDefaults(13133) : new Listener(null, 13133);
     tls = tls != null ? tls : new Tls(null, null, null);
-    auth = auth != null ? auth : new Auth(null);
+    auth = auth != null ? auth : new Auth(null, null, null);
     cors = cors != null ? cors : new Cors(null, null, null);
     limits = limits != null ? limits : new Limits(null, null, null, null, null);
     eventLoops = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
@@ -193,9 +193,25 @@ public record EdgeConfig(
    * Bearer-token authentication. With no tokens, requests are not authenticated and carry no
    * tenant.
    */
-  public record Auth(List<Token> tokens) {
+  /**
+   * Bearer tokens: listed here, and/or in {@code tokens_file} (one {@code tenant token} pair per
+   * line, {@code #} comments; a mounted Kubernetes Secret), which is read again every {@code
+   * reload_interval} so a rotated token takes effect without a restart. A file that cannot be read
+   * or parsed at startup fails it; later, the tokens in force stay and the failure is logged and
+   * counted.
+   *
+   * @param reloadInterval default 10s
+   */
+  public record Auth(List<Token> tokens, String tokensFile, Duration reloadInterval) {
     public Auth {
       tokens = tokens != null ? List.copyOf(tokens) : List.of();
+      reloadInterval = reloadInterval != null ? reloadInterval : Duration.ofSeconds(10);
+      if (reloadInterval.isNegative() || reloadInterval.isZero()) {
+        throw new IllegalArgumentException("reload_interval must be positive");
+      }
+      if (tokensFile != null) {
+        TokensFile.read(java.nio.file.Path.of(tokensFile)); // fail at startup, naming the line
+      }
     }
   }
 

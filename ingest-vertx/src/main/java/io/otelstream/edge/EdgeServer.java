@@ -76,6 +76,10 @@ public final class EdgeServer implements AutoCloseable {
       ExportService exports =
           new ExportService(vertx, writer, metrics, state, config.limits(), maxRecordBytes);
       Authenticator auth = new Authenticator(config.auth().tokens());
+      if (config.auth().tokensFile() != null) {
+        new TokensReloader(java.nio.file.Path.of(config.auth().tokensFile()), auth, registry)
+            .start(vertx, config.auth().reloadInterval());
+      }
       this.grpcPort = resolve(config.grpc().port());
       this.httpPort = resolve(config.http().port());
       this.adminPort = resolve(config.admin().port());
