@@ -51,3 +51,14 @@ app.kubernetes.io/component: {{ .component }}
 - /opt/otelstream/otelstream-launcher.jar:/opt/otelstream/lib/*
 - io.otelstream.cli.Otelstream
 {{- end -}}
+
+{{/* Security contexts: every pod and every container, from values.security. */}}
+{{- define "otelstream.podSecurityContext" -}}
+securityContext:
+  {{- toYaml .Values.security.podSecurityContext | nindent 2 }}
+{{- end -}}
+
+{{- define "otelstream.containerSecurityContext" -}}
+securityContext:
+  {{- toYaml .Values.security.containerSecurityContext | nindent 2 }}
+{{- end -}}

@@ -426,4 +426,84 @@ class HelmChartTest {
             .filter(l -> l.trim().startsWith("- alert:"))
             .count();
   }
+
+  /**
+   * Every pod and container runs locked down; the chart's values can loosen it, not the default.
+   */
+  @Test
+  void everyPodAndContainerRunsLockedDown() throws Exception {
+    List<JsonNode> docs = render(Map.of());
+    int workloads = 0;
+    for (JsonNode doc : docs) {
+      String kind = doc.path("kind").asText();
+      if (!List.of("Deployment", "StatefulSet", "Job").contains(kind)) {
+        continue;
+      }
+      workloads++;
+      String name = kind + " " + doc.path("metadata").path("name").asText();
+      JsonNode pod = doc.path("spec").path("template").path("spec");
+      assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).as(name).isTrue();
+      assertThat(pod.path("securityContext").path("runAsUser").isInt()).as(name).isTrue();
+      assertThat(pod.path("securityContext").path("seccompProfile").path("type").asText())
+          .as(name)
+          .isEqualTo("RuntimeDefault");
+      for (JsonNode c : pod.path("containers")) {
+        JsonNode sc = c.path("securityContext");
+        assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).as(name).isTrue();
+        assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true)).as(name).isFalse();
+        assertThat(strings(sc.path("capabilities").path("drop"))).as(name).contains("ALL");
+        assertThat(c.path("volumeMounts").findValuesAsText("mountPath"))
+            .as(name + ": a writable /tmp")
+            .contains("/tmp");
+      }
+    }
+    assertThat(workloads).isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void networkPoliciesOpenOnlyWhatEachComponentServes() throws Exception {
+    List<JsonNode> docs = render(Map.of());
+    JsonNode edge = find(docs, "NetworkPolicy", "obs-otelstream-edge");
+    JsonNode otlp = edge.path("spec").path("ingress").get(0);
+    assertThat(otlp.path("ports").findValuesAsText("port"))
+        .containsExactly("otlp-grpc", "otlp-http");
+    assertThat(otlp.has("from")).as("OTLP from any source by default").isFalse();
+    JsonNode admin = edge.path("spec").path("ingress").get(1);
+    assertThat(admin.path("ports").findValuesAsText("port")).containsExactly("admin");
+    assertThat(
+            admin
+                .path("from")
+                .get(0)
+                .path("namespaceSelector")
+                .path("matchLabels")
+                .path("kubernetes.io/metadata.name")
+                .asText())
+        .isEqualTo("monitoring");
+    JsonNode streams = find(docs, "NetworkPolicy", "obs-otelstream-streams");
+    assertThat(streams.path("spec").path("ingress")).hasSize(1);
+    JsonNode connect = find(docs, "NetworkPolicy", "obs-otelstream-connect");
+    JsonNode rest = connect.path("spec").path("ingress").get(0);
+    assertThat(rest.path("ports").findValuesAsText("port")).containsExactly("rest");
+    assertThat(rest.path("from")).hasSize(2);
+    assertThat(
+            rest.path("from")
+                .get(0)
+                .path("podSelector")
+                .path("matchLabels")
+                .path("app.kubernetes.io/component")
+                .asText())
+        .isEqualTo("connectors");
+    // The admin port is not on the OTLP Service (a LoadBalancer when asked for), but on its own.
+    JsonNode service = find(docs, "Service", "obs-otelstream-edge");
+    assertThat(service.path("spec").path("ports").findValuesAsText("name"))
+        .containsExactly("otlp-grpc", "otlp-http");
+    assertThat(
+            find(docs, "Service", "obs-otelstream-edge-admin")
+                .path("spec")
+                .path("ports")
+                .findValuesAsText("name"))
+        .containsExactly("admin");
+    assertThat(render(Map.of("networkPolicy.enabled", false)))
+        .noneMatch(d -> d.path("kind").asText().equals("NetworkPolicy"));
+  }
 }
