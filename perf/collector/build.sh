@@ -16,8 +16,11 @@ case "${1:-}" in
   *) echo "usage: $0 [connectors]" >&2; exit 2 ;;
 esac
 version=$(awk '/gomod:/ {print $4; exit}' "$here/$manifest")
-# Built already, from this manifest (a newer manifest rebuilds it).
-[ -x "$receivers/$name" ] && [ "$receivers/$name" -nt "$here/$manifest" ] && exit 0
+# Built already from this very manifest (by content: a clone's files are always newer than a
+# cached binary, and a cached binary from an older manifest lacks components).
+stamp="$receivers/$name.manifest.sha256"
+sum=$(sha256sum "$here/$manifest" | cut -d' ' -f1)
+[ -x "$receivers/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] && exit 0
 mkdir -p "$receivers"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -28,4 +31,5 @@ cd "$work"
 cd "$name"
 go mod tidy -e
 go build -trimpath -o "$receivers/$name" .
+echo "$sum" > "$stamp"
 echo "built $receivers/$name"
