@@ -544,9 +544,10 @@ class CollectorProcessingIT {
         root.end();
       }
       provider.forceFlush().join(30, java.util.concurrent.TimeUnit.SECONDS);
+      List<byte[]> bodies = capture.bodies("traces"); // before close(), which may export again
       provider.close();
-      assertThat(capture.bodies("traces")).hasSize(1);
-      return capture.bodies("traces").get(0);
+      assertThat(bodies).hasSize(1);
+      return bodies.get(0);
     }
   }
 
@@ -587,9 +588,10 @@ class CollectorProcessingIT {
           .setSeverity(io.opentelemetry.api.logs.Severity.DEBUG)
           .emit();
       provider.forceFlush().join(30, java.util.concurrent.TimeUnit.SECONDS);
+      List<byte[]> bodies = capture.bodies("logs"); // before close(), which may export again
       provider.close();
-      assertThat(capture.bodies("logs")).hasSize(1);
-      return capture.bodies("logs").get(0);
+      assertThat(bodies).hasSize(1);
+      return bodies.get(0);
     }
   }
 
