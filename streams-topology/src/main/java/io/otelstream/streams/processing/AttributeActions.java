@@ -17,6 +17,16 @@ import java.util.regex.Pattern;
  */
 final class AttributeActions {
   private final List<Compiled> actions;
+  // One digest per stream thread: hash actions run on every item.
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(e);
+            }
+          });
 
   private record Compiled(
       ActionConfig config, AnyValue value, Pattern pattern, GoRegex.NamedGroups groups) {}
@@ -173,12 +183,7 @@ final class AttributeActions {
     if (in.length == 0) {
       return AnyValues.string("");
     }
-    try {
-      return AnyValues.string(
-          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return AnyValues.string(HexFormat.of().formatHex(SHA256.get().digest(in)));
   }
 
   /** As the Collector: a value that cannot be converted is left as it is. */

@@ -15,6 +15,16 @@ import java.util.Arrays;
  */
 final class TenantKeys {
   private static final byte[] DOMAIN = "otelstream tenant trace\0".getBytes(StandardCharsets.UTF_8);
+  // One digest per stream thread: a tenant's every record is keyed here.
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(e);
+            }
+          });
 
   private TenantKeys() {}
 
@@ -22,16 +32,12 @@ final class TenantKeys {
     if (tenant == null) {
       return traceId;
     }
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(DOMAIN);
-      byte[] t = tenant.getBytes(StandardCharsets.UTF_8);
-      sha.update(java.nio.ByteBuffer.allocate(4).putInt(t.length).array());
-      sha.update(t);
-      sha.update(traceId);
-      return Arrays.copyOf(sha.digest(), 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha = SHA256.get();
+    sha.update(DOMAIN);
+    byte[] t = tenant.getBytes(StandardCharsets.UTF_8);
+    sha.update(java.nio.ByteBuffer.allocate(4).putInt(t.length).array());
+    sha.update(t);
+    sha.update(traceId);
+    return Arrays.copyOf(sha.digest(), 16); // digest() resets it for the next record
   }
 }

@@ -55,17 +55,7 @@ class PipelinesTest {
   }
 
   private static KeyValue kv(String k, Object v) {
-    AnyValue.Builder b = AnyValue.newBuilder();
-    if (v instanceof String s) {
-      b.setStringValue(s);
-    } else if (v instanceof Long l) {
-      b.setIntValue(l);
-    } else if (v instanceof Double d) {
-      b.setDoubleValue(d);
-    } else if (v instanceof Boolean bool) {
-      b.setBoolValue(bool);
-    }
-    return KeyValue.newBuilder().setKey(k).setValue(b).build();
+    return io.otelstream.streams.it.Otlp.kv(k, v);
   }
 
   private static Map<String, Object> map(List<KeyValue> kvs) {
