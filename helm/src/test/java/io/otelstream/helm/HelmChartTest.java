@@ -383,6 +383,9 @@ class HelmChartTest {
       assertThat(config.get("topics")).isEqualTo(catalog.name(e.getValue()));
       assertThat(config.get("errors.deadletterqueue.topic.name"))
           .isEqualTo(catalog.name(Topic.DEADLETTER));
+      assertThat(config.get("kafka.bootstrap.servers"))
+          .as("the brokers, to count records retention deleted before the sink read them")
+          .isEqualTo("kafka-0.kafka:9092");
     }
     assertThat(catalog.name(Topic.LOGS_PROCESSED)).isEqualTo("prod.logs-kept");
     find(docs, "Job", "obs-otelstream-connectors-1");

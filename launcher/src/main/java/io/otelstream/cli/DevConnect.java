@@ -23,6 +23,7 @@ final class DevConnect implements AutoCloseable {
   private final String rest;
   private final String deadLetterTopic;
   private final String replication;
+  private final String bootstrap;
   private final Map<String, String> destinations = new LinkedHashMap<>();
 
   /**
@@ -37,6 +38,7 @@ final class DevConnect implements AutoCloseable {
       Path filesDir,
       DevSinks sinks) {
     this.rest = "http://localhost:" + port;
+    this.bootstrap = bootstrap;
     this.deadLetterTopic = topics.name(Topic.DEADLETTER);
     Map<String, String> worker = new HashMap<>();
     worker.put("bootstrap.servers", bootstrap);
@@ -108,6 +110,7 @@ final class DevConnect implements AutoCloseable {
     }
     config.put("topics", topic);
     config.put("otlp.signal", signal);
+    config.putIfAbsent("kafka.bootstrap.servers", bootstrap);
     config.putIfAbsent("errors.tolerance", "all");
     config.putIfAbsent("errors.deadletterqueue.topic.name", deadLetterTopic);
     config.putIfAbsent("errors.deadletterqueue.topic.replication.factor", replication);

@@ -7,6 +7,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.streams.app.StreamsApp;
 import io.otelstream.streams.app.StreamsAppConfig;
+import io.otelstream.streams.it.Fnv;
 import io.otelstream.streams.it.StreamsKit;
 import io.otelstream.streams.it.TraceLoad;
 import io.otelstream.topics.Topic;

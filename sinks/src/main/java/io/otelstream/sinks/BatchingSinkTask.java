@@ -22,6 +22,9 @@ import org.apache.kafka.connect.sink.SinkTask;
  * when {@code errors.tolerance=all}, and otherwise fail the task with the backend's message.
  */
 public abstract class BatchingSinkTask extends SinkTask {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(BatchingSinkTask.class);
+
   /** A decoded record. */
   public record Item(SinkRecord record, Message message, int bytes) {
     /** The record's otelstream.tenant header, or "" when it has none. */
@@ -57,6 +60,8 @@ public abstract class BatchingSinkTask extends SinkTask {
   private ErrantRecordReporter reporter;
   private boolean tolerateAll;
   protected SinkCounters counters;
+  private io.otelstream.topics.RetentionGaps gaps;
+  private volatile long oldestHeldMs = Long.MAX_VALUE; // read by the metrics reporter's thread
 
   protected abstract SinkSettings settings(Map<String, String> props);
 
@@ -72,6 +77,9 @@ public abstract class BatchingSinkTask extends SinkTask {
   /** Delivers a batch, completely or not at all. */
   protected abstract void send(List<Item> batch) throws BackendException;
 
+  /** Closes backend resources. */
+  protected void closeBackend() {}
+
   @Override
   public void start(Map<String, String> props) {
     settings = settings(props);
@@ -81,8 +89,63 @@ public abstract class BatchingSinkTask extends SinkTask {
         new SinkCounters(
             context == null ? null : context.pluginMetrics(),
             settings.signal().label(),
-            () -> failedAttempts);
+            () -> failedAttempts,
+            this::lagSeconds);
+    Map<String, Object> admin = settings.kafkaAdmin();
+    String name = props.getOrDefault("name", "otelstream-sink");
+    if (admin.isEmpty()) {
+      LOG.warn(
+          "{} is not set: records retention deletes before this sink reads them cannot be counted",
+          SinkSettings.KAFKA_BOOTSTRAP);
+    } else {
+      gaps =
+          new io.otelstream.topics.RetentionGaps(
+              admin, settings.consumerGroup(name), name + "-retention-check");
+    }
     open(settings);
+  }
+
+  @Override
+  public final void stop() {
+    if (gaps != null) {
+      gaps.close();
+    }
+    closeBackend();
+  }
+
+  @Override
+  public void close(Collection<TopicPartition> partitions) {
+    if (gaps != null) {
+      partitions.forEach(gaps::forget);
+    }
+  }
+
+  /**
+   * Age of the oldest record this task holds undelivered (now minus its record time), 0 when it
+   * holds none: how far behind the backend is, in time. Records' times are set upstream, so for
+   * traces it includes the decision wait.
+   */
+  private double lagSeconds() {
+    long oldest = oldestHeldMs;
+    return oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest) / 1000.0;
+  }
+
+  /** Counts (and logs) offsets retention deleted before this task read them. */
+  private void checkRetention(SinkRecord r, TopicPartition tp) {
+    if (gaps == null) {
+      return;
+    }
+    long lost = gaps.read(tp, r.kafkaOffset());
+    if (lost > 0) {
+      counters.lostToRetention(tp, lost);
+      LOG.error(
+          "{} records of {} before offset {} were deleted by retention before this sink read"
+              + " them: they are lost to the backend. Retention must exceed the longest time the"
+              + " sink may fall behind.",
+          lost,
+          tp,
+          r.kafkaOffset());
+    }
   }
 
   @Override
@@ -99,6 +162,7 @@ public abstract class BatchingSinkTask extends SinkTask {
     }
     for (SinkRecord r : records) {
       TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
+      checkRetention(r, tp);
       Long last = buffered.get(tp);
       if (last != null && r.kafkaOffset() <= last) {
         continue; // redelivered after a retriable failure: already in the batch
@@ -127,6 +191,9 @@ public abstract class BatchingSinkTask extends SinkTask {
       }
       if (batch.isEmpty()) {
         firstBufferedAt = System.currentTimeMillis();
+      }
+      if (r.timestamp() != null) {
+        oldestHeldMs = Math.min(oldestHeldMs, r.timestamp());
       }
       batch.add(item);
       batchBytes += value.length;
@@ -255,6 +322,7 @@ public abstract class BatchingSinkTask extends SinkTask {
     }
     batch.clear();
     batchBytes = 0;
+    oldestHeldMs = Long.MAX_VALUE;
   }
 
   /** Permanently refused records: dead-letter queue with tolerance=all, else the task fails. */

@@ -32,7 +32,7 @@ final class SinkCounters {
   private final Sensor latencySum;
 
   SinkCounters(PluginMetrics metrics, String signal) {
-    this(metrics, signal, () -> 0);
+    this(metrics, signal, () -> 0, () -> 0);
   }
 
   /**
@@ -40,7 +40,11 @@ final class SinkCounters {
    *     the {@code backend-consecutive-failures} gauge: it drops to 0 on the first success, so an
    *     alert on it clears as soon as the backend is back.
    */
-  SinkCounters(PluginMetrics metrics, String signal, IntSupplier consecutiveFailures) {
+  SinkCounters(
+      PluginMetrics metrics,
+      String signal,
+      IntSupplier consecutiveFailures,
+      java.util.function.DoubleSupplier lagSeconds) {
     this.metrics = metrics;
     this.tags = new LinkedHashMap<>(Map.of("signal", signal));
     this.records = sum("records-sent-total", "Records accepted by the backend");
@@ -76,6 +80,12 @@ final class SinkCounters {
               "Failed attempts since the last batch the backend accepted",
               tags),
           (Measurable) (config, now) -> consecutiveFailures.getAsInt());
+      metrics.addMetric(
+          metrics.metricName(
+              "lag-seconds",
+              "Age of the oldest record the task holds undelivered (0 when it holds none)",
+              tags),
+          (Measurable) (config, now) -> lagSeconds.getAsDouble());
     }
   }
 
@@ -114,6 +124,31 @@ final class SinkCounters {
         "Spans, data points or log records not stored although their batch was accepted, by reason",
         reason,
         (int) n);
+  }
+
+  void lostToRetention(org.apache.kafka.common.TopicPartition tp, long n) {
+    if (metrics == null) {
+      return;
+    }
+    String name = "records-lost-to-retention-total";
+    byReason
+        .computeIfAbsent(
+            name + "-" + tp,
+            sensorName -> {
+              LinkedHashMap<String, String> t = new LinkedHashMap<>(tags);
+              t.put("topic", tp.topic());
+              t.put("partition", Integer.toString(tp.partition()));
+              Sensor created = metrics.addSensor(sensorName);
+              created.add(
+                  metrics.metricName(
+                      name,
+                      "Offsets retention deleted before the sink read them (records lost), by"
+                          + " topic and partition",
+                      t),
+                  new CumulativeSum());
+              return created;
+            })
+        .record(n);
   }
 
   void deadLettered(String reason, int n) {

@@ -14,9 +14,15 @@ public class SinkSettings extends AbstractConfig {
   public static final String BATCH_MAX_BYTES = "batch.max.bytes";
   public static final String BATCH_LINGER_MS = "batch.linger.ms";
   public static final String TENANT = "tenant.static";
+  public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+  public static final String KAFKA_GROUP = "kafka.group.id";
+
+  /** Prefix of the Admin client settings the retention check uses (bootstrap, security). */
+  public static final String KAFKA_PREFIX = "kafka.";
 
   private static final String RECORDS_GROUP = "Records";
   private static final String BATCHING_GROUP = "Batching";
+  private static final String KAFKA_GROUP_NAME = "Kafka";
 
   protected SinkSettings(ConfigDef definition, Map<String, String> props) {
     super(definition, props);
@@ -78,7 +84,30 @@ public class SinkSettings extends AbstractConfig {
             BATCHING_GROUP,
             3,
             Width.SHORT,
-            "Batch linger (ms)");
+            "Batch linger (ms)")
+        .define(
+            KAFKA_BOOTSTRAP,
+            Type.STRING,
+            null,
+            Importance.MEDIUM,
+            "Brokers of the input topics, for counting records retention deleted before this sink"
+                + " read them (records-lost-to-retention-total). Any other Admin client setting"
+                + " (security.protocol, sasl.*, ssl.*) is given with the same kafka. prefix."
+                + " Unset: no such count, and a warning at start.",
+            KAFKA_GROUP_NAME,
+            1,
+            Width.LONG,
+            "Kafka bootstrap servers")
+        .define(
+            KAFKA_GROUP,
+            Type.STRING,
+            null,
+            Importance.LOW,
+            "The sink's consumer group, when overridden (default: connect-<connector name>).",
+            KAFKA_GROUP_NAME,
+            2,
+            Width.MEDIUM,
+            "Consumer group");
   }
 
   public Signal signal() {
@@ -96,6 +125,16 @@ public class SinkSettings extends AbstractConfig {
 
   public long batchMaxBytes() {
     return getLong(BATCH_MAX_BYTES);
+  }
+
+  /** Admin client settings for the retention check (the kafka.-prefixed ones), or empty. */
+  public Map<String, Object> kafkaAdmin() {
+    return getString(KAFKA_BOOTSTRAP) == null ? Map.of() : originalsWithPrefix(KAFKA_PREFIX);
+  }
+
+  /** The sink's consumer group, as Connect names it unless overridden. */
+  public String consumerGroup(String connectorName) {
+    return getString(KAFKA_GROUP) != null ? getString(KAFKA_GROUP) : "connect-" + connectorName;
   }
 
   public long batchLingerMs() {

@@ -59,6 +59,12 @@ final class ConnectWorker implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  HttpResponse<String> delete(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(rest + path)).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Override
   public void close() {
     connect.stop();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otelstream.kafka.KafkaBroker;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.Awaitility;
@@ -183,6 +187,9 @@ abstract class SinkContract {
           .as("no offset committed while the backend refuses")
           .isZero();
       assertThat(backend.items()).isEmpty();
+      assertThat(metric(topic, "lag-seconds"))
+          .as("the held records' age: how far behind the backend is, in time")
+          .isPositive();
       backend.outage(false);
       Awaitility.await()
           .atMost(60, TimeUnit.SECONDS)
@@ -210,7 +217,73 @@ abstract class SinkContract {
                           .mapToLong(OffsetAndMetadata::offset)
                           .sum()
                       == 20);
+      Awaitility.await()
+          .atMost(30, TimeUnit.SECONDS)
+          .until(() -> metric(topic, "lag-seconds") == 0);
     }
+  }
+
+  @Test
+  void recordsRetentionDeletedBeforeTheSinkReadThemAreCounted() throws Exception {
+    try (ContractBackend backend = backend();
+        Admin admin = kafka.admin()) {
+      String topic = topic();
+      String withRetentionCheck =
+          config(
+              topic,
+              backend,
+              ", \"kafka.bootstrap.servers\": \"" + kafka.bootstrapServers() + "\"");
+      connect.put("/connectors/" + topic + "/config", withRetentionCheck);
+      produce(topic, "a-", 4, null);
+      Awaitility.await()
+          .atMost(30, TimeUnit.SECONDS)
+          .until(() -> committed(admin, "connect-" + topic) == 4);
+      // A sink that is down longer than retention keeps its records: removed (its committed
+      // offsets stay) while records arrive and expire, then created again.
+      connect.delete("/connectors/" + topic);
+      Awaitility.await()
+          .atMost(60, TimeUnit.SECONDS)
+          .until(
+              () ->
+                  admin
+                      .describeConsumerGroups(List.of("connect-" + topic))
+                      .all()
+                      .get()
+                      .get("connect-" + topic)
+                      .members()
+                      .isEmpty());
+      produce(topic, "b-", 10, null);
+      Map<TopicPartition, RecordsToDelete> expire = new HashMap<>();
+      for (int p = 0; p < 2; p++) {
+        TopicPartition tp = new TopicPartition(topic, p);
+        long end =
+            admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
+        expire.put(tp, RecordsToDelete.beforeOffset(end));
+      }
+      admin.deleteRecords(expire).all().get();
+      produce(topic, "c-", 4, null);
+      connect.put("/connectors/" + topic + "/config", withRetentionCheck);
+      Awaitility.await()
+          .atMost(60, TimeUnit.SECONDS)
+          .until(
+              () ->
+                  backend.items().stream().filter(i -> i.startsWith("c-")).distinct().count() == 4);
+      assertThat(backend.items()).noneMatch(i -> i.startsWith("b-"));
+      Awaitility.await()
+          .atMost(30, TimeUnit.SECONDS)
+          .until(() -> metric(topic, "records-lost-to-retention-total") == 10);
+    }
+  }
+
+  private static long committed(Admin admin, String group) throws Exception {
+    return admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get()
+        .values()
+        .stream()
+        .mapToLong(OffsetAndMetadata::offset)
+        .sum();
   }
 
   @Test

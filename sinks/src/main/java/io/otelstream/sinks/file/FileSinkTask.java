@@ -114,7 +114,7 @@ public final class FileSinkTask extends BatchingSinkTask {
   }
 
   @Override
-  public void stop() {
+  protected void closeBackend() {
     for (RotatingFile f : files.values()) {
       try {
         f.close();

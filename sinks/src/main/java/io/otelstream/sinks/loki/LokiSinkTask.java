@@ -50,7 +50,4 @@ public final class LokiSinkTask extends BatchingSinkTask {
       backend.postSnappy(e.getValue().build().toByteArray(), Map.of(), e.getKey());
     }
   }
-
-  @Override
-  public void stop() {}
 }

@@ -54,7 +54,4 @@ public final class MimirSinkTask extends BatchingSinkTask {
       backend.postSnappy(e.getValue().build().toByteArray(), HEADERS, e.getKey());
     }
   }
-
-  @Override
-  public void stop() {}
 }

@@ -48,7 +48,7 @@ public final class TempoSinkTask extends BatchingSinkTask {
   }
 
   @Override
-  public void stop() {
+  protected void closeBackend() {
     if (grpc != null) {
       grpc.close();
     }

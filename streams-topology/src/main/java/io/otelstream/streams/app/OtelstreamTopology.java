@@ -39,7 +39,34 @@ public final class OtelstreamTopology {
       AggregationMetrics aggregationMetrics,
       TraceMetricsConfig traceMetrics,
       InputEnd inputEnd,
-      io.otelstream.streams.processing.Pipelines processing) {
+      io.otelstream.streams.processing.Pipelines processing,
+      InputRetention retention) {
+
+    /** Parts whose input is not checked for offsets lost to retention. */
+    public Parts(
+        SamplingSettings sampling,
+        Supplier<SamplingEngine> engines,
+        SamplingMetrics samplingMetrics,
+        MetricsConfig metrics,
+        LogsConfig logs,
+        SignalMetrics signalMetrics,
+        AggregationMetrics aggregationMetrics,
+        TraceMetricsConfig traceMetrics,
+        InputEnd inputEnd,
+        io.otelstream.streams.processing.Pipelines processing) {
+      this(
+          sampling,
+          engines,
+          samplingMetrics,
+          metrics,
+          logs,
+          signalMetrics,
+          aggregationMetrics,
+          traceMetrics,
+          inputEnd,
+          processing,
+          InputRetention.NONE);
+    }
 
     /** Parts for a topology without a consumer (TopologyTestDriver): input is always caught up. */
     public Parts(
@@ -59,7 +86,8 @@ public final class OtelstreamTopology {
           new AggregationMetrics(signalMetrics.registry()),
           TraceMetricsConfig.disabled(),
           InputEnd.NONE,
-          io.otelstream.streams.processing.Pipelines.NONE);
+          io.otelstream.streams.processing.Pipelines.NONE,
+          InputRetention.NONE);
     }
   }
 
@@ -86,6 +114,7 @@ public final class OtelstreamTopology {
     ByteArraySerializer bytesOut = new ByteArraySerializer();
 
     t.addSource("traces-source", bytesIn, bytesIn, topics.name(Topic.TRACES));
+    String traces = checked(t, "traces-source", parts);
     t.addProcessor(
         "tail-sampling",
         () ->
@@ -98,7 +127,7 @@ public final class OtelstreamTopology {
                 io.otelstream.streams.traces.SamplingRun.LIVE,
                 parts.traceMetrics(),
                 parts.processing()),
-        "traces-source");
+        traces);
     if (parts.traceMetrics().enabled()) {
       if (!parts.metrics().aggregation().enabled()) {
         throw new IllegalArgumentException(
@@ -131,7 +160,7 @@ public final class OtelstreamTopology {
     t.addProcessor(
         "metrics",
         () -> new MetricsProcessor(parts.metrics(), parts.signalMetrics(), parts.processing()),
-        "metrics-source");
+        checked(t, "metrics-source", parts));
     t.addSink(
         MetricsProcessor.SINK, topics.name(Topic.METRICS_PROCESSED), bytesOut, bytesOut, "metrics");
     if (parts.metrics().aggregation().enabled()) {
@@ -148,7 +177,7 @@ public final class OtelstreamTopology {
       t.addProcessor(
           "metrics-aggregate",
           () -> new MetricAggregator(parts.metrics(), parts.aggregationMetrics()),
-          "metrics-aggregation-source");
+          checked(t, "metrics-aggregation-source", parts));
       for (String store : AggregationStores.ALL) {
         t.addStateStore(AggregationStores.builder(store), "metrics-aggregate");
       }
@@ -170,7 +199,7 @@ public final class OtelstreamTopology {
     t.addProcessor(
         "logs",
         () -> new LogsProcessor(parts.logs(), parts.signalMetrics(), parts.processing()),
-        "logs-source");
+        checked(t, "logs-source", parts));
     t.addSink(LogsProcessor.SINK, topics.name(Topic.LOGS_PROCESSED), bytesOut, bytesOut, "logs");
 
     // A dead-letter sink per signal, so that each signal is a sub-topology of its own (see
@@ -180,5 +209,18 @@ public final class OtelstreamTopology {
     t.addSink(DeadLetters.METRICS_SINK, deadletter, bytesOut, bytesOut, "metrics");
     t.addSink(DeadLetters.LOGS_SINK, deadletter, bytesOut, bytesOut, "logs");
     return t;
+  }
+
+  /**
+   * The node a source's processor reads from: a {@link RetentionCheck} after the source when the
+   * input is checked for offsets retention deleted unread, else the source itself.
+   */
+  private static String checked(Topology t, String source, Parts parts) {
+    if (parts.retention() == InputRetention.NONE) {
+      return source;
+    }
+    String name = source + "-retention-check";
+    t.addProcessor(name, () -> new RetentionCheck(parts.retention()), source);
+    return name;
   }
 }

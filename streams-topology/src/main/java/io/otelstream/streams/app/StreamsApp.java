@@ -35,6 +35,7 @@ public final class StreamsApp implements AutoCloseable {
   private final KafkaStreamsMetrics streamsMetrics;
   private final ThreadFailures threadFailures = new ThreadFailures();
   private final BrokerEndOffsets inputEnds;
+  private final RetentionLosses retentionLosses;
 
   private StreamsApp(StreamsAppConfig config) {
     PolicyFactory.engine(config.tailSampling(), "tail_sampling"); // fail fast on bad policies
@@ -52,6 +53,8 @@ public final class StreamsApp implements AutoCloseable {
     inputEnds =
         new BrokerEndOffsets(config.streamsProperties(), config.applicationId() + "-input-ends");
     aggregationMetrics = new io.otelstream.streams.aggregation.AggregationMetrics(registry);
+    retentionLosses =
+        new RetentionLosses(config.streamsProperties(), config.applicationId(), registry);
     var topology =
         OtelstreamTopology.build(
             topics,
@@ -67,7 +70,8 @@ public final class StreamsApp implements AutoCloseable {
                 aggregationMetrics,
                 config.traceMetrics(),
                 inputEnds,
-                config.processing()),
+                config.processing(),
+                retentionLosses),
             config.streamsProperties());
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
@@ -228,6 +232,7 @@ public final class StreamsApp implements AutoCloseable {
             .withTimeout(Duration.ofSeconds(60)));
     streamsMetrics.close();
     inputEnds.close();
+    retentionLosses.close();
     admin.stop(0);
     LOG.info("streams app stopped");
   }

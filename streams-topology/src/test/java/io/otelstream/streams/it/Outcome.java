@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -45,6 +46,17 @@ final class Outcome {
   static void assertExactlyOnce(
       KafkaBroker kafka, String appId, String sampledTopic, Set<TraceLoad.Trace> sent)
       throws Exception {
+    assertExactlyOnce(kafka, appId, sampledTopic, sent, TraceLoad.Trace::error);
+  }
+
+  /** As above, with the traces the policies keep given by {@code keeps}. */
+  static void assertExactlyOnce(
+      KafkaBroker kafka,
+      String appId,
+      String sampledTopic,
+      Set<TraceLoad.Trace> sent,
+      Predicate<TraceLoad.Trace> keeps)
+      throws Exception {
     Map<String, Integer> decided = decisions(kafka, appId);
     Set<String> all = sent.stream().map(TraceLoad.Trace::key).collect(Collectors.toSet());
     assertThat(all.stream().filter(t -> !decided.containsKey(t)).toList())
@@ -56,15 +68,12 @@ final class Outcome {
     Map<String, Integer> records = new HashMap<>();
     List<ConsumerRecord<byte[], byte[]>> output = kafka.readAll(sampledTopic);
     Map<String, List<Long>> kept = StreamsKit.keptSpans(output, records);
-    Set<String> errors =
-        sent.stream()
-            .filter(TraceLoad.Trace::error)
-            .map(TraceLoad.Trace::key)
-            .collect(Collectors.toSet());
-    assertThat(kept.keySet().stream().filter(t -> !errors.contains(t)).toList())
+    Set<String> expected =
+        sent.stream().filter(keeps).map(TraceLoad.Trace::key).collect(Collectors.toSet());
+    assertThat(kept.keySet().stream().filter(t -> !expected.contains(t)).toList())
         .as("dropped traces with spans in the output")
         .isEmpty();
-    assertThat(errors.stream().filter(t -> !kept.containsKey(t)).toList())
+    assertThat(expected.stream().filter(t -> !kept.containsKey(t)).toList())
         .as("kept traces missing from the output")
         .isEmpty();
     assertThat(

@@ -1,4 +1,4 @@
-package io.otelstream.replay;
+package io.otelstream.streams.it;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -6,11 +6,11 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 
 /** DESIGN.md's probabilistic rule, written from the contract (not the sampler's code). */
-final class Fnv {
+public final class Fnv {
   private Fnv() {}
 
   /** FNV-1a 64 over the salt's bytes then the trace ID, at or below ⌊(2⁶⁴−1)·p/100⌋ keeps. */
-  static boolean keeps(String salt, double percentage, byte[] traceId) {
+  public static boolean keeps(String salt, double percentage, byte[] traceId) {
     BigInteger hash = new BigInteger("cbf29ce484222325", 16);
     BigInteger prime = new BigInteger("100000001b3", 16);
     BigInteger mask = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);

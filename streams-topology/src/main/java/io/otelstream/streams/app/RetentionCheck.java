@@ -1,0 +1,45 @@
+package io.otelstream.streams.app;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The first node after each input topic: hands every record's offset to {@link InputRetention} and
+ * forwards the record unchanged.
+ */
+final class RetentionCheck implements Processor<byte[], byte[], byte[], byte[]> {
+  private final InputRetention retention;
+  private final Set<TopicPartition> seen = new HashSet<>();
+  private ProcessorContext<byte[], byte[]> context;
+
+  RetentionCheck(InputRetention retention) {
+    this.retention = retention;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], byte[]> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    context
+        .recordMetadata()
+        .ifPresent(
+            m -> {
+              TopicPartition tp = new TopicPartition(m.topic(), m.partition());
+              seen.add(tp);
+              retention.read(tp, m.offset());
+            });
+    context.forward(record);
+  }
+
+  @Override
+  public void close() {
+    seen.forEach(retention::forget);
+  }
+}
