@@ -13,7 +13,9 @@ import java.nio.file.StandardOpenOption;
  * on the first append and opened again when it was removed from under it, so an unavailable
  * directory is a retriable write failure rather than a task that cannot start. Lines are durable
  * once {@link #sync} returned (the sink calls it before Connect commits the offsets), and a
- * rotation syncs the file and the directory before the new file takes lines.
+ * rotation syncs the file and the directory before the new file takes lines. A line cut short (a
+ * failed write, a crash) is cut off when the file is opened again, before anything is appended, so
+ * the retried lines never continue a partial one.
  */
 final class RotatingFile implements AutoCloseable {
   private final Path path;
@@ -39,8 +41,13 @@ final class RotatingFile implements AutoCloseable {
       rotate();
     }
     ByteBuffer b = ByteBuffer.wrap(lines);
-    while (b.hasRemaining()) {
-      out.write(b);
+    try {
+      while (b.hasRemaining()) {
+        out.write(b);
+      }
+    } catch (IOException e) {
+      close(); // the next append opens the file again and cuts off what this one left
+      throw e;
     }
     size += lines.length;
   }
@@ -53,10 +60,39 @@ final class RotatingFile implements AutoCloseable {
   }
 
   private void open() throws IOException {
+    size = cutPartialLine();
     out =
         FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    size = Files.size(path);
+  }
+
+  /** Truncates the file after its last complete line (creating it if absent); returns its size. */
+  private long cutPartialLine() throws IOException {
+    try (FileChannel f =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long end = f.size();
+      ByteBuffer block = ByteBuffer.allocate(64 * 1024);
+      long keep = end;
+      scan:
+      while (keep > 0) {
+        long from = Math.max(0, keep - block.capacity());
+        block.clear().limit((int) (keep - from));
+        while (block.hasRemaining() && f.read(block, from + block.position()) >= 0) {}
+        for (int i = block.position() - 1; i >= 0; i--) {
+          if (block.get(i) == '\n') {
+            keep = from + i + 1;
+            break scan;
+          }
+        }
+        keep = from;
+      }
+      if (keep < end) {
+        f.truncate(keep);
+        f.force(false);
+      }
+      return keep;
+    }
   }
 
   private void rotate() throws IOException {
