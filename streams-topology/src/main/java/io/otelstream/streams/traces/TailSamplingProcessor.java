@@ -220,7 +220,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   private void regather(ConsumerRecord<byte[], byte[]> r) {
     byte[] value = spanProcessing.apply(r.value(), false);
     if (value == null) {
-      return; // every span removed by a processor (counted when first processed)
+      return; // a tombstone (dead-lettered) or every span removed (counted) when first processed
     }
     // The same bounds as when the record was first processed (the stream time then is the
     // rebuild's latest time so far; the wall clock is now, which only loosens the upper bound).
@@ -324,6 +324,12 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   }
 
   private void handle(Record<byte[], byte[]> record, long offset, long recordTime) {
+    if (record.value() == null) {
+      // A tombstone is no export: dead-lettered, not mistaken for a trace a processor emptied.
+      metrics.deadLettered(inputTopic, "undecodable");
+      DeadLetters.send(context, record, "undecodable", run.deadLetterSink());
+      return;
+    }
     byte[] value = spanProcessing.apply(record.value(), true);
     if (value == null) {
       return; // every span removed by a processor, counted there
