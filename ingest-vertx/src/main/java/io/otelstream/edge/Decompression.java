@@ -1,12 +1,17 @@
 package io.otelstream.edge;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 
-/** Inflates request bodies, stopping as soon as the output passes the limit (gzip bombs). */
+/**
+ * Inflates request bodies, stopping as soon as the output passes the limit (gzip bombs). The output
+ * is reserved in the request's in-flight budget block by block before it is held, so concurrent
+ * bombs meet the budget (503) rather than the heap.
+ */
 final class Decompression {
+  private static final int BLOCK = 256 * 1024;
+
   private Decompression() {}
 
   /**
@@ -14,7 +19,8 @@ final class Decompression {
    * @throws EdgeError TOO_LARGE past the limit, INVALID for corrupt data, UNSUPPORTED_MEDIA_TYPE
    *     for other encodings
    */
-  static byte[] decode(String encoding, byte[] body, long maxDecompressedBytes) {
+  static byte[] decode(
+      String encoding, byte[] body, long maxDecompressedBytes, Reservation reservation) {
     if (encoding == null || encoding.isEmpty() || encoding.equalsIgnoreCase("identity")) {
       return body;
     }
@@ -25,11 +31,13 @@ final class Decompression {
           "content encoding '" + encoding + "' is not supported; send gzip or identity");
     }
     try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(body), 8192)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length * 4));
-      byte[] buf = new byte[16384];
+      java.util.List<byte[]> blocks = new java.util.ArrayList<>();
       long total = 0;
-      for (int n; (n = in.read(buf)) > 0; ) {
-        total += n;
+      while (true) {
+        reservation.reserve(BLOCK);
+        byte[] block = new byte[BLOCK];
+        int filled = in.readNBytes(block, 0, BLOCK);
+        total += filled;
         if (total > maxDecompressedBytes) {
           throw new EdgeError(
               EdgeError.Kind.TOO_LARGE,
@@ -38,9 +46,21 @@ final class Decompression {
                   + maxDecompressedBytes
                   + " bytes; send smaller batches");
         }
-        out.write(buf, 0, n);
+        blocks.add(block);
+        if (filled < BLOCK) {
+          break;
+        }
       }
-      return out.toByteArray();
+      reservation.reserve(total);
+      byte[] out = new byte[(int) total];
+      int at = 0;
+      for (byte[] block : blocks) {
+        int n = (int) Math.min(BLOCK, total - at);
+        System.arraycopy(block, 0, out, at, n);
+        at += n;
+      }
+      reservation.shrinkTo(reservation.held() - (long) blocks.size() * BLOCK);
+      return out;
     } catch (IOException e) {
       throw new EdgeError(
           EdgeError.Kind.INVALID,

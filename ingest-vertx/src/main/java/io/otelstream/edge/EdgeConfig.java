@@ -62,7 +62,7 @@ public record EdgeConfig(
     tls = tls != null ? tls : new Tls(null, null, null);
     auth = auth != null ? auth : new Auth(null, null, null);
     cors = cors != null ? cors : new Cors(null, null, null);
-    limits = limits != null ? limits : new Limits(null, null, null, null, null);
+    limits = limits != null ? limits : new Limits(null, null, null, null, null, null);
     eventLoops = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
     if (eventLoops < 1) {
       throw new IllegalArgumentException("event_loops must be at least 1, was " + eventLoops);
@@ -71,7 +71,7 @@ public record EdgeConfig(
     kafka = kafka != null ? Map.copyOf(kafka) : Map.of();
     topics = topics != null ? topics : TopicsConfig.defaults();
     allowUnsafeKafkaOverrides = allowUnsafeKafkaOverrides != null && allowUnsafeKafkaOverrides;
-    connections = connections != null ? connections : new Connections(null, null);
+    connections = connections != null ? connections : new Connections(null, null, null, null);
     GuardedProperties.check("kafka", kafka, GUARDED, allowUnsafeKafkaOverrides);
   }
 
@@ -143,12 +143,19 @@ public record EdgeConfig(
    * @param maxAge default 2m; 0 keeps connections for ever
    * @param maxAgeGrace default 30s
    */
-  public record Connections(Duration maxAge, Duration maxAgeGrace) {
+  public record Connections(
+      Duration maxAge, Duration maxAgeGrace, Duration idleTimeout, Integer maxConcurrentStreams) {
     public Connections {
       maxAge = maxAge != null ? maxAge : Duration.ofMinutes(2);
       maxAgeGrace = maxAgeGrace != null ? maxAgeGrace : Duration.ofSeconds(30);
-      if (maxAge.isNegative() || maxAgeGrace.isNegative()) {
-        throw new IllegalArgumentException("max_age and max_age_grace must not be negative");
+      idleTimeout = idleTimeout != null ? idleTimeout : Duration.ofMinutes(5);
+      maxConcurrentStreams = maxConcurrentStreams != null ? maxConcurrentStreams : 100;
+      if (maxAge.isNegative() || maxAgeGrace.isNegative() || idleTimeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "max_age, max_age_grace and idle_timeout must not be negative");
+      }
+      if (maxConcurrentStreams < 1) {
+        throw new IllegalArgumentException("max_concurrent_streams must be at least 1");
       }
     }
   }
@@ -263,14 +270,38 @@ public record EdgeConfig(
       ByteSize maxDecompressedBytes,
       ByteSize maxInflightBytes,
       Duration requestTimeout,
-      Duration retryAfter) {
+      Duration retryAfter,
+      Duration bodyReadTimeout) {
+    /** The producer's buffer.memory the defaults leave room for. */
+    static final long PRODUCER_BUFFER = 64L << 20;
+
+    /**
+     * How much of the in-flight budget a request can take at most: its body, its inflated form
+     * (held twice while it is assembled) and its decoding.
+     */
+    static long largestRequest(long maxRequestBytes, long maxDecompressedBytes) {
+      return maxRequestBytes + (1L + ExportService.DECODE_FACTOR) * maxDecompressedBytes;
+    }
+
     public Limits {
-      maxRequestBytes = maxRequestBytes != null ? maxRequestBytes : ByteSize.ofMebibytes(20);
+      long heap = Runtime.getRuntime().maxMemory();
+      maxInflightBytes =
+          maxInflightBytes != null
+              ? maxInflightBytes
+              : new ByteSize(
+                  Math.min(512L << 20, Math.max(32L << 20, (heap - PRODUCER_BUFFER) / 2)));
+      long fitting = maxInflightBytes.bytes() / (2L + ExportService.DECODE_FACTOR);
       maxDecompressedBytes =
-          maxDecompressedBytes != null ? maxDecompressedBytes : ByteSize.ofMebibytes(64);
-      maxInflightBytes = maxInflightBytes != null ? maxInflightBytes : ByteSize.ofMebibytes(64);
+          maxDecompressedBytes != null
+              ? maxDecompressedBytes
+              : new ByteSize(Math.min(64L << 20, fitting));
+      maxRequestBytes =
+          maxRequestBytes != null
+              ? maxRequestBytes
+              : new ByteSize(Math.min(20L << 20, maxDecompressedBytes.bytes()));
       requestTimeout = requestTimeout != null ? requestTimeout : Duration.ofSeconds(10);
       retryAfter = retryAfter != null ? retryAfter : Duration.ofSeconds(1);
+      bodyReadTimeout = bodyReadTimeout != null ? bodyReadTimeout : Duration.ofSeconds(30);
       if (maxRequestBytes.bytes() < 1 || maxRequestBytes.bytes() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("max_request_bytes must be 1..2GiB");
       }
@@ -279,13 +310,22 @@ public record EdgeConfig(
         throw new IllegalArgumentException(
             "max_decompressed_bytes must be at least max_request_bytes and at most 2GiB");
       }
-      if (maxInflightBytes.bytes() < maxRequestBytes.bytes()) {
+      long largest = largestRequest(maxRequestBytes.bytes(), maxDecompressedBytes.bytes());
+      if (maxInflightBytes.bytes() < largest) {
         throw new IllegalArgumentException(
-            "max_inflight_bytes must be at least max_request_bytes, or the largest request could"
-                + " never be accepted");
+            "max_inflight_bytes ("
+                + maxInflightBytes.bytes()
+                + ") must hold the largest request: max_request_bytes + "
+                + (1 + ExportService.DECODE_FACTOR)
+                + " x max_decompressed_bytes = "
+                + largest
+                + " bytes (its body, inflated body and decoding); raise it or lower those");
       }
       if (requestTimeout.isNegative() || requestTimeout.isZero()) {
         throw new IllegalArgumentException("request_timeout must be positive");
+      }
+      if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
+        throw new IllegalArgumentException("body_read_timeout must be positive");
       }
     }
   }

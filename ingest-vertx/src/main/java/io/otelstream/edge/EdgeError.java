@@ -10,6 +10,7 @@ final class EdgeError extends RuntimeException {
     METHOD_NOT_ALLOWED(405, 12),
     NOT_FOUND(404, 12),
     UNAUTHENTICATED(401, 16),
+    TIMEOUT(408, 4), // DEADLINE_EXCEEDED: a body that did not arrive in time
     UNAVAILABLE(503, 14);
 
     final int httpStatus;

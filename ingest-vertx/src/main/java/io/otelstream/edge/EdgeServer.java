@@ -90,7 +90,7 @@ public final class EdgeServer implements AutoCloseable {
                   new EdgeVerticle(
                       config,
                       ports,
-                      new GrpcTransport(exports, auth, metrics, config.limits().retryAfter()),
+                      new GrpcTransport(exports, auth, metrics, config.limits()),
                       new HttpTransport(
                           exports, auth, metrics, new Cors(config.cors()), config.limits()),
                       metrics::connectionAged),

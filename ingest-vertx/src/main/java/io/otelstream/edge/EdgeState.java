@@ -15,10 +15,13 @@ final class EdgeState {
     this.maxInflightBytes = maxInflightBytes;
   }
 
-  /** Reserves bytes for a request; false when the in-flight limit would be passed. */
+  /**
+   * Reserves bytes for a request; false when the in-flight limit would be passed. The limits are
+   * validated so that the largest request fits the budget on its own.
+   */
   boolean tryAcquire(long bytes) {
     long now = inflightBytes.addAndGet(bytes);
-    if (now > maxInflightBytes && now != bytes) {
+    if (now > maxInflightBytes) {
       inflightBytes.addAndGet(-bytes);
       return false;
     }
@@ -35,6 +38,10 @@ final class EdgeState {
 
   void requestFinished() {
     inflightRequests.decrementAndGet();
+  }
+
+  long maxInflightBytes() {
+    return maxInflightBytes;
   }
 
   long inflightBytes() {

@@ -92,7 +92,13 @@ final class EdgeVerticle extends VerticleBase {
   private HttpServerOptions options() {
     HttpServerOptions o =
         new HttpServerOptions()
-            .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW))
+            .setInitialSettings(
+                new Http2Settings()
+                    .setInitialWindowSize(STREAM_WINDOW)
+                    .setMaxConcurrentStreams(config.connections().maxConcurrentStreams()))
+            // A connection with nothing read or written for this long is closed.
+            .setIdleTimeout((int) Math.max(0, config.connections().idleTimeout().toSeconds()))
+            .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
             .setHttp2ConnectionWindowSize(CONNECTION_WINDOW)
             // Bounded decompression happens in the edge itself.
             .setDecompressionSupported(false)

@@ -56,22 +56,26 @@ final class ExportService {
   /**
    * @param body the request body as received
    * @param encoding its content encoding (gzip, identity or null)
+   * @param reservation the request's in-flight reservation, holding the body already; this call
+   *     owns it from here and releases it when the request is answered
    * @return the response message, or a failed future carrying an {@link EdgeError}
    */
   Future<Message> export(
-      Signal signal, ExportCodec.Format format, String encoding, byte[] body, String tenant) {
+      Signal signal,
+      ExportCodec.Format format,
+      String encoding,
+      byte[] body,
+      String tenant,
+      Reservation reservation) {
     if (state.draining()) {
+      reservation.release();
       return Future.failedFuture(
           new EdgeError(
               EdgeError.Kind.UNAVAILABLE,
               "shutting_down",
               "this edge instance is shutting down; retry"));
     }
-    if (!state.tryAcquire(body.length)) {
-      return Future.failedFuture(inflightLimit());
-    }
     state.requestStarted();
-    long[] reserved = {body.length};
     Future<Batch> decoded;
     if (offloaded(format, encoding, body)) {
       // Inflating up to the decompression limit, or converting OTLP/JSON, would hold the event
@@ -79,10 +83,10 @@ final class ExportService {
       decoded =
           vertx
               .getOrCreateContext()
-              .executeBlocking(() -> decode(signal, format, encoding, body, reserved), false);
+              .executeBlocking(() -> decode(signal, format, encoding, body, reservation), false);
     } else {
       try {
-        decoded = Future.succeededFuture(decode(signal, format, encoding, body, reserved));
+        decoded = Future.succeededFuture(decode(signal, format, encoding, body, reservation));
       } catch (EdgeError e) {
         decoded = Future.failedFuture(e);
       }
@@ -91,9 +95,26 @@ final class ExportService {
         .compose(batch -> write(signal, batch, tenant))
         .andThen(
             ar -> {
-              state.release(reserved[0]);
+              reservation.release();
               state.requestFinished();
             });
+  }
+
+  /** As above, for a body nothing was reserved for yet (tests, callers without streaming). */
+  Future<Message> export(
+      Signal signal, ExportCodec.Format format, String encoding, byte[] body, String tenant) {
+    Reservation reservation = new Reservation(state);
+    try {
+      reservation.reserve(body.length);
+    } catch (EdgeError e) {
+      return Future.failedFuture(e);
+    }
+    return export(signal, format, encoding, body, tenant, reservation);
+  }
+
+  /** A request's share of the in-flight budget, empty until the transport reserves its body. */
+  Reservation newReservation() {
+    return new Reservation(state);
   }
 
   /** Bodies decoded off the event loop: compressed, OTLP/JSON, or larger than a small request. */
@@ -106,20 +127,29 @@ final class ExportService {
   static final int INLINE_DECODE_BYTES = 256 * 1024;
 
   /**
-   * Decompresses (reserving the extra in-flight bytes) and decodes; an unexpected exception is the
-   * edge's own fault and becomes a retryable internal error.
+   * What decoding holds per plain byte, reserved before it starts: the parsed request (about twice
+   * its encoded size) and the records written from it.
+   */
+  static final int DECODE_FACTOR = 3;
+
+  /**
+   * Decompresses and decodes, reserving the inflated bytes and the decoding in the request's
+   * in-flight budget first; an unexpected exception is the edge's own fault and becomes a retryable
+   * internal error.
    */
   private Batch decode(
-      Signal signal, ExportCodec.Format format, String encoding, byte[] body, long[] reserved) {
+      Signal signal,
+      ExportCodec.Format format,
+      String encoding,
+      byte[] body,
+      Reservation reservation) {
     try {
-      byte[] plain = Decompression.decode(encoding, body, limits.maxDecompressedBytes().bytes());
-      if (plain.length > body.length) {
-        long extra = plain.length - body.length;
-        if (!state.tryAcquire(extra)) {
-          throw inflightLimit();
-        }
-        reserved[0] += extra;
+      byte[] plain =
+          Decompression.decode(encoding, body, limits.maxDecompressedBytes().bytes(), reservation);
+      if (plain != body) {
+        reservation.shrinkTo(reservation.held() - body.length); // the body is garbage now
       }
+      reservation.reserve((long) DECODE_FACTOR * plain.length);
       return decoder.decode(signal, format, plain, maxRecordBytes);
     } catch (EdgeError e) {
       throw e;
@@ -169,14 +199,5 @@ final class ExportService {
             e ->
                 metrics.itemsRejected(
                     signal, e instanceof EdgeError ee ? ee.reason : "internal", batch.accepted()));
-  }
-
-  private EdgeError inflightLimit() {
-    return new EdgeError(
-        EdgeError.Kind.UNAVAILABLE,
-        "inflight_limit",
-        "the edge holds its limit of "
-            + limits.maxInflightBytes()
-            + " in-flight bytes; retry later");
   }
 }

@@ -17,13 +17,17 @@ final class GrpcTransport {
   private final Authenticator auth;
   private final EdgeMetrics metrics;
   private final Duration retryAfter;
+  private final long maxRequestBytes;
+  private final long bodyReadTimeoutMs;
 
   GrpcTransport(
-      ExportService exports, Authenticator auth, EdgeMetrics metrics, Duration retryAfter) {
+      ExportService exports, Authenticator auth, EdgeMetrics metrics, EdgeConfig.Limits limits) {
     this.exports = exports;
     this.auth = auth;
     this.metrics = metrics;
-    this.retryAfter = retryAfter;
+    this.retryAfter = limits.retryAfter();
+    this.maxRequestBytes = limits.maxRequestBytes().bytes();
+    this.bodyReadTimeoutMs = limits.bodyReadTimeout().toMillis();
   }
 
   void handle(GrpcServerRequest<Buffer, Buffer> request) {
@@ -46,6 +50,27 @@ final class GrpcTransport {
       call.fail(signal, e);
       return;
     }
+    // vertx-grpc assembles the message before handing it over, so the largest one is reserved
+    // while it arrives and the reservation shrinks to the message once it is there.
+    Reservation reservation = exports.newReservation();
+    try {
+      reservation.reserve(maxRequestBytes);
+    } catch (EdgeError e) {
+      request.handler(b -> {});
+      call.fail(signal, e);
+      return;
+    }
+    call.reservation = reservation;
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
+    long timer =
+        vertx.setTimer(
+            bodyReadTimeoutMs,
+            t -> {
+              if (!call.done && !call.exporting) {
+                call.fail(signal, bodyReadTimeout(bodyReadTimeoutMs));
+              }
+            });
+    request.exceptionHandler(e -> call.abandon());
     GrpcMessage[] message = new GrpcMessage[1];
     request.invalidMessageHandler(
         invalid ->
@@ -57,9 +82,14 @@ final class GrpcTransport {
                     "message is larger than the limit ("
                         + invalid.getMessage()
                         + "); send smaller batches")));
-    request.messageHandler(m -> message[0] = m);
+    request.messageHandler(
+        m -> {
+          message[0] = m;
+          reservation.shrinkTo(m.payload().length());
+        });
     request.endHandler(
         v -> {
+          vertx.cancelTimer(timer);
           if (call.done) {
             return;
           }
@@ -71,9 +101,15 @@ final class GrpcTransport {
             return;
           }
           GrpcMessage m = message[0];
+          call.exporting = true;
           exports
               .export(
-                  signal, ExportCodec.Format.PROTOBUF, m.encoding(), m.payload().getBytes(), tenant)
+                  signal,
+                  ExportCodec.Format.PROTOBUF,
+                  m.encoding(),
+                  m.payload().getBytes(),
+                  tenant,
+                  reservation)
               .onComplete(
                   ar -> {
                     if (ar.succeeded()) {
@@ -83,6 +119,14 @@ final class GrpcTransport {
                     }
                   });
         });
+  }
+
+  /** A body that did not arrive within the read timeout (a stalled or very slow client). */
+  static EdgeError bodyReadTimeout(long timeoutMs) {
+    return new EdgeError(
+        EdgeError.Kind.TIMEOUT,
+        "body_read_timeout",
+        "the request body did not arrive within " + timeoutMs + " ms");
   }
 
   static EdgeError asEdgeError(Throwable t) {
@@ -98,6 +142,16 @@ final class GrpcTransport {
   private final class Call {
     private final GrpcServerResponse<Buffer, Buffer> response;
     private boolean done;
+    private boolean exporting; // the export owns the reservation from then on
+    private Reservation reservation;
+
+    /** The stream ended before the request did: nothing to answer, the reservation goes back. */
+    void abandon() {
+      if (!exporting && reservation != null) {
+        done = true;
+        reservation.release();
+      }
+    }
 
     Call(GrpcServerResponse<Buffer, Buffer> response) {
       this.response = response;
@@ -115,6 +169,9 @@ final class GrpcTransport {
         return;
       }
       done = true;
+      if (!exporting && reservation != null) {
+        reservation.release();
+      }
       metrics.requestRejected(signal, TRANSPORT, error.reason);
       // grpc-status-details-bin carries google.rpc.Status (with RetryInfo when retryable); binary
       // metadata is base64 on the wire.

@@ -20,6 +20,7 @@ final class HttpTransport {
   private final Cors cors;
   private final long maxRequestBytes;
   private final Duration retryAfter;
+  private final long bodyReadTimeoutMs;
 
   HttpTransport(
       ExportService exports,
@@ -33,6 +34,7 @@ final class HttpTransport {
     this.cors = cors;
     this.maxRequestBytes = limits.maxRequestBytes().bytes();
     this.retryAfter = limits.retryAfter();
+    this.bodyReadTimeoutMs = limits.bodyReadTimeout().toMillis();
   }
 
   void handle(HttpServerRequest request) {
@@ -102,38 +104,153 @@ final class HttpTransport {
       fail(request, signal, format, tooLarge());
       return;
     }
-    Buffer body = Buffer.buffer();
-    boolean[] failed = new boolean[1];
+    readBody(request, signal, format, tenant, length == null ? -1 : parseLong(length));
+  }
+
+  /**
+   * Reads the body into the request's in-flight reservation: the declared length up front (503 at
+   * once when the budget cannot take it, before a byte is read), chunks as they come otherwise. A
+   * body not complete within the read timeout is answered 408 and its connection closed, so stalled
+   * uploads never hold the budget.
+   */
+  private void readBody(
+      HttpServerRequest request,
+      Signal signal,
+      ExportCodec.Format format,
+      String tenant,
+      long declared) {
+    Reservation reservation = exports.newReservation();
+    try {
+      reservation.reserve(Math.max(0, declared));
+    } catch (EdgeError e) {
+      cutOff(request, signal, format, reservation, e);
+      return;
+    }
+    RequestBody body = new RequestBody(declared);
+    boolean[] done = new boolean[1];
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
+    long timer =
+        vertx.setTimer(
+            bodyReadTimeoutMs,
+            t -> {
+              if (!done[0]) {
+                done[0] = true;
+                cutOff(
+                    request,
+                    signal,
+                    format,
+                    reservation,
+                    GrpcTransport.bodyReadTimeout(bodyReadTimeoutMs));
+              }
+            });
+    request.exceptionHandler(
+        e -> {
+          if (!done[0]) {
+            done[0] = true; // the client went away mid-body: nobody to answer
+            vertx.cancelTimer(timer);
+            reservation.release();
+          }
+        });
     request.handler(
         chunk -> {
-          if (failed[0]) {
+          if (done[0]) {
             return;
           }
-          if (body.length() + chunk.length() > maxRequestBytes) {
-            failed[0] = true;
-            response.putHeader("Connection", "close");
-            fail(request, signal, format, tooLarge());
+          EdgeError refused = null;
+          if (body.size() + chunk.length() > maxRequestBytes) {
+            refused = tooLarge();
+          } else {
+            long beyond = body.size() + chunk.length() - Math.max(0, declared);
+            try {
+              // Undeclared (chunked) bodies grow by copying: twice the chunk is held for a moment.
+              reservation.reserve(declared < 0 ? 2L * chunk.length() : Math.max(0, beyond));
+            } catch (EdgeError e) {
+              refused = e;
+            }
+          }
+          if (refused != null) {
+            done[0] = true;
+            vertx.cancelTimer(timer);
+            cutOff(request, signal, format, reservation, refused);
             return;
           }
-          body.appendBuffer(chunk);
+          body.append(chunk);
         });
     request.endHandler(
         v -> {
-          if (failed[0]) {
+          if (done[0]) {
             return;
           }
+          done[0] = true;
+          vertx.cancelTimer(timer);
+          byte[] bytes = body.bytes();
+          reservation.shrinkTo(bytes.length);
           exports
               .export(
-                  signal, format, request.getHeader("content-encoding"), body.getBytes(), tenant)
+                  signal, format, request.getHeader("content-encoding"), bytes, tenant, reservation)
               .onComplete(
                   ar -> {
                     if (ar.succeeded()) {
-                      respond(response, 200, format, ar.result());
+                      respond(request.response(), 200, format, ar.result());
                     } else {
                       fail(request, signal, format, GrpcTransport.asEdgeError(ar.cause()));
                     }
                   });
         });
+  }
+
+  /** Answers a request whose body will not be read to its end, and ends its connection. */
+  private void cutOff(
+      HttpServerRequest request,
+      Signal signal,
+      ExportCodec.Format format,
+      Reservation reservation,
+      EdgeError error) {
+    reservation.release();
+    if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      fail(request, signal, format, error);
+      request.response().reset(); // this stream only; the connection's others go on
+    } else {
+      request.response().putHeader("Connection", "close");
+      // Closed once the answer is written: the rest of the body is never read.
+      request.response().endHandler(v -> request.connection().close());
+      fail(request, signal, format, error);
+    }
+  }
+
+  /** A request body, in an array of its declared size when it has one (no copy at the end). */
+  private static final class RequestBody {
+    private final byte[] exact;
+    private Buffer growing;
+    private int size;
+
+    RequestBody(long declared) {
+      this.exact = declared >= 0 ? new byte[(int) declared] : null;
+      this.growing = declared >= 0 ? null : Buffer.buffer();
+    }
+
+    int size() {
+      return size;
+    }
+
+    void append(Buffer chunk) {
+      if (growing == null && size + chunk.length() <= exact.length) {
+        chunk.getBytes(0, chunk.length(), exact, size);
+      } else {
+        if (growing == null) {
+          growing = Buffer.buffer().appendBytes(exact, 0, size);
+        }
+        growing.appendBuffer(chunk);
+      }
+      size += chunk.length();
+    }
+
+    byte[] bytes() {
+      if (growing == null) {
+        return size == exact.length ? exact : java.util.Arrays.copyOf(exact, size);
+      }
+      return growing.getBytes();
+    }
   }
 
   private EdgeError tooLarge() {

@@ -32,6 +32,7 @@ public final class RejectReasons {
               "unsupported_encoding",
               // 503: retry later
               "inflight_limit",
+              "body_read_timeout",
               "shutting_down",
               "produce_timeout",
               "producer_buffer_full",

@@ -44,7 +44,7 @@ class BadInputIT {
             "auth:\n  tokens:\n    - {token: "
                 + TOKEN
                 + ", tenant: acme}\n"
-                + "limits: {max_request_bytes: 64KiB, max_decompressed_bytes: 256KiB, max_inflight_bytes: 1MiB}\n");
+                + "limits: {max_request_bytes: 64KiB, max_decompressed_bytes: 256KiB, max_inflight_bytes: 2MiB}\n");
     vertx = Vertx.vertx();
   }
 
