@@ -34,6 +34,7 @@ public final class StreamsApp implements AutoCloseable {
   private final io.otelstream.streams.aggregation.AggregationMetrics aggregationMetrics;
   private final KafkaStreamsMetrics streamsMetrics;
   private final ThreadFailures threadFailures = new ThreadFailures();
+  private volatile String stateRefused;
   private final BrokerEndOffsets inputEnds;
   private final RetentionLosses retentionLosses;
 
@@ -44,6 +45,10 @@ public final class StreamsApp implements AutoCloseable {
         io.otelstream.config.EffectiveConfig.describe(config));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "otelstream.streams.state.refused", this, app -> app.stateRefused == null ? 0 : 1)
+        .description("1 when this release cannot read its state and stopped processing")
+        .register(registry);
     new JvmGcMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
@@ -75,9 +80,24 @@ public final class StreamsApp implements AutoCloseable {
             config.streamsProperties());
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
+    StateSchemas stateSchemas =
+        new StateSchemas(config.streamsProperties(), config.applicationId());
+    stateSchemas.publish(config.topics().replicationFactor());
+    io.otelstream.schemas.AvroState.writerSchemas(stateSchemas::lookup);
     streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(
         e -> {
+          io.otelstream.schemas.UnknownStateVersionException unreadable = unreadableState(e);
+          if (unreadable != null) {
+            // A restart cannot help: this release is older than its state. Stop processing once,
+            // stay live (no restart loop) and not ready, and say why.
+            stateRefused = unreadable.getMessage();
+            LOG.error(
+                "this release cannot read its state, so it stops processing (it stays up, not"
+                    + " ready): {}",
+                stateRefused);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          }
           threadFailures.failed(System.currentTimeMillis());
           LOG.error(
               "stream thread failed ({} in the last {}); replacing it",
@@ -136,6 +156,20 @@ public final class StreamsApp implements AutoCloseable {
     return admin.getAddress().getPort();
   }
 
+  /** The state-version refusal behind a stream thread's failure, if that is what it was. */
+  private static io.otelstream.schemas.UnknownStateVersionException unreadableState(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.otelstream.schemas.UnknownStateVersionException u) {
+        return u;
+      }
+    }
+    return null;
+  }
+
+  private static String jsonString(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
   private HttpServer adminServer(
       StreamsAppConfig.Admin listener, PrometheusMeterRegistry registry) {
     try {
@@ -148,14 +182,20 @@ public final class StreamsApp implements AutoCloseable {
             long now = System.currentTimeMillis();
             boolean threadsHealthy = threadFailures.healthy(now);
             boolean live =
-                threadsHealthy
-                    && s != KafkaStreams.State.ERROR
-                    && s != KafkaStreams.State.NOT_RUNNING;
+                stateRefused != null
+                    || (threadsHealthy
+                        && s != KafkaStreams.State.ERROR
+                        && s != KafkaStreams.State.NOT_RUNNING);
             respond(
                 ex,
                 live ? 200 : 503,
                 "application/json",
-                "{\"status\":\"" + s + "\",\"threadFailures\":" + threadFailures.recent(now) + "}");
+                "{\"status\":\""
+                    + s
+                    + "\",\"threadFailures\":"
+                    + threadFailures.recent(now)
+                    + (stateRefused == null ? "" : ",\"stateRefused\":" + jsonString(stateRefused))
+                    + "}");
           });
       server.createContext(
           "/health/ready",
@@ -165,7 +205,11 @@ public final class StreamsApp implements AutoCloseable {
                 ex,
                 s == KafkaStreams.State.RUNNING ? 200 : 503,
                 "application/json",
-                "{\"status\":\"" + s + "\"}");
+                "{\"status\":\""
+                    + s
+                    + "\""
+                    + (stateRefused == null ? "" : ",\"stateRefused\":" + jsonString(stateRefused))
+                    + "}");
           });
       server.createContext(
           "/cardinality",
