@@ -2,8 +2,6 @@ package io.otelstream.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -34,8 +32,8 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public EmbeddedKafka(Path dataDir, int port) {
     this.dataDir = dataDir;
-    this.port = port == 0 ? freePort() : port;
-    this.controllerPort = freePort();
+    this.port = port == 0 ? FreePorts.next() : port;
+    this.controllerPort = FreePorts.next();
   }
 
   public synchronized EmbeddedKafka start() {
@@ -132,15 +130,6 @@ public final class EmbeddedKafka implements AutoCloseable {
           .run();
     } catch (Exception e) {
       throw new IllegalStateException("cannot format Kafka storage in " + logDir(), e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
     }
   }
 }

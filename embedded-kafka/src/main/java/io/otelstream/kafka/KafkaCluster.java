@@ -1,9 +1,6 @@
 package io.otelstream.kafka;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -45,9 +42,9 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) throws Exception {
     dir = Files.createTempDirectory("otelstream-cluster-");
     clusterId = Uuid.randomUuid().toString();
-    controllerPort = freePort();
+    controllerPort = FreePorts.next();
     for (int i = 0; i < BROKERS; i++) {
-      ports[i] = freePort();
+      ports[i] = FreePorts.next();
     }
     controller = start(controllerProperties(), CONTROLLER_ID);
     for (int i = 0; i < BROKERS; i++) {
@@ -187,15 +184,6 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
           .run();
     } catch (Exception e) {
       throw new IllegalStateException("cannot format Kafka storage in " + logDir, e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
     }
   }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.otelstream.config.ConfigLoader;
+import io.otelstream.kafka.FreePorts;
 import io.otelstream.kafka.KafkaCluster;
 import io.otelstream.schemas.RecordKeys;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
 import io.otelstream.topics.TopicReconciler;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,14 +63,14 @@ class EdgeKillIT {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     int[] atKill = new int[KILLS];
     for (int round = 0; round < KILLS; round++) {
-      int http = freePort();
-      int adminPort = freePort();
+      int http = FreePorts.next();
+      int adminPort = FreePorts.next();
       Path config = dir.resolve("edge-" + round + ".yaml");
       Files.writeString(
           config,
           yaml
               + "grpc: {port: "
-              + freePort()
+              + FreePorts.next()
               + "}\nhttp: {port: "
               + http
               + "}\nadmin: {port: "
@@ -165,12 +165,6 @@ class EdgeKillIT {
           == 200;
     } catch (Exception e) {
       return false;
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -10,6 +10,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otelstream.config.ConfigLoader;
+import io.otelstream.kafka.FreePorts;
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.schemas.RecordKeys;
 import io.otelstream.topics.Topic;
@@ -18,7 +19,6 @@ import io.otelstream.topics.TopicReconciler;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -69,14 +69,14 @@ class EdgeMemoryIT {
     try (Admin admin = kafka.admin()) {
       new TopicReconciler(admin, topics).apply(false);
     }
-    int http = freePort();
-    int adminPort = freePort();
+    int http = FreePorts.next();
+    int adminPort = FreePorts.next();
     Path config = dir.resolve("edge.yaml");
     Files.writeString(
         config,
         yaml
             + "grpc: {port: "
-            + freePort()
+            + FreePorts.next()
             + "}\nhttp: {port: "
             + http
             + "}\nadmin: {port: "
@@ -328,12 +328,6 @@ class EdgeMemoryIT {
           == 200;
     } catch (Exception e) {
       return false;
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

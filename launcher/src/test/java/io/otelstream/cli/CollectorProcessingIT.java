@@ -198,7 +198,7 @@ class CollectorProcessingIT {
     }
     send(topics);
 
-    int port = TestReceivers.freePort();
+    int port = io.otelstream.kafka.FreePorts.next();
     Path collectorConfig = dir.resolve(binary + ".yaml");
     Files.writeString(
         collectorConfig,

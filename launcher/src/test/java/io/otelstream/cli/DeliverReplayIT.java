@@ -17,7 +17,6 @@ import io.otelstream.topics.TopicReconciler;
 import io.otelstream.topics.TopicsConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -65,10 +64,7 @@ class DeliverReplayIT {
       }
       p.flush();
     }
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = io.otelstream.kafka.FreePorts.next();
     Path files = dir.resolve("files");
     try (DevConnect connect =
         new DevConnect(kafka.bootstrapServers(), port, 0, topics, files, DevSinks.files())) {

@@ -8,7 +8,7 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.net.ServerSocket;
+import io.otelstream.kafka.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,11 +40,11 @@ class DevLauncherIT {
   @ParameterizedTest
   @ValueSource(strings = {"TERM", "INT"})
   void shouldStartServeAndStopCleanlyOnSignal(String signal) throws Exception {
-    int grpc = freePort();
-    int http = freePort();
-    int edgeAdmin = freePort();
-    int streamsAdmin = freePort();
-    int kafkaPort = freePort();
+    int grpc = FreePorts.next();
+    int http = FreePorts.next();
+    int edgeAdmin = FreePorts.next();
+    int streamsAdmin = FreePorts.next();
+    int kafkaPort = FreePorts.next();
     Path edgeConfig = dir.resolve("edge.yaml");
     Files.writeString(
         edgeConfig,
@@ -66,9 +66,9 @@ class DevLauncherIT {
                 "--kafka-port",
                 Integer.toString(kafkaPort),
                 "--connect-port",
-                Integer.toString(freePort()),
+                Integer.toString(FreePorts.next()),
                 "--connect-metrics-port",
-                Integer.toString(freePort()),
+                Integer.toString(FreePorts.next()),
                 "--streams-admin-port",
                 Integer.toString(streamsAdmin),
                 "--edge-config",
@@ -167,12 +167,6 @@ class DevLauncherIT {
           .statusCode();
     } catch (Exception e) {
       return -1;
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -20,6 +20,7 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.otelstream.config.ConfigLoader;
 import io.otelstream.edge.EdgeConfig;
 import io.otelstream.edge.EdgeServer;
+import io.otelstream.kafka.FreePorts;
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.sinks.LokiReceiver;
 import io.otelstream.sinks.Receiver;
@@ -28,7 +29,6 @@ import io.otelstream.streams.app.StreamsApp;
 import io.otelstream.streams.app.StreamsAppConfig;
 import io.otelstream.topics.TopicCatalog;
 import io.otelstream.topics.TopicReconciler;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +47,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EndToEndIT {
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
   @TempDir Path dir;
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   @Test
   void sdkToBackends() throws Exception {
@@ -92,7 +86,7 @@ class EndToEndIT {
       running.add(
           new DevConnect(
               kafka.bootstrapServers(),
-              freePort(),
+              FreePorts.next(),
               0,
               catalog,
               dir.resolve("files"),

@@ -23,7 +23,6 @@ import io.otelstream.topics.TopicCatalog;
 import io.otelstream.topics.TopicReconciler;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -103,10 +102,7 @@ class MetricsAggregationIT {
     }
     prometheus = new RemoteWriteReceivers(dir);
     running.add(prometheus);
-    int connectPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      connectPort = s.getLocalPort();
-    }
+    int connectPort = io.otelstream.kafka.FreePorts.next();
     running.add(
         0,
         new DevConnect(
@@ -254,8 +250,8 @@ class MetricsAggregationIT {
     java.nio.file.Files.createDirectories(d);
     try (RemoteWriteReceivers theirs = new RemoteWriteReceivers(d);
         io.otelstream.sinks.OtlpCapture capture = new io.otelstream.sinks.OtlpCapture()) {
-      int otlp = io.otelstream.sinks.TestReceivers.freePort();
-      int telemetry = io.otelstream.sinks.TestReceivers.freePort();
+      int otlp = io.otelstream.kafka.FreePorts.next();
+      int telemetry = io.otelstream.kafka.FreePorts.next();
       Path config = d.resolve("collector.yaml");
       java.nio.file.Files.writeString(
           config,

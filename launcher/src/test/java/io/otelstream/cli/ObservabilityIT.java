@@ -18,10 +18,10 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.otelstream.kafka.FreePorts;
 import io.otelstream.sinks.TestReceivers;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -104,7 +104,7 @@ class ObservabilityIT {
   }
 
   private void scenario() throws Exception {
-    int logsPort = freePort();
+    int logsPort = FreePorts.next();
     Process victoria = startVictoriaLogs(logsPort);
     Ports ports = new Ports();
     startDev(ports, "http://127.0.0.1:" + logsPort + "/insert/loki/api/v1/push");
@@ -414,13 +414,13 @@ class ObservabilityIT {
 
   /** Free ports for every listener of the dev pipeline. */
   private static final class Ports {
-    final int grpc = freePort();
-    final int http = freePort();
-    final int edgeAdmin = freePort();
-    final int streamsAdmin = freePort();
-    final int kafka = freePort();
-    final int connect = freePort();
-    final int connectMetrics = freePort();
+    final int grpc = FreePorts.next();
+    final int http = FreePorts.next();
+    final int edgeAdmin = FreePorts.next();
+    final int streamsAdmin = FreePorts.next();
+    final int kafka = FreePorts.next();
+    final int connect = FreePorts.next();
+    final int connectMetrics = FreePorts.next();
   }
 
   private void startDev(Ports ports, String loki) throws Exception {
@@ -460,7 +460,7 @@ class ObservabilityIT {
   }
 
   private String startPrometheus(Ports ports) throws Exception {
-    int port = freePort();
+    int port = FreePorts.next();
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(
         config,
@@ -549,14 +549,6 @@ class ObservabilityIT {
           .statusCode();
     } catch (Exception e) {
       return -1;
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otelstream.kafka.FreePorts;
 import io.otelstream.perf.LoadGenerator;
 import io.otelstream.perf.LoadOptions;
 import io.otelstream.sinks.RemoteWriteReceivers;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -59,15 +59,15 @@ class SpanMetricsIT {
   @BeforeAll
   void startDevMode() throws Exception {
     prometheus = new RemoteWriteReceivers(dir);
-    grpcPort = freePort();
-    kafkaPort = freePort();
-    int edgeAdmin = freePort();
-    int streamsAdmin = freePort();
+    grpcPort = FreePorts.next();
+    kafkaPort = FreePorts.next();
+    int edgeAdmin = FreePorts.next();
+    int streamsAdmin = FreePorts.next();
     Path edgeConfig = dir.resolve("edge.yaml");
     Files.writeString(
         edgeConfig,
         "grpc: {port: %d}\nhttp: {port: %d}\nadmin: {port: %d}\n"
-            .formatted(grpcPort, freePort(), edgeAdmin));
+            .formatted(grpcPort, FreePorts.next(), edgeAdmin));
     output = dir.resolve("dev.out");
     Path root = Path.of("..").toAbsolutePath().normalize();
     ProcessBuilder pb =
@@ -79,9 +79,9 @@ class SpanMetricsIT {
                 "--kafka-port",
                 Integer.toString(kafkaPort),
                 "--connect-port",
-                Integer.toString(freePort()),
+                Integer.toString(FreePorts.next()),
                 "--connect-metrics-port",
-                Integer.toString(freePort()),
+                Integer.toString(FreePorts.next()),
                 "--streams-admin-port",
                 Integer.toString(streamsAdmin),
                 "--edge-config",
@@ -292,12 +292,6 @@ class SpanMetricsIT {
           .statusCode();
     } catch (Exception e) {
       return -1;
-    }
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

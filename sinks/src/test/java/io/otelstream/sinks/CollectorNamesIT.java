@@ -66,8 +66,8 @@ class CollectorNamesIT {
     try (RemoteWriteReceivers ours = new RemoteWriteReceivers(dir.resolve("ours"));
         RemoteWriteReceivers theirs = new RemoteWriteReceivers(dir.resolve("theirs"));
         ConnectWorker connect = new ConnectWorker(kafka, "names-it")) {
-      int otlpPort = TestReceivers.freePort();
-      int telemetryPort = TestReceivers.freePort();
+      int otlpPort = io.otelstream.kafka.FreePorts.next();
+      int telemetryPort = io.otelstream.kafka.FreePorts.next();
       Path config = dir.resolve("collector.yaml");
       Files.writeString(
           config,

@@ -1,7 +1,6 @@
 package io.otelstream.sinks;
 
 import io.otelstream.kafka.KafkaBroker;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +19,7 @@ final class ConnectWorker implements AutoCloseable {
   final String rest;
 
   ConnectWorker(KafkaBroker kafka, String group) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = io.otelstream.kafka.FreePorts.next();
     rest = "http://localhost:" + port;
     Map<String, String> worker = new HashMap<>();
     worker.put("bootstrap.servers", kafka.bootstrapServers());

@@ -55,9 +55,9 @@ class JaegerIT {
 
   @BeforeEach
   void startJaeger() throws Exception {
-    grpc = TestReceivers.freePort();
-    http = TestReceivers.freePort();
-    int queryPort = TestReceivers.freePort();
+    grpc = io.otelstream.kafka.FreePorts.next();
+    http = io.otelstream.kafka.FreePorts.next();
+    int queryPort = io.otelstream.kafka.FreePorts.next();
     query = "http://127.0.0.1:" + queryPort;
     Path config = dir.resolve("jaeger.yaml");
     Files.writeString(
@@ -85,7 +85,7 @@ class JaegerIT {
         exporters:
           jaeger_storage_exporter: {trace_storage: memstore}
         """
-            .formatted(queryPort, TestReceivers.freePort(), grpc, http));
+            .formatted(queryPort, io.otelstream.kafka.FreePorts.next(), grpc, http));
     jaeger =
         TestReceivers.start(
             "jaeger", dir.resolve("jaeger.log"), query + "/api/services", "--config=" + config);

@@ -1,7 +1,7 @@
 package io.otelstream.sinks;
 
+import io.otelstream.kafka.FreePorts;
 import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,8 +25,8 @@ public final class RemoteWriteReceivers implements AutoCloseable {
   private final Process victoriaProcess;
 
   public RemoteWriteReceivers(Path dir) throws Exception {
-    int p = freePort();
-    int v = freePort();
+    int p = FreePorts.next();
+    int v = FreePorts.next();
     prometheus = "http://127.0.0.1:" + p;
     victoria = "http://127.0.0.1:" + v;
     Path config = dir.resolve("prometheus.yml");
@@ -85,12 +85,6 @@ public final class RemoteWriteReceivers implements AutoCloseable {
   private static HttpResponse<String> get(String url) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Override

@@ -77,13 +77,4 @@ public final class TestReceivers {
             });
     return p;
   }
-
-  /** A port free at the time of asking, for a receiver to listen on. */
-  public static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 }

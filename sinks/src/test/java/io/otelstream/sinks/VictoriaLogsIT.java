@@ -43,7 +43,7 @@ class VictoriaLogsIT {
 
   @Test
   void linesPushedByTheLokiSinkAreStoredWithTheirStreamLabels() throws Exception {
-    int port = TestReceivers.freePort();
+    int port = io.otelstream.kafka.FreePorts.next();
     String base = "http://127.0.0.1:" + port;
     Process victoria =
         TestReceivers.start(

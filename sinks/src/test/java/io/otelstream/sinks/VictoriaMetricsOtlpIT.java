@@ -34,7 +34,7 @@ class VictoriaMetricsOtlpIT {
 
   @Test
   void otlpMetricsAreStoredAndQueryable() throws Exception {
-    int port = TestReceivers.freePort();
+    int port = io.otelstream.kafka.FreePorts.next();
     String base = "http://127.0.0.1:" + port;
     Process victoria =
         TestReceivers.start(

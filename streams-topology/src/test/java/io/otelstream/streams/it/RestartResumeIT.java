@@ -36,10 +36,7 @@ class RestartResumeIT {
   @ValueSource(booleans = {true, false})
   void resumesAfterSigkillExactlyOnce(boolean staticMembership) throws Exception {
     String app = "restart-" + staticMembership;
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = io.otelstream.kafka.FreePorts.next();
     String yaml =
         StreamsKit.yaml(
                 kafka,

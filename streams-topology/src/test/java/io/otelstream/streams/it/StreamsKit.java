@@ -81,10 +81,7 @@ public final class StreamsKit {
   /** As above, with more top-level YAML (metrics, logs) appended. */
   static Child child(KafkaBroker kafka, String appId, Path dir, String policies, String more)
       throws Exception {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = io.otelstream.kafka.FreePorts.next();
     String yaml =
         yaml(
                 kafka,
