@@ -509,4 +509,35 @@ class HelmChartTest {
     assertThat(render(Map.of("networkPolicy.enabled", false)))
         .noneMatch(d -> d.path("kind").asText().equals("NetworkPolicy"));
   }
+
+  @Test
+  void everyResourceNamesItsNamespaceAndNoPodMountsAServiceAccountToken() throws Exception {
+    List<JsonNode> docs = render(Map.of("image.digest", "sha256:" + "ab".repeat(32)));
+    for (JsonNode d : docs) {
+      assertThat(d.path("metadata").path("namespace").asText())
+          .as("namespace of %s %s", d.path("kind").asText(), d.path("metadata").path("name"))
+          .isEqualTo("telemetry");
+      JsonNode pod = d.path("spec").path("template").path("spec");
+      if (!pod.isMissingNode()) {
+        assertThat(pod.path("automountServiceAccountToken").asBoolean(true))
+            .as("service account token of %s", d.path("metadata").path("name"))
+            .isFalse();
+        for (JsonNode c : pod.path("containers")) {
+          assertThat(c.path("resources").path("limits").has("cpu"))
+              .as("cpu limit of %s", c.path("name"))
+              .isTrue();
+        }
+      }
+    }
+    assertThat(container(find(docs, "Deployment", "obs-otelstream-edge")).path("image").asText())
+        .as("an image pinned by digest")
+        .isEqualTo("ghcr.io/otelstream/otelstream@sha256:" + "ab".repeat(32));
+    assertThat(
+            find(docs, "Deployment", "obs-otelstream-edge")
+                .path("metadata")
+                .path("annotations")
+                .has("checkov.io/skip2"))
+        .as("no digest check skipped when a digest is set")
+        .isFalse();
+  }
 }
