@@ -85,3 +85,16 @@ securityContext:
 securityContext:
   {{- toYaml .Values.security.containerSecurityContext | nindent 2 }}
 {{- end -}}
+
+{{/* The Secret holding Connect's REST users (users.properties) and the chart's client (username, password). */}}
+{{- define "otelstream.connectAuthSecret" -}}
+{{- .Values.connect.restAuth.existingSecret | default (printf "%s-connect-auth" (include "otelstream.fullname" .)) -}}
+{{- end -}}
+
+{{/* A generated REST password, the same for every template of one render. */}}
+{{- define "otelstream.connectPassword" -}}
+{{- if not (hasKey .Values.connect.restAuth "generated") -}}
+{{- $_ := set .Values.connect.restAuth "generated" (randAlphaNum 32) -}}
+{{- end -}}
+{{- .Values.connect.restAuth.generated -}}
+{{- end -}}

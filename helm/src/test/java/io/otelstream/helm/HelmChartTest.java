@@ -540,4 +540,38 @@ class HelmChartTest {
         .as("no digest check skipped when a digest is set")
         .isFalse();
   }
+
+  @Test
+  void connectsRestApiAsksForCredentialsAndItsEnvProviderHasAnAllowList() throws Exception {
+    List<JsonNode> docs = render(Map.of());
+    String worker =
+        find(docs, "ConfigMap", "obs-otelstream-connect")
+            .path("data")
+            .path("connect.properties")
+            .asText();
+    assertThat(worker)
+        .contains("rest.extension.classes=io.otelstream.sinks.rest.BasicAuthRestExtension")
+        .contains("otelstream.rest.auth.users.file=/etc/otelstream-auth/users.properties")
+        .contains(
+            "config.providers.env.param.allowlist.pattern=^(POD_IP|OTELSTREAM_SINK_[A-Z0-9_]+)$");
+    JsonNode secret = find(docs, "Secret", "obs-otelstream-connect-auth");
+    String password = secret.path("stringData").path("password").asText();
+    assertThat(password).hasSize(32);
+    assertThat(secret.path("stringData").path("users.properties").asText())
+        .isEqualTo("otelstream=" + password + "\n");
+    JsonNode connect = find(docs, "Deployment", "obs-otelstream-connect");
+    assertThat(connect.path("spec").path("template").path("spec").path("volumes").toString())
+        .contains("\"secretName\":\"obs-otelstream-connect-auth\"");
+    JsonNode jobPod =
+        find(docs, "Job", "obs-otelstream-connectors-1").path("spec").path("template").path("spec");
+    assertThat(jobPod.path("volumes").toString()).contains("obs-otelstream-connect-auth");
+    assertThat(jobPod.path("containers").get(0).path("args").get(0).asText())
+        .contains("-u \"$auth\"")
+        .contains("/etc/otelstream-auth/password");
+
+    List<JsonNode> own = render(Map.of("connect.restAuth.existingSecret", "ops-connect-users"));
+    assertThat(own).noneMatch(d -> "Secret".equals(d.path("kind").asText()));
+    assertThat(find(own, "Deployment", "obs-otelstream-connect").toString())
+        .contains("\"secretName\":\"ops-connect-users\"");
+  }
 }

@@ -205,6 +205,10 @@ public final class DeliverReplay {
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
     req.header("Content-Type", "application/json").header("Accept", "application/json");
+    String authorization = ConnectAuthorization.header();
+    if (authorization != null) {
+      req.header("Authorization", authorization);
+    }
     HttpResponse<String> r;
     try {
       r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());

@@ -20,10 +20,41 @@ public abstract class OtelstreamSinkConnector extends SinkConnector {
     return requested;
   }
 
+  /** A config provider reference left as it was written: the worker did not resolve it. */
+  private static final java.util.regex.Pattern UNRESOLVED =
+      java.util.regex.Pattern.compile("\\$\\{(\\w+):[^}]*\\}");
+
   @Override
   public void start(Map<String, String> props) {
+    refuseUnresolvedReferences(props);
     validateSettings(props);
     this.props = Map.copyOf(props);
+  }
+
+  /**
+   * Refuses settings that still hold a {@code ${provider:...}} reference when the connector starts
+   * (Connect resolves them before): for {@code ${env:NAME}}, a variable outside the worker's
+   * allow-list ({@code config.providers.env.param.allowlist.pattern}) or unset. Without this the
+   * literal text would be sent to the backend as, say, a password.
+   */
+  static void refuseUnresolvedReferences(Map<String, String> props) {
+    props.forEach(
+        (key, value) -> {
+          if (value == null) {
+            return;
+          }
+          java.util.regex.Matcher m = UNRESOLVED.matcher(value);
+          if (m.find()) {
+            throw new ConfigException(
+                key,
+                m.group(),
+                "the worker did not resolve this reference: "
+                    + ("env".equals(m.group(1))
+                        ? "the variable is not in the worker's allow-list"
+                            + " (config.providers.env.param.allowlist.pattern) or is unset"
+                        : "no config provider named '" + m.group(1) + "' resolved it"));
+          }
+        });
   }
 
   /**

@@ -18,7 +18,19 @@ final class ConnectWorker implements AutoCloseable {
   private final Connect<?> connect;
   final String rest;
 
+  private final String authorization;
+
   ConnectWorker(KafkaBroker kafka, String group) throws Exception {
+    this(kafka, group, Map.of(), null);
+  }
+
+  /**
+   * @param extra more worker settings
+   * @param authorization the Authorization header this harness sends, or null
+   */
+  ConnectWorker(KafkaBroker kafka, String group, Map<String, String> extra, String authorization)
+      throws Exception {
+    this.authorization = authorization;
     int port = io.otelstream.kafka.FreePorts.next();
     rest = "http://localhost:" + port;
     Map<String, String> worker = new HashMap<>();
@@ -34,21 +46,28 @@ final class ConnectWorker implements AutoCloseable {
     worker.put("status.storage.replication.factor", "1");
     worker.put("offset.flush.interval.ms", "500");
     worker.put("listeners", rest);
+    worker.putAll(extra);
     connect = new ConnectDistributed().startConnect(worker);
     Awaitility.await()
         .atMost(60, TimeUnit.SECONDS)
         .until(() -> get("/connector-plugins").statusCode() == 200);
   }
 
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rest + path));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return b;
+  }
+
   HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(rest + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> put(String path, String json) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(rest + path))
+        request(path)
             .header("Content-Type", "application/json")
             .PUT(HttpRequest.BodyPublishers.ofString(json))
             .build(),
@@ -56,9 +75,7 @@ final class ConnectWorker implements AutoCloseable {
   }
 
   HttpResponse<String> delete(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(rest + path)).DELETE().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Override

@@ -26,10 +26,13 @@ public final class AdminHttp {
   }
 
   public HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    var answer =
-        http.sendAsync(
-            HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET();
+    // Kafka Connect's REST API may ask for Basic credentials; the admin ports ignore them.
+    String authorization = io.otelstream.replay.ConnectAuthorization.header();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    var answer = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     try {
       return answer.get(timeout.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
