@@ -269,4 +269,26 @@ class ComposeFileIT {
               "otelstream-sinks.json");
     }
   }
+
+  @Test
+  void prometheusSendsItsAlertsToAnAlertmanagerWhoseRoutesNameDefinedReceivers() throws Exception {
+    JsonNode prometheus = YAML.readTree(Path.of("config/prometheus.yml").toFile());
+    assertThat(prometheus.path("alerting").path("alertmanagers").toString())
+        .contains("alertmanager:9093");
+    assertThat(strings(service("alertmanager").path("ports"))).anyMatch(p -> p.endsWith(":9093"));
+    assertThat(strings(service("alertmanager").path("volumes")))
+        .contains("./config/alertmanager.yml:/etc/otelstream/alertmanager.yml:ro");
+    JsonNode am = YAML.readTree(Path.of("config/alertmanager.yml").toFile());
+    java.util.Set<String> receivers = new java.util.HashSet<>();
+    am.path("receivers").forEach(r -> receivers.add(r.path("name").asText()));
+    java.util.List<String> routed = new java.util.ArrayList<>();
+    routed.add(am.path("route").path("receiver").asText());
+    am.path("route").path("routes").forEach(r -> routed.add(r.path("receiver").asText()));
+    assertThat(receivers).as("every routed receiver is defined").containsAll(routed);
+    // The severities the routes match are the ones the alert rules set.
+    String rules =
+        java.nio.file.Files.readString(
+            Path.of("..", "helm", "otelstream", "files", "prometheus", "alerts.yaml"));
+    assertThat(rules).contains("severity: critical").contains("severity: warning");
+  }
 }
