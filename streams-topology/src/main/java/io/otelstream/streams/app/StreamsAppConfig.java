@@ -8,6 +8,7 @@ import io.otelstream.streams.traces.RocksDbMemory;
 import io.otelstream.topics.TopicsConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,7 +64,18 @@ public record StreamsAppConfig(
     Boolean allowUnsafeKafkaOverrides,
     Map<String, com.fasterxml.jackson.databind.JsonNode> processors,
     io.otelstream.streams.processing.PipelinesConfig pipelines,
-    java.time.Duration maxClockSkew) {
+    java.time.Duration maxClockSkew,
+    java.time.Duration maxRebuild) {
+
+  /** The broker's default transaction.max.timeout.ms: no transaction timeout may exceed it. */
+  static final java.time.Duration MAX_TRANSACTION_TIMEOUT = java.time.Duration.ofMinutes(15);
+
+  /** What a transaction timeout and the poll interval keep beyond max_rebuild. */
+  static final java.time.Duration REBUILD_MARGIN = java.time.Duration.ofSeconds(30);
+
+  /** The Streams property that hands max_rebuild to the tail-sampling tasks. */
+  public static final String MAX_REBUILD_MS =
+      io.otelstream.streams.traces.InputRebuilder.MAX_REBUILD_CONFIG;
 
   /** The Streams properties the app's guarantees rest on. */
   static final Map<String, GuardedProperties.Guard> GUARDED =
@@ -123,6 +135,18 @@ public record StreamsAppConfig(
     if (maxClockSkew.isNegative()) {
       throw new IllegalArgumentException("max_clock_skew must not be negative");
     }
+    maxRebuild =
+        maxRebuild != null
+            ? maxRebuild
+            : io.otelstream.streams.traces.InputRebuilder.DEFAULT_MAX_REBUILD;
+    if (maxRebuild.compareTo(java.time.Duration.ofSeconds(1)) < 0
+        || maxRebuild.compareTo(MAX_TRANSACTION_TIMEOUT.minus(REBUILD_MARGIN)) > 0) {
+      throw new IllegalArgumentException(
+          "max_rebuild must be 1s.."
+              + MAX_TRANSACTION_TIMEOUT.minus(REBUILD_MARGIN).toMinutes()
+              + "m (the broker's transaction.max.timeout.ms, 15m by default, bounds the"
+              + " transaction timeout that must outlast a rebuild)");
+    }
     io.otelstream.streams.processing.Pipelines.compile(processors, pipelines); // fail fast
     GuardedProperties.check("kafka", kafka, GUARDED, allowUnsafeKafkaOverrides);
     if (tailSampling == null) {
@@ -166,7 +190,8 @@ public record StreamsAppConfig(
         allowUnsafeKafkaOverrides,
         processors,
         pipelines,
-        maxClockSkew);
+        maxClockSkew,
+        maxRebuild);
   }
 
   /** This configuration with another state directory, topic catalogue and admin port. */
@@ -190,7 +215,8 @@ public record StreamsAppConfig(
         allowUnsafeKafkaOverrides,
         processors,
         pipelines,
-        maxClockSkew);
+        maxClockSkew,
+        maxRebuild);
   }
 
   /** The processor pipelines of every signal, compiled. */
@@ -224,10 +250,16 @@ public record StreamsAppConfig(
     // The partition assignor builds its own StreamsConfig from the main consumer's properties,
     // which drop the line above, and would warn again at every start.
     p.put("main.consumer.processing.exception.handler.global.enabled", "true");
-    // Streams' default (10 s) is tight for a task that rebuilds its in-flight traces while the
-    // thread's transaction is open; a dangling transaction of a dead instance holds read_committed
-    // readers back for at most this long.
-    p.put("producer.transaction.timeout.ms", "30000");
+    // A task rebuilds its in-flight traces inside its initialisation, for up to max_rebuild, while
+    // the thread's transaction may be open (other tasks processing) and without polling: both the
+    // transaction timeout and the poll interval outlast the longest rebuild, or the producer is
+    // fenced and the rebuild starts again (a loop). A dangling transaction of an instance that
+    // never comes back holds read_committed readers back for at most this long; one that restarts
+    // (same state directory, so the same transactional id) aborts it at once.
+    long rebuildBound = maxRebuild.plus(REBUILD_MARGIN).toMillis();
+    p.put("producer.transaction.timeout.ms", Long.toString(Math.max(30_000, rebuildBound)));
+    p.put("main.consumer.max.poll.interval.ms", Long.toString(Math.max(300_000, rebuildBound)));
+    p.put(MAX_REBUILD_MS, Long.toString(maxRebuild.toMillis()));
     // One transaction a second instead of ten (exactly-once's default): read_committed readers see
     // output up to a second later, which decision_wait dwarfs, and the broker writes a tenth of
     // the transaction markers. Records wait in the producer for the commit (which flushes) or a
@@ -240,6 +272,40 @@ public record StreamsAppConfig(
     p.put("default.key.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");
     p.put("default.value.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");
     p.putAll(kafka);
+    checkRebuildFits(p);
     return p;
+  }
+
+  /**
+   * A rebuild (up to max_rebuild) must fit inside the transaction timeout and the poll interval the
+   * app runs with, overrides included: the rule the defaults above keep.
+   */
+  private void checkRebuildFits(Map<String, Object> p) {
+    long commit = Long.parseLong(p.get("commit.interval.ms").toString());
+    // A rebuild overruns its bound by up to one poll (500 ms) and its records' handling.
+    long needed = maxRebuild.toMillis() + commit + 1000;
+    for (List<String> keys :
+        List.of(
+            List.of("producer.transaction.timeout.ms", "transaction.timeout.ms"),
+            List.of(
+                "main.consumer.max.poll.interval.ms",
+                "consumer.max.poll.interval.ms",
+                "max.poll.interval.ms"))) {
+      String key = keys.stream().filter(p::containsKey).findFirst().orElseThrow();
+      long value = Long.parseLong(p.get(key).toString());
+      if (value < needed) {
+        throw new IllegalArgumentException(
+            "kafka "
+                + key
+                + " ("
+                + value
+                + " ms) must exceed max_rebuild ("
+                + maxRebuild.toMillis()
+                + " ms) plus commit.interval.ms ("
+                + commit
+                + " ms) plus 1 s: a task rebuilds its in-flight traces while the thread's transaction may be"
+                + " open and without polling; raise it or lower max_rebuild");
+      }
+    }
   }
 }

@@ -17,7 +17,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * after a crash, restart, task move or rescale, and the mechanism replay from an offset uses.
  */
 public final class InputRebuilder {
-  private static final Duration MAX_REBUILD = Duration.ofMinutes(10);
+  /** The Streams property holding max_rebuild in milliseconds (the app's config sets it). */
+  public static final String MAX_REBUILD_CONFIG = "otelstream.max.rebuild.ms";
+
+  /** The rebuild bound where no configuration gives one. */
+  public static final Duration DEFAULT_MAX_REBUILD = Duration.ofMinutes(5);
+
+  /** max_rebuild as the app's Streams configuration holds it. */
+  public static Duration maxRebuild(Map<String, ?> appConfigs) {
+    Object v = appConfigs.get(MAX_REBUILD_CONFIG);
+    return v == null ? DEFAULT_MAX_REBUILD : Duration.ofMillis(Long.parseLong(v.toString()));
+  }
 
   private final Map<String, Object> consumerConfig;
 
@@ -25,7 +35,8 @@ public final class InputRebuilder {
    * What one rebuild read; {@code maxTimestampMs} is the largest record timestamp read (the
    * partition's stream time at the resume point), -1 when nothing was read.
    */
-  public record Result(long records, long lostOffsets, long millis, long maxTimestampMs) {}
+  public record Result(
+      long records, long lostOffsets, long millis, long maxTimestampMs, long unreadOffsets) {}
 
   /**
    * @param clientConfigs Kafka client settings (bootstrap, security); anything else is ignored
@@ -67,11 +78,16 @@ public final class InputRebuilder {
   }
 
   /**
-   * Reads {@code [from, to)} of {@code partition}. Offsets already deleted by retention cannot be
-   * read; their count is returned as {@code lostOffsets} for the caller to report.
+   * Reads {@code [from, to)} of {@code partition}, for at most {@code limit}. Offsets already
+   * deleted by retention cannot be read; their count is returned as {@code lostOffsets}, and the
+   * offsets left when the limit passed as {@code unreadOffsets}, for the caller to report.
    */
   public Result read(
-      TopicPartition partition, long from, long to, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+      TopicPartition partition,
+      long from,
+      long to,
+      Consumer<ConsumerRecord<byte[], byte[]>> sink,
+      Duration limit) {
     long started = System.nanoTime();
     long records = 0;
     long maxTimestamp = -1;
@@ -81,18 +97,12 @@ public final class InputRebuilder {
       long start = Math.max(from, earliest);
       long lost = Math.max(0, Math.min(to, earliest) - from);
       consumer.seek(partition, start);
-      long deadline = System.nanoTime() + MAX_REBUILD.toNanos();
+      long deadline = System.nanoTime() + limit.toNanos();
+      long unread = 0;
       while (start < to && consumer.position(partition) < to) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "rebuilding "
-                  + partition
-                  + " from offset "
-                  + from
-                  + " to "
-                  + to
-                  + " did not finish within "
-                  + MAX_REBUILD);
+          unread = to - consumer.position(partition);
+          break;
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           if (r.offset() >= to) {
@@ -104,7 +114,11 @@ public final class InputRebuilder {
         }
       }
       return new Result(
-          records, lost, Duration.ofNanos(System.nanoTime() - started).toMillis(), maxTimestamp);
+          records,
+          lost,
+          Duration.ofNanos(System.nanoTime() - started).toMillis(),
+          maxTimestamp,
+          unread);
     }
   }
 }

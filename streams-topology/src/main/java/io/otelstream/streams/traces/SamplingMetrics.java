@@ -17,6 +17,7 @@ public final class SamplingMetrics {
   private final Counter droppedSpans;
   private final Timer decisionLatency;
   private final Counter spilled;
+  private final Counter rebuildUnread;
 
   /** Metrics without the heap budget's gauges (a replay's, or a test's). */
   public MeterRegistry registry() {
@@ -41,6 +42,12 @@ public final class SamplingMetrics {
           .baseUnit("bytes")
           .register(registry);
     }
+    rebuildUnread =
+        Counter.builder("otelstream.streams.rebuild.unread.offsets")
+            .description(
+                "Input offsets a rebuild did not read again within max_rebuild (spans of traces in"
+                    + " flight there are lost)")
+            .register(registry);
     spilled =
         Counter.builder("otelstream.streams.traces.spilled")
             .description(
@@ -172,6 +179,11 @@ public final class SamplingMetrics {
   }
 
   /** One task rebuilt its in-flight traces from its input partition. */
+  /** Offsets a rebuild did not read again within max_rebuild. */
+  void rebuildUnread(long offsets) {
+    rebuildUnread.increment(offsets);
+  }
+
   void rebuilt(long records, long traces, long lostOffsets, long millis) {
     Counter.builder("otelstream.streams.rebuild.records")
         .description("Input records re-read to rebuild in-flight traces after a start or move")

@@ -189,10 +189,28 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
       return -1;
     }
     rebuildTime = -1;
-    InputRebuilder.Result r = input.read(partition, watermark.low(), resume, this::regather);
+    java.time.Duration limit =
+        RebuildBudget.remaining(
+            InputRebuilder.maxRebuild(context.appConfigs()), commitInterval(context.appConfigs()));
+    long rebuildStarted = System.nanoTime();
+    InputRebuilder.Result r = input.read(partition, watermark.low(), resume, this::regather, limit);
+    RebuildBudget.spent(System.nanoTime() - rebuildStarted);
     watermark.resumeAt(resume);
     long traces = local.size();
     metrics.rebuilt(r.records(), traces, r.lostOffsets(), r.millis());
+    if (r.unreadOffsets() > 0) {
+      metrics.rebuildUnread(r.unreadOffsets());
+      LOG.error(
+          "{}: the rebuild stopped when this thread's max_rebuild was spent ({} left for it) with {}"
+              + " offsets before {} not read again;"
+              + " the spans of traces in flight there are lost. A longer rebuild would outlive the"
+              + " transaction timeout and fence the app into rebuilding again: raise max_rebuild"
+              + " (the timeouts follow it) if rebuilds of this size are expected",
+          partition,
+          limit,
+          r.unreadOffsets(),
+          resume);
+    }
     if (r.lostOffsets() > 0) {
       LOG.error(
           "{}: {} offsets from {} were already deleted by retention; the spans of traces in flight"
@@ -215,6 +233,11 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     return settings.maxClockSkew().toMillis() > 0 && rebuildTime >= 0
         ? rebuildTime
         : r.maxTimestampMs();
+  }
+
+  private static java.time.Duration commitInterval(java.util.Map<String, ?> appConfigs) {
+    Object v = appConfigs.get("commit.interval.ms");
+    return java.time.Duration.ofMillis(v == null ? 100 : Long.parseLong(v.toString()));
   }
 
   private void regather(ConsumerRecord<byte[], byte[]> r) {

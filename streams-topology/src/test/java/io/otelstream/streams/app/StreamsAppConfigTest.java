@@ -33,6 +33,23 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void theTransactionTimeoutAndPollIntervalOutlastTheLongestRebuild() {
+    assertThat(parse("").streamsProperties())
+        .containsEntry("producer.transaction.timeout.ms", "330000")
+        .containsEntry("main.consumer.max.poll.interval.ms", "330000")
+        .containsEntry("otelstream.max.rebuild.ms", "300000");
+    assertThat(parse("max_rebuild: 10s\n").streamsProperties())
+        .containsEntry("producer.transaction.timeout.ms", "40000")
+        .containsEntry("main.consumer.max.poll.interval.ms", "300000");
+    assertThatThrownBy(
+            () -> parse("kafka: {producer.transaction.timeout.ms: 10000}\n").streamsProperties())
+        .hasMessageContaining("kafka producer.transaction.timeout.ms (10000 ms) must exceed")
+        .hasMessageContaining("max_rebuild (300000 ms)");
+    assertThatThrownBy(() -> parse("max_rebuild: 20m\n"))
+        .hasMessageContaining("max_rebuild must be");
+  }
+
+  @Test
   void theInFlightHeapBudgetDefaultsToAQuarterOfTheHeapAndMustFitIt() {
     long max = Runtime.getRuntime().maxMemory();
     assertThat(parse("").inFlightHeapBudget().limitBytes()).isEqualTo(max / 4);

@@ -31,6 +31,18 @@ public final class StreamsKit {
       int adminPort,
       String topicsYaml,
       String tailSampling) {
+    return yaml(kafka, appId, stateDir, adminPort, topicsYaml, tailSampling, "");
+  }
+
+  /** As above, with more Kafka settings (lines indented by two spaces). */
+  public static String yaml(
+      KafkaBroker kafka,
+      String appId,
+      Path stateDir,
+      int adminPort,
+      String topicsYaml,
+      String tailSampling,
+      String moreKafka) {
     return "application_id: "
         + appId
         + "\n"
@@ -45,6 +57,7 @@ public final class StreamsKit {
         + "\n  commit.interval.ms: 200\n"
         // A killed instance's partitions move after the session timeout: keep it short.
         + "  session.timeout.ms: 6000\n  heartbeat.interval.ms: 1000\n"
+        + moreKafka
         // Small, so that in-flight traces are held in both tiers, heap and RocksDB, and move
         // between them: the crash, rescale and replay tests cover both.
         + "in_flight_heap: 64KiB\n"
@@ -81,16 +94,29 @@ public final class StreamsKit {
   /** As above, with more top-level YAML (metrics, logs) appended. */
   static Child child(KafkaBroker kafka, String appId, Path dir, String policies, String more)
       throws Exception {
+    return child(
+        kafka,
+        appId,
+        dir,
+        policies,
+        more,
+        "{prefix: " + appId + "., replication_factor: 1, min_insync_replicas: 1}",
+        "");
+  }
+
+  /** As above, with the topics settings and more Kafka settings given. */
+  static Child child(
+      KafkaBroker kafka,
+      String appId,
+      Path dir,
+      String policies,
+      String more,
+      String topicsYaml,
+      String moreKafka)
+      throws Exception {
     int port = io.otelstream.kafka.FreePorts.next();
     String yaml =
-        yaml(
-                kafka,
-                appId,
-                dir.resolve("state"),
-                port,
-                "{prefix: " + appId + "., replication_factor: 1, min_insync_replicas: 1}",
-                policies)
-            + more;
+        yaml(kafka, appId, dir.resolve("state"), port, topicsYaml, policies, moreKafka) + more;
     TopicCatalog topics = applyTopics(kafka, config(yaml));
     Path file = dir.resolve("streams.yaml");
     java.nio.file.Files.writeString(file, yaml);
