@@ -574,4 +574,52 @@ class HelmChartTest {
     assertThat(find(own, "Deployment", "obs-otelstream-connect").toString())
         .contains("\"secretName\":\"ops-connect-users\"");
   }
+
+  @Test
+  void perSignalRunsAnAppPerSignalScaledOnItsOwnTopicsLag() throws Exception {
+    List<JsonNode> docs =
+        render(
+            Map.of(
+                "streams.perSignal", true,
+                "streams.autoscaling.enabled", true,
+                "streams.autoscaling.authentication.secretName", "kafka-keda"));
+    java.util.Set<String> applicationIds = new java.util.HashSet<>();
+    for (String signal : List.of("traces", "metrics", "logs")) {
+      String name = "obs-otelstream-streams-" + signal;
+      StreamsAppConfig streams =
+          new ConfigLoader(Map.of("POD_NAME", name + "-0"))
+              .parse(
+                  find(docs, "ConfigMap", name).path("data").path("streams.yaml").asText(),
+                  StreamsAppConfig.class,
+                  "streams.yaml");
+      assertThat(streams.signals()).containsExactly(signal);
+      applicationIds.add(streams.applicationId());
+      JsonNode set = find(docs, "StatefulSet", name);
+      assertThat(
+              set.path("spec")
+                  .path("selector")
+                  .path("matchLabels")
+                  .path("otelstream.io/signal")
+                  .asText())
+          .isEqualTo(signal);
+      JsonNode trigger = find(docs, "ScaledObject", name).path("spec").path("triggers").get(0);
+      assertThat(trigger.path("metadata").path("topic").asText()).isEqualTo("otlp-" + signal);
+      assertThat(trigger.path("metadata").path("consumerGroup").asText())
+          .isEqualTo("otelstream-" + signal);
+      assertThat(trigger.path("authenticationRef").path("name").asText())
+          .isEqualTo(name + "-kafka");
+      assertThat(find(docs, "TriggerAuthentication", name + "-kafka").toString())
+          .contains("\"name\":\"kafka-keda\"")
+          .contains("\"parameter\":\"sasl\"");
+    }
+    assertThat(applicationIds)
+        .as("an application id, so a consumer group and state, each")
+        .hasSize(3);
+    assertThat(docs)
+        .as("no all-signals app beside them")
+        .noneMatch(
+            d ->
+                "StatefulSet".equals(d.path("kind").asText())
+                    && "obs-otelstream-streams".equals(d.path("metadata").path("name").asText()));
+  }
 }

@@ -40,7 +40,36 @@ public final class OtelstreamTopology {
       TraceMetricsConfig traceMetrics,
       InputEnd inputEnd,
       io.otelstream.streams.processing.Pipelines processing,
-      InputRetention retention) {
+      InputRetention retention,
+      java.util.List<String> signals) {
+
+    /** Parts of an app that processes every signal. */
+    public Parts(
+        SamplingSettings sampling,
+        Supplier<SamplingEngine> engines,
+        SamplingMetrics samplingMetrics,
+        MetricsConfig metrics,
+        LogsConfig logs,
+        SignalMetrics signalMetrics,
+        AggregationMetrics aggregationMetrics,
+        TraceMetricsConfig traceMetrics,
+        InputEnd inputEnd,
+        io.otelstream.streams.processing.Pipelines processing,
+        InputRetention retention) {
+      this(
+          sampling,
+          engines,
+          samplingMetrics,
+          metrics,
+          logs,
+          signalMetrics,
+          aggregationMetrics,
+          traceMetrics,
+          inputEnd,
+          processing,
+          retention,
+          StreamsAppConfig.ALL_SIGNALS);
+    }
 
     /** Parts whose input is not checked for offsets lost to retention. */
     public Parts(
@@ -110,9 +139,21 @@ public final class OtelstreamTopology {
   }
 
   private static Topology build(Topology t, TopicCatalog topics, Parts parts) {
+    if (parts.signals().contains("traces")) {
+      traces(t, topics, parts);
+    }
+    if (parts.signals().contains("metrics")) {
+      metrics(t, topics, parts);
+    }
+    if (parts.signals().contains("logs")) {
+      logs(t, topics, parts);
+    }
+    return t;
+  }
+
+  private static void traces(Topology t, TopicCatalog topics, Parts parts) {
     ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
     ByteArraySerializer bytesOut = new ByteArraySerializer();
-
     t.addSource("traces-source", bytesIn, bytesIn, topics.name(Topic.TRACES));
     String traces = checked(t, "traces-source", parts);
     t.addProcessor(
@@ -156,6 +197,12 @@ public final class OtelstreamTopology {
         bytesOut,
         "tail-sampling");
 
+    t.addSink(DeadLetters.SINK, topics.name(Topic.DEADLETTER), bytesOut, bytesOut, "tail-sampling");
+  }
+
+  private static void metrics(Topology t, TopicCatalog topics, Parts parts) {
+    ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
+    ByteArraySerializer bytesOut = new ByteArraySerializer();
     t.addSource("metrics-source", bytesIn, bytesIn, topics.name(Topic.METRICS));
     t.addProcessor(
         "metrics",
@@ -195,20 +242,22 @@ public final class OtelstreamTopology {
           "metrics-aggregate");
     }
 
+    t.addSink(
+        DeadLetters.METRICS_SINK, topics.name(Topic.DEADLETTER), bytesOut, bytesOut, "metrics");
+  }
+
+  private static void logs(Topology t, TopicCatalog topics, Parts parts) {
+    ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
+    ByteArraySerializer bytesOut = new ByteArraySerializer();
     t.addSource("logs-source", bytesIn, bytesIn, topics.name(Topic.LOGS));
     t.addProcessor(
         "logs",
         () -> new LogsProcessor(parts.logs(), parts.signalMetrics(), parts.processing()),
         checked(t, "logs-source", parts));
     t.addSink(LogsProcessor.SINK, topics.name(Topic.LOGS_PROCESSED), bytesOut, bytesOut, "logs");
-
     // A dead-letter sink per signal, so that each signal is a sub-topology of its own (see
     // DeadLetters.SINK).
-    String deadletter = topics.name(Topic.DEADLETTER);
-    t.addSink(DeadLetters.SINK, deadletter, bytesOut, bytesOut, "tail-sampling");
-    t.addSink(DeadLetters.METRICS_SINK, deadletter, bytesOut, bytesOut, "metrics");
-    t.addSink(DeadLetters.LOGS_SINK, deadletter, bytesOut, bytesOut, "logs");
-    return t;
+    t.addSink(DeadLetters.LOGS_SINK, topics.name(Topic.DEADLETTER), bytesOut, bytesOut, "logs");
   }
 
   /**

@@ -76,7 +76,8 @@ public final class StreamsApp implements AutoCloseable {
                 config.traceMetrics(),
                 inputEnds,
                 config.processing(),
-                retentionLosses),
+                retentionLosses,
+                config.signals()),
             config.streamsProperties());
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
@@ -113,10 +114,16 @@ public final class StreamsApp implements AutoCloseable {
     streams.setGlobalStateRestoreListener(appMetrics.restoreListener());
     appMetrics.bindTo(
         registry,
-        java.util.List.of(
-            topics.name(io.otelstream.topics.Topic.TRACES),
-            topics.name(io.otelstream.topics.Topic.METRICS),
-            topics.name(io.otelstream.topics.Topic.LOGS)));
+        java.util.Map.of(
+                "traces", io.otelstream.topics.Topic.TRACES,
+                "metrics", io.otelstream.topics.Topic.METRICS,
+                "logs", io.otelstream.topics.Topic.LOGS)
+            .entrySet()
+            .stream()
+            .filter(e -> config.processes(e.getKey()))
+            .map(e -> topics.name(e.getValue()))
+            .sorted()
+            .toList());
     admin = adminServer(config.admin(), registry);
     streams.start();
     LOG.info(

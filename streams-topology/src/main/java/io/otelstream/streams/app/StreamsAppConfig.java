@@ -41,6 +41,9 @@ import java.util.Map;
  * @param maxClockSkew how far a span record's time may be ahead of this instance's clock, or behind
  *     its partition's latest record time, before it is bounded (and counted): one edge host with a
  *     wrong clock cannot then decide other hosts' traces early (default 2s; 0 turns it off)
+ * @param maxRebuild the stream thread's budget for rebuilding in-flight traces (default 5m)
+ * @param signals the signals this app processes (default all three): an app per signal scales on
+ *     its own topic's lag, with its own application id, consumer group and state
  * @param allowUnsafeKafkaOverrides lets {@code kafka} change {@code processing.guarantee}, which
  *     tail sampling's no-loss, no-duplicate guarantee rests on (default false: such an override
  *     fails at startup)
@@ -65,7 +68,16 @@ public record StreamsAppConfig(
     Map<String, com.fasterxml.jackson.databind.JsonNode> processors,
     io.otelstream.streams.processing.PipelinesConfig pipelines,
     java.time.Duration maxClockSkew,
-    java.time.Duration maxRebuild) {
+    java.time.Duration maxRebuild,
+    java.util.List<String> signals) {
+
+  /** Every signal: one app processes all three unless {@code signals} names some. */
+  public static final List<String> ALL_SIGNALS = List.of("traces", "metrics", "logs");
+
+  /** Whether this app processes {@code signal} (traces, metrics or logs). */
+  public boolean processes(String signal) {
+    return signals.contains(signal);
+  }
 
   /** The broker's default transaction.max.timeout.ms: no transaction timeout may exceed it. */
   static final java.time.Duration MAX_TRANSACTION_TIMEOUT = java.time.Duration.ofMinutes(15);
@@ -135,6 +147,11 @@ public record StreamsAppConfig(
     if (maxClockSkew.isNegative()) {
       throw new IllegalArgumentException("max_clock_skew must not be negative");
     }
+    signals = signals != null ? List.copyOf(signals) : ALL_SIGNALS;
+    if (signals.isEmpty() || !ALL_SIGNALS.containsAll(signals)) {
+      throw new IllegalArgumentException(
+          "signals must name one or more of traces, metrics, logs, was " + signals);
+    }
     maxRebuild =
         maxRebuild != null
             ? maxRebuild
@@ -191,7 +208,8 @@ public record StreamsAppConfig(
         processors,
         pipelines,
         maxClockSkew,
-        maxRebuild);
+        maxRebuild,
+        signals);
   }
 
   /** This configuration with another state directory, topic catalogue and admin port. */
@@ -216,7 +234,8 @@ public record StreamsAppConfig(
         processors,
         pipelines,
         maxClockSkew,
-        maxRebuild);
+        maxRebuild,
+        signals);
   }
 
   /** The processor pipelines of every signal, compiled. */

@@ -50,4 +50,43 @@ class OtelstreamTopologyTest {
         .containsValue(Set.of(topics.name(Topic.LOGS)))
         .containsValue(Set.of(topics.name(Topic.METRICS_AGGREGATION)));
   }
+
+  @Test
+  void anAppForOneSignalReadsOnlyThatSignalsTopics() {
+    TailSamplingConfig config =
+        new ConfigLoader(Map.of())
+            .parse(
+                "policies: [{name: all, type: always_sample}]", TailSamplingConfig.class, "test");
+    TopicCatalog topics = new TopicCatalog(TopicsConfig.singleBroker());
+    OtelstreamTopology.Parts all = TestTopologies.parts(config, new SimpleMeterRegistry());
+    for (Map.Entry<String, Set<String>> expected :
+        Map.of(
+                "traces", Set.of(topics.name(Topic.TRACES)),
+                "metrics",
+                    Set.of(topics.name(Topic.METRICS), topics.name(Topic.METRICS_AGGREGATION)),
+                "logs", Set.of(topics.name(Topic.LOGS)))
+            .entrySet()) {
+      OtelstreamTopology.Parts one =
+          new OtelstreamTopology.Parts(
+              all.sampling(),
+              all.engines(),
+              all.samplingMetrics(),
+              all.metrics(),
+              all.logs(),
+              all.signalMetrics(),
+              all.aggregationMetrics(),
+              all.traceMetrics(),
+              all.inputEnd(),
+              all.processing(),
+              all.retention(),
+              java.util.List.of(expected.getKey()));
+      Set<String> read =
+          OtelstreamTopology.build(topics, one).describe().subtopologies().stream()
+              .flatMap(s -> s.nodes().stream())
+              .filter(n -> n instanceof TopologyDescription.Source)
+              .flatMap(n -> ((TopologyDescription.Source) n).topicSet().stream())
+              .collect(Collectors.toSet());
+      assertThat(read).as(expected.getKey()).isEqualTo(expected.getValue());
+    }
+  }
 }
