@@ -98,3 +98,19 @@ securityContext:
 {{- end -}}
 {{- .Values.connect.restAuth.generated -}}
 {{- end -}}
+
+{{/* The Kafka TLS/SASL files (truststore, keystore, JAAS) of kafka.tls.existingSecret, in every
+component that talks to Kafka. */}}
+{{- define "otelstream.kafkaTlsMount" -}}
+{{- if .Values.kafka.tls.existingSecret }}
+- {name: kafka-tls, mountPath: /etc/otelstream-kafka-tls, readOnly: true}
+{{- end }}
+{{- end -}}
+
+{{- define "otelstream.kafkaTlsVolume" -}}
+{{- if .Values.kafka.tls.existingSecret }}
+- name: kafka-tls
+  secret:
+    secretName: {{ .Values.kafka.tls.existingSecret }}
+{{- end }}
+{{- end -}}

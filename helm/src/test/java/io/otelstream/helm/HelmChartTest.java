@@ -622,4 +622,52 @@ class HelmChartTest {
                 "StatefulSet".equals(d.path("kind").asText())
                     && "obs-otelstream-streams".equals(d.path("metadata").path("name").asText()));
   }
+
+  @Test
+  void secretsOfYoursAreMountedAsFilesWhereEachComponentReadsThem() throws Exception {
+    List<JsonNode> docs =
+        render(
+            Map.of(
+                "kafka.tls.existingSecret", "kafka-client",
+                "edge.auth.existingSecret", "edge-tokens",
+                "connect.backendSecret", "backend-credentials"));
+    for (String[] workload :
+        List.of(
+            new String[] {"Deployment", "obs-otelstream-edge"},
+            new String[] {"StatefulSet", "obs-otelstream-streams"},
+            new String[] {"Job", "obs-otelstream-topics-1"},
+            new String[] {"Deployment", "obs-otelstream-connect"})) {
+      JsonNode pod =
+          find(docs, workload[0], workload[1]).path("spec").path("template").path("spec");
+      assertThat(pod.path("volumes").toString())
+          .as("Kafka client files in %s", workload[1])
+          .contains("\"secretName\":\"kafka-client\"");
+      assertThat(pod.path("containers").get(0).path("volumeMounts").toString())
+          .contains("/etc/otelstream-kafka-tls");
+    }
+    // (The edge reads the file when its configuration loads, so it is checked as YAML here.)
+    JsonNode edge =
+        YAML.readTree(
+            find(docs, "ConfigMap", "obs-otelstream-edge").path("data").path("edge.yaml").asText());
+    assertThat(edge.path("auth").path("tokens_file").asText())
+        .isEqualTo("/etc/otelstream-edge-auth/tokens");
+    assertThat(
+            find(docs, "Deployment", "obs-otelstream-edge")
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("volumes")
+                .toString())
+        .contains("\"secretName\":\"edge-tokens\"");
+    String worker =
+        find(docs, "ConfigMap", "obs-otelstream-connect")
+            .path("data")
+            .path("connect.properties")
+            .asText();
+    assertThat(worker)
+        .contains("config.providers=env,directory")
+        .contains("config.providers.directory.param.allowed.paths=/etc/otelstream-backend");
+    assertThat(find(docs, "Deployment", "obs-otelstream-connect").toString())
+        .contains("\"secretName\":\"backend-credentials\"");
+  }
 }
