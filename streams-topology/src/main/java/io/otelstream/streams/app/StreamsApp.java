@@ -37,8 +37,12 @@ public final class StreamsApp implements AutoCloseable {
   private volatile String stateRefused;
   private final BrokerEndOffsets inputEnds;
   private final RetentionLosses retentionLosses;
+  private final boolean staticMember;
 
   private StreamsApp(StreamsAppConfig config) {
+    staticMember =
+        config.streamsProperties().keySet().stream()
+            .anyMatch(k -> k.equals("group.instance.id") || k.endsWith(".group.instance.id"));
     PolicyFactory.engine(config.tailSampling(), "tail_sampling"); // fail fast on bad policies
     LOG.info(
         "streams configuration (secrets masked): {}",
@@ -276,10 +280,14 @@ public final class StreamsApp implements AutoCloseable {
 
   @Override
   public void close() {
-    // Leave the group: the partitions move at once instead of after session.timeout.ms (45 s),
-    // which is also how long a restarted instance would otherwise wait to get them back.
+    // A static member (group.instance.id) stays in the group: restarted within the session
+    // timeout it takes its partitions back with no rebalance (a rolling restart). A dynamic
+    // member leaves, so its partitions move at once instead of after session.timeout.ms.
     streams.close(
-        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        CloseOptions.groupMembershipOperation(
+                staticMember
+                    ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                    : CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(60)));
     streamsMetrics.close();
     inputEnds.close();
