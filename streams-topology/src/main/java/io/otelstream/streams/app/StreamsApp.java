@@ -59,6 +59,16 @@ public final class StreamsApp implements AutoCloseable {
     var inFlightHeap = config.inFlightHeapBudget();
     SamplingMetrics metrics = new SamplingMetrics(registry, inFlightHeap);
     TopicCatalog topics = new TopicCatalog(config.topics());
+    // Every dead-letter reason the processors can give, at 0 from the start.
+    if (config.processes("traces")) {
+      metrics.deadLetterReason(topics.name(io.otelstream.topics.Topic.TRACES), "undecodable");
+      metrics.deadLetterReason(topics.name(io.otelstream.topics.Topic.TRACES), "invalid_key");
+    }
+    for (String signal : java.util.List.of("metrics", "logs")) {
+      if (config.processes(signal)) {
+        metrics.deadLetterReason(signal, "undecodable");
+      }
+    }
     inputEnds =
         new BrokerEndOffsets(config.streamsProperties(), config.applicationId() + "-input-ends");
     aggregationMetrics = new io.otelstream.streams.aggregation.AggregationMetrics(registry);

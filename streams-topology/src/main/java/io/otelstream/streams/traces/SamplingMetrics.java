@@ -205,10 +205,21 @@ public final class SamplingMetrics {
   }
 
   public void deadLettered(String topic, String reason) {
-    Counter.builder("otelstream.streams.deadletter.records")
+    deadLetters(topic, reason).increment();
+  }
+
+  /**
+   * Registers a dead-letter reason at 0, so dashboards and alerts see the series before the first
+   * dead letter.
+   */
+  public void deadLetterReason(String topic, String reason) {
+    deadLetters(topic, reason);
+  }
+
+  private Counter deadLetters(String topic, String reason) {
+    return Counter.builder("otelstream.streams.deadletter.records")
         .description("Records sent to the dead-letter topic, by source topic and reason")
         .tags("topic", topic, "reason", reason)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 }

@@ -64,6 +64,20 @@ class PerSignalIT {
       assertThat(StreamsKit.metric(logsApp.adminPort(), "otelstream_streams_traces_decided_total"))
           .as("the logs app decides no trace")
           .isZero();
+      // Dead-letter reasons are served at 0 from the start, for the app's own signal only.
+      String logsMetrics =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              "http://localhost:" + logsApp.adminPort() + "/metrics"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(logsMetrics)
+          .contains(
+              "otelstream_streams_deadletter_records_total{reason=\"undecodable\",topic=\"logs\"} 0.0")
+          .doesNotContain("reason=\"invalid_key\"");
       assertThat(consumed("ps-traces")).containsExactly(topics.name(Topic.TRACES));
       assertThat(consumed("ps-logs")).containsExactly(topics.name(Topic.LOGS));
     }
