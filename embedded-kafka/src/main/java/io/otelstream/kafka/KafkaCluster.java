@@ -149,6 +149,15 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
     p.put("listeners", "PLAINTEXT://localhost:" + ports[i]);
     p.put("advertised.listeners", "PLAINTEXT://localhost:" + ports[i]);
     p.put("inter.broker.listener.name", "PLAINTEXT");
+    threeBrokerDefaults(p);
+    return p;
+  }
+
+  /**
+   * What a three-broker test cluster's brokers share: production replication (factor 3, {@code
+   * min.insync.replicas} 2) for every topic and internal topic, fast failure detection.
+   */
+  static void threeBrokerDefaults(Properties p) {
     p.put("num.partitions", "1");
     p.put("auto.create.topics.enable", "false");
     p.put("default.replication.factor", "3");
@@ -163,7 +172,6 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
     p.put("group.initial.rebalance.delay.ms", "0");
     // A follower that stops fetching leaves the ISR after this long.
     p.put("replica.lag.time.max.ms", "3000");
-    return p;
   }
 
   private void format(Path logDir, int nodeId) {

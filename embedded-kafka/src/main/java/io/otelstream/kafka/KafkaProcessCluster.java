@@ -159,19 +159,7 @@ public final class KafkaProcessCluster implements BeforeAllCallback, AfterAllCal
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("controller.quorum.election.timeout.ms", "1000");
     p.put("controller.quorum.fetch.timeout.ms", "2000");
-    p.put("num.partitions", "1");
-    p.put("auto.create.topics.enable", "false");
-    p.put("default.replication.factor", "3");
-    p.put("min.insync.replicas", "2");
-    p.put("offsets.topic.replication.factor", "3");
-    p.put("offsets.topic.num.partitions", "3");
-    p.put("transaction.state.log.replication.factor", "3");
-    p.put("transaction.state.log.min.isr", "2");
-    p.put("transaction.state.log.num.partitions", "3");
-    p.put("share.coordinator.state.topic.replication.factor", "3");
-    p.put("share.coordinator.state.topic.min.isr", "2");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("replica.lag.time.max.ms", "3000");
+    KafkaCluster.threeBrokerDefaults(p);
     return p;
   }
 }

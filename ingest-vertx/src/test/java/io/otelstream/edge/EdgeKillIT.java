@@ -10,8 +10,6 @@ import io.otelstream.schemas.RecordKeys;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
 import io.otelstream.topics.TopicReconciler;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,9 +74,9 @@ class EdgeKillIT {
               + "}\nadmin: {port: "
               + adminPort
               + "}\n");
-      Process edge = start(config, dir.resolve("edge-" + round + ".log"));
+      Process edge = EdgeProcess.start(config, dir.resolve("edge-" + round + ".log"), "-Xmx256m");
       try {
-        TestEdge.sleepUntil(() -> ready(adminPort), 60);
+        TestEdge.sleepUntil(() -> EdgeProcess.ready(adminPort), 60);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger answered = new AtomicInteger();
         List<Thread> clients = new ArrayList<>();
@@ -137,34 +135,5 @@ class EdgeKillIT {
     System.out.printf(
         "EdgeKillIT: %d kills, %d traces acknowledged (%d per request), all in Kafka (%d stored)%n",
         KILLS, acknowledged.size(), TRACES_PER_REQUEST, stored.size());
-  }
-
-  private static Process start(Path config, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            EdgeMain.class.getName(),
-            config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
-  }
-
-  private static boolean ready(int adminPort) {
-    try {
-      return Otlp.HTTP
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://localhost:" + adminPort + "/health/ready"))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          == 200;
-    } catch (Exception e) {
-      return false;
-    }
   }
 }

@@ -20,8 +20,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,12 +81,12 @@ class EdgeMemoryIT {
             + adminPort
             + "}\nlimits: {body_read_timeout: 5s}\n");
     Path log = dir.resolve("edge.log");
-    Process edge = start(config, log);
+    Process edge = EdgeProcess.start(config, log, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     Map<Integer, Integer> smallAnswers = new ConcurrentHashMap<>();
     Map<String, Integer> largeAnswers = new ConcurrentHashMap<>();
     try {
-      TestEdge.sleepUntil(() -> ready(adminPort), 60);
+      TestEdge.sleepUntil(() -> EdgeProcess.ready(adminPort), 60);
       AtomicBoolean running = new AtomicBoolean(true);
       List<Thread> clients = new ArrayList<>();
       for (int i = 0; i < SLOW_UPLOADERS; i++) {
@@ -299,35 +297,5 @@ class EdgeMemoryIT {
       throw new java.io.IOException("no response: " + line);
     }
     return Integer.parseInt(parts[1]);
-  }
-
-  private static Process start(Path config, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx256m",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-cp",
-            System.getProperty("java.class.path"),
-            EdgeMain.class.getName(),
-            config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
-  }
-
-  private static boolean ready(int adminPort) {
-    try {
-      return Otlp.HTTP
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://localhost:" + adminPort + "/health/ready"))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          == 200;
-    } catch (Exception e) {
-      return false;
-    }
   }
 }

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 final class RetentionCheck implements Processor<byte[], byte[], byte[], byte[]> {
   private final InputRetention retention;
   private final Set<TopicPartition> seen = new HashSet<>();
+  private TopicPartition last; // a task reads one partition: one TopicPartition, not one per record
   private ProcessorContext<byte[], byte[]> context;
 
   RetentionCheck(InputRetention retention) {
@@ -31,9 +32,13 @@ final class RetentionCheck implements Processor<byte[], byte[], byte[], byte[]> 
         .recordMetadata()
         .ifPresent(
             m -> {
-              TopicPartition tp = new TopicPartition(m.topic(), m.partition());
-              seen.add(tp);
-              retention.read(tp, m.offset());
+              if (last == null
+                  || last.partition() != m.partition()
+                  || !last.topic().equals(m.topic())) {
+                last = new TopicPartition(m.topic(), m.partition());
+                seen.add(last);
+              }
+              retention.read(last, m.offset());
             });
     context.forward(record);
   }
