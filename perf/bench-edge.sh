@@ -25,7 +25,7 @@ i=0; until grep -q "Kafka only" "$data/kafka.log"; do i=$((i+1)); [ $i -lt 120 ]
 OTELSTREAM_JAVA_OPTS="-Xmx${EDGE_HEAP:-256m}" ./otelstream edge --bootstrap-server localhost:9092 > "$data/edge.log" 2>&1 &
 edge=$!
 i=0; until curl -sf localhost:13133/health/ready >/dev/null; do i=$((i+1)); [ $i -lt 120 ] || { cat "$data/edge.log"; exit 1; }; sleep 1; done
-edge_pid=$(pgrep -f "io.otelstream.cli.Otelstream edge" | head -1)
+edge_pid=$(pgrep -f "io.otelstream.dev.OtelstreamDev edge" | head -1)
 
 sample() {
   heap=$(curl -s localhost:13133/metrics | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}')
@@ -49,7 +49,7 @@ echo "== (a') edge, unlimited rate, OTLP/HTTP protobuf"
 
 kill "$edge"; wait "$edge" 2>/dev/null || true; edge=""
 echo "== (b) raw producer, same bytes, same broker, edge stopped"
-java -Xmx512m -cp "launcher/target/otelstream-launcher.jar:launcher/target/lib/*" \
+java -Xmx512m -cp "dev/target/otelstream-dev.jar:dev/target/lib/*" \
   io.otelstream.perf.RawProducerBenchmark localhost:9092 otlp-traces "$secs" | tee "$data/raw.txt"
 raw_mb=$(awk '/^raw producer/ {print $5}' "$data/raw.txt")
 echo "ratio edge/raw (bytes/s): $(awk -v a="$max_mb" -v b="$raw_mb" 'BEGIN {printf "%.2f", a/b}')"

@@ -25,7 +25,7 @@ memory=${4:-1000000}
 points=$((instances * series * exports))
 ./otelstream --version >/dev/null 2>&1   # builds on first use
 data=$(mktemp -d)
-cp="launcher/target/otelstream-launcher.jar:launcher/target/lib/*"
+cp="dev/target/otelstream-dev.jar:dev/target/lib/*"
 tck=$(getconf CLK_TCK)
 OTELSTREAM_JAVA_OPTS="-Xmx1g" ./otelstream dev --kafka-only --data-dir "$data" > "$data/kafka.log" 2>&1 &
 kafka=$!

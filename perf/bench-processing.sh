@@ -7,5 +7,5 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./otelstream --version >/dev/null 2>&1   # builds on first use
-exec java -Xmx512m -cp "launcher/target/otelstream-launcher.jar:launcher/target/lib/*" \
+exec java -Xmx512m -cp "dev/target/otelstream-dev.jar:dev/target/lib/*" \
   io.otelstream.perf.ProcessingBenchmark "${1:-20000}"

@@ -12,7 +12,7 @@ traces=${1:-300000}
 spans=$((traces * 10))
 ./otelstream --version >/dev/null   # builds on first use
 data=$(mktemp -d)
-cp="launcher/target/otelstream-launcher.jar:launcher/target/lib/*"
+cp="dev/target/otelstream-dev.jar:dev/target/lib/*"
 OTELSTREAM_JAVA_OPTS="-Xmx1g" ./otelstream dev --kafka-only --data-dir "$data" > "$data/kafka.log" 2>&1 &
 kafka=$!
 cleanup() {

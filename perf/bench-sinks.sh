@@ -11,7 +11,7 @@ connect=${2:-200000}
 tasks=${3:-1}
 ./otelstream --version >/dev/null   # builds on first use
 data=$(mktemp -d)
-cp="launcher/target/otelstream-launcher.jar:launcher/target/lib/*"
+cp="dev/target/otelstream-dev.jar:dev/target/lib/*"
 OTELSTREAM_JAVA_OPTS="-Xmx1g" ./otelstream dev --kafka-only --kafka-port 19092 --data-dir "$data" > "$data/kafka.log" 2>&1 &
 kafka=$!
 cleanup() {

@@ -26,7 +26,7 @@ inflight=${2:-1000000}
 spans=$((traces * 10))
 ./otelstream --version >/dev/null   # builds on first use
 data=$(mktemp -d)
-cp="launcher/target/otelstream-launcher.jar:launcher/target/lib/*"
+cp="dev/target/otelstream-dev.jar:dev/target/lib/*"
 tck=$(getconf CLK_TCK)
 OTELSTREAM_JAVA_OPTS="-Xmx1g" ./otelstream dev --kafka-only --data-dir "$data" > "$data/kafka.log" 2>&1 &
 kafka=$!

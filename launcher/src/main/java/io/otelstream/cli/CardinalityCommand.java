@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cardinality",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Show metric cardinality as the streams app's aggregation stage sees it: top metrics by active"
           + " series, top attributes by distinct values, and what the cardinality guard dropped or"

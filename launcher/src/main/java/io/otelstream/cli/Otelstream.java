@@ -4,18 +4,20 @@ import io.otelstream.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The otelstream command line. */
+/**
+ * The production otelstream command line: edge, streams, topics, replay, status, cardinality. Dev
+ * mode and the load generator live in the dev module, which adds them to this command line, so the
+ * production image carries no broker, Connect runtime or load generator.
+ */
 @Command(
     name = "otelstream",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Kafka-native OpenTelemetry pipeline.",
     subcommands = {
-      DevCommand.class,
       EdgeCommand.class,
       StreamsCommand.class,
       TopicsCommand.class,
-      LoadgenCommand.class,
       ReplayCommand.class,
       StatusCommand.class,
       CardinalityCommand.class
@@ -29,7 +31,7 @@ public final class Otelstream implements Runnable {
   }
 
   /** Configuration and argument errors: the message alone and exit status 2; others throw. */
-  static final CommandLine.IExecutionExceptionHandler EXCEPTIONS =
+  public static final CommandLine.IExecutionExceptionHandler EXCEPTIONS =
       (e, commandLine, parseResult) -> {
         if (e instanceof ConfigException
             || e instanceof IllegalStateException
@@ -40,9 +42,14 @@ public final class Otelstream implements Runnable {
         throw e;
       };
 
-  public static void main(String[] args) {
+  /** The production command line with its error handling; the dev module adds its commands. */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Otelstream());
     cli.setExecutionExceptionHandler(EXCEPTIONS);
-    System.exit(cli.execute(args));
+    return cli;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
   }
 }

@@ -14,7 +14,7 @@ import sun.misc.Signal;
  * command exits normally (status 0). A second signal, or a stop that overruns its bound, ends the
  * process at once with status 1.
  */
-final class Shutdown {
+public final class Shutdown {
   /** How long the whole ordered stop may take before the process is ended anyway. */
   static final long STOP_BOUND_SECONDS = 60;
 
@@ -25,18 +25,18 @@ final class Shutdown {
 
   private record Step(String name, AutoCloseable component) {}
 
-  Shutdown(String command) {
+  public Shutdown(String command) {
     this.command = command;
   }
 
   /** Adds a step; steps run in the order they were added. */
-  Shutdown then(String name, AutoCloseable component) {
+  public Shutdown then(String name, AutoCloseable component) {
     steps.add(new Step(name, component));
     return this;
   }
 
   /** Blocks until SIGINT or SIGTERM, then stops every step in order and returns. */
-  void awaitSignalAndStop() {
+  public void awaitSignalAndStop() {
     Signal.handle(new Signal("INT"), this::onSignal);
     Signal.handle(new Signal("TERM"), this::onSignal);
     try {
@@ -49,7 +49,7 @@ final class Shutdown {
   }
 
   /** Stops every step in order, reporting (not throwing) a step that fails to stop. */
-  void stopAll() {
+  public void stopAll() {
     for (Step step : steps) {
       long start = System.nanoTime();
       try {

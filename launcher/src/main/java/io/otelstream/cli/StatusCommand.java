@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Show each stage of a running pipeline: rates in and out, drops by reason, lag, traces in"
           + " flight, decisions by policy, connector and task states, and what looks wrong.",

@@ -13,12 +13,12 @@ class CommandLineTest {
   @ValueSource(
       strings = {
         "",
-        "dev",
         "edge",
         "streams",
         "topics",
-        "loadgen",
         "replay",
+        "status",
+        "cardinality",
         "replay sample",
         "replay deliver"
       })
@@ -29,11 +29,19 @@ class CommandLineTest {
   }
 
   @org.junit.jupiter.api.Test
+  void theProductionCommandLineHasNoDevModeOrLoadGenerator() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Otelstream.commandLine();
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("dev")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unmatched argument").contains("'dev'");
+  }
+
+  @org.junit.jupiter.api.Test
   void replayRefusesBadArgumentsWithAMessage() {
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new Otelstream());
+    CommandLine cli = Otelstream.commandLine();
     cli.setErr(new PrintWriter(err));
-    cli.setExecutionExceptionHandler(Otelstream.EXCEPTIONS);
     assertThat(cli.execute("replay", "deliver", "--signal", "spans", "--from", "-1h", "--dry-run"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--signal must be traces, metrics or logs, not spans");

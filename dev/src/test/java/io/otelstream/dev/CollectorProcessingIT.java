@@ -1,4 +1,4 @@
-package io.otelstream.cli;
+package io.otelstream.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

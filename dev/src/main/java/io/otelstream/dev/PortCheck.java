@@ -1,4 +1,4 @@
-package io.otelstream.cli;
+package io.otelstream.dev;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

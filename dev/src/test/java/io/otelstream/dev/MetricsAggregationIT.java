@@ -1,4 +1,4 @@
-package io.otelstream.cli;
+package io.otelstream.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +12,7 @@ import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
+import io.otelstream.cli.Otelstream;
 import io.otelstream.config.ConfigLoader;
 import io.otelstream.edge.EdgeConfig;
 import io.otelstream.edge.EdgeServer;
@@ -444,7 +445,7 @@ class MetricsAggregationIT {
     sdk.close();
 
     StringWriter text = new StringWriter();
-    CommandLine cli = new CommandLine(new Otelstream());
+    CommandLine cli = Otelstream.commandLine();
     cli.setOut(new PrintWriter(text));
     int exit = cli.execute("cardinality", "--streams", "http://localhost:" + streams.adminPort());
     assertThat(exit).isZero();

@@ -1,4 +1,4 @@
-package io.otelstream.cli;
+package io.otelstream.dev;
 
 import io.otelstream.edge.EdgeServer;
 import io.otelstream.kafka.EmbeddedKafka;

@@ -1,5 +1,6 @@
-package io.otelstream.cli;
+package io.otelstream.dev;
 
+import io.otelstream.cli.VersionProvider;
 import io.otelstream.perf.LoadGenerator;
 import io.otelstream.perf.LoadOptions;
 import java.util.concurrent.Callable;

@@ -1,5 +1,7 @@
-package io.otelstream.cli;
+package io.otelstream.dev;
 
+import io.otelstream.cli.Shutdown;
+import io.otelstream.cli.VersionProvider;
 import io.otelstream.config.ConfigLoader;
 import io.otelstream.edge.EdgeConfig;
 import io.otelstream.edge.EdgeServer;

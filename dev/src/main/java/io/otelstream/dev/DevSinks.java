@@ -1,4 +1,4 @@
-package io.otelstream.cli;
+package io.otelstream.dev;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.otelstream.cli;
+package io.otelstream.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.otelstream.cli.Otelstream;
 import io.otelstream.kafka.FreePorts;
 import io.otelstream.sinks.TestReceivers;
 import java.io.PrintWriter;
@@ -399,7 +400,7 @@ class ObservabilityIT {
 
   private static Status status(Ports ports) {
     StringWriter text = new StringWriter();
-    CommandLine cli = new CommandLine(new Otelstream());
+    CommandLine cli = Otelstream.commandLine();
     cli.setOut(new PrintWriter(text));
     int exit =
         cli.execute(

@@ -1,0 +1,31 @@
+package io.otelstream.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** The dev command line is the production one plus dev and loadgen. */
+class DevCommandLineTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"", "dev", "loadgen", "edge", "streams", "replay deliver"})
+  void shouldAnswerHelpAndVersionOnEveryCommand(String command) {
+    String[] prefix = command.isEmpty() ? new String[0] : command.split(" ");
+    assertThat(run(prefix, "--help")).contains("Usage: otelstream").contains("--version");
+    assertThat(run(prefix, "--version")).startsWith("otelstream ").doesNotContain("unknown");
+  }
+
+  private static String run(String[] prefix, String option) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = OtelstreamDev.commandLine();
+    cli.setOut(new PrintWriter(out));
+    String[] args = new String[prefix.length + 1];
+    System.arraycopy(prefix, 0, args, 0, prefix.length);
+    args[prefix.length] = option;
+    assertThat(cli.execute(args)).as("exit status of %s", String.join(" ", args)).isZero();
+    return out.toString();
+  }
+}
