@@ -1,5 +1,6 @@
 package io.otelstream.dev;
 
+import io.otelstream.schemas.Signal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -58,23 +59,32 @@ record DevSinks(Sink traces, Sink metrics, Sink logs) {
           "loki", "io.otelstream.sinks.loki.LokiSinkConnector");
 
   DevSinks {
-    require("traces", traces, "tempo");
-    require("metrics", metrics, "mimir");
-    require("logs", logs, "loki");
+    require(Signal.TRACES, traces, "tempo");
+    require(Signal.METRICS, metrics, "mimir");
+    require(Signal.LOGS, logs, "loki");
+  }
+
+  /** The sink chosen for {@code signal}, or null for the file sink. */
+  Sink forSignal(Signal signal) {
+    return switch (signal) {
+      case TRACES -> traces;
+      case METRICS -> metrics;
+      case LOGS -> logs;
+    };
   }
 
   static DevSinks files() {
     return new DevSinks(null, null, null);
   }
 
-  private static void require(String signal, Sink sink, String backend) {
+  private static void require(Signal signal, Sink sink, String backend) {
     if (sink != null && !sink.connector().equals("file") && !sink.connector().equals(backend)) {
       throw new IllegalArgumentException(
-          signal
+          signal.key()
               + ".connector: "
               + sink.connector()
               + " cannot take "
-              + signal
+              + signal.key()
               + " (file or "
               + backend
               + ")");
@@ -82,9 +92,9 @@ record DevSinks(Sink traces, Sink metrics, Sink logs) {
   }
 
   /** Where one signal goes, for the start banner: a file path or the backend's URL. */
-  static String destination(String signal, Sink sink, java.nio.file.Path files) {
+  static String destination(Signal signal, Sink sink, java.nio.file.Path files) {
     if (sink == null || sink.connector().equals("file")) {
-      return files.resolve(signal + ".jsonl") + "  (OTLP JSON lines; <tenant>/ per tenant)";
+      return files.resolve(signal.key() + ".jsonl") + "  (OTLP JSON lines; <tenant>/ per tenant)";
     }
     return sink.connector() + " " + sink.settings().getOrDefault("backend.url", "(default URL)");
   }

@@ -4,19 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -116,82 +110,19 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
   }
 
   private KafkaRaftServer start(Properties p, int nodeId) {
-    Path logDir = Path.of(p.getProperty("log.dirs"));
-    format(logDir, nodeId);
-    KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
-    s.startup();
-    return s;
+    return KraftNode.start(p, clusterId, KraftNode.quiet());
   }
 
-  private Properties common(int nodeId, String roles) {
-    Properties p = new Properties();
-    p.put("process.roles", roles);
-    p.put("node.id", Integer.toString(nodeId));
-    p.put("controller.quorum.voters", CONTROLLER_ID + "@localhost:" + controllerPort);
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    Path logDir = dir.resolve("node-" + nodeId);
-    p.put("log.dirs", logDir.toString());
-    p.put("metadata.log.dir", logDir.toString());
-    p.put("broker.session.timeout.ms", "3000");
-    p.put("broker.heartbeat.interval.ms", "500");
-    return p;
+  private KraftNode node(int nodeId, String roles) {
+    return KraftNode.of(nodeId, roles, dir.resolve("node-" + nodeId))
+        .voters(CONTROLLER_ID + "@localhost:" + controllerPort);
   }
 
   private Properties controllerProperties() {
-    Properties p = common(CONTROLLER_ID, "controller");
-    p.put("listeners", "CONTROLLER://localhost:" + controllerPort);
-    return p;
+    return node(CONTROLLER_ID, "controller").listeners(0, controllerPort).properties();
   }
 
   private Properties brokerProperties(int i) {
-    Properties p = common(i + 1, "broker");
-    p.put("listeners", "PLAINTEXT://localhost:" + ports[i]);
-    p.put("advertised.listeners", "PLAINTEXT://localhost:" + ports[i]);
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    threeBrokerDefaults(p);
-    return p;
-  }
-
-  /**
-   * What a three-broker test cluster's brokers share: production replication (factor 3, {@code
-   * min.insync.replicas} 2) for every topic and internal topic, fast failure detection.
-   */
-  static void threeBrokerDefaults(Properties p) {
-    p.put("num.partitions", "1");
-    p.put("auto.create.topics.enable", "false");
-    p.put("default.replication.factor", "3");
-    p.put("min.insync.replicas", "2");
-    p.put("offsets.topic.replication.factor", "3");
-    p.put("offsets.topic.num.partitions", "3");
-    p.put("transaction.state.log.replication.factor", "3");
-    p.put("transaction.state.log.min.isr", "2");
-    p.put("transaction.state.log.num.partitions", "3");
-    p.put("share.coordinator.state.topic.replication.factor", "3");
-    p.put("share.coordinator.state.topic.min.isr", "2");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    // A follower that stops fetching leaves the ISR after this long.
-    p.put("replica.lag.time.max.ms", "3000");
-  }
-
-  private void format(Path logDir, int nodeId) {
-    if (Files.exists(logDir.resolve("meta.properties"))) {
-      return;
-    }
-    try {
-      Files.createDirectories(logDir);
-      new Formatter()
-          .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-          .setNodeId(nodeId)
-          .setClusterId(clusterId)
-          .setDirectories(List.of(logDir.toString()))
-          .setMetadataLogDirectory(logDir.toString())
-          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-          .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-          .setControllerListenerName("CONTROLLER")
-          .run();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot format Kafka storage in " + logDir, e);
-    }
+    return node(i + 1, "broker").listeners(ports[i], 0).replication(BROKERS).properties();
   }
 }

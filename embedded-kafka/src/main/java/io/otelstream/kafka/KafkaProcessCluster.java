@@ -1,12 +1,10 @@
 package io.otelstream.kafka;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -81,9 +79,7 @@ public final class KafkaProcessCluster implements BeforeAllCallback, AfterAllCal
       return;
     }
     Path props = dir.resolve("node-" + (i + 1) + ".properties");
-    try (OutputStream out = Files.newOutputStream(props)) {
-      properties(i).store(out, null);
-    }
+    node(i).store(props);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     nodes[i] =
         new ProcessBuilder(
@@ -133,33 +129,15 @@ public final class KafkaProcessCluster implements BeforeAllCallback, AfterAllCal
     }
   }
 
-  private Properties properties(int i) {
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", Integer.toString(i + 1));
-    p.put(
-        "controller.quorum.voters",
-        IntStream.range(0, NODES)
-            .mapToObj(n -> (n + 1) + "@localhost:" + controllerPorts[n])
-            .collect(Collectors.joining(",")));
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put(
-        "listeners",
-        "PLAINTEXT://localhost:"
-            + brokerPorts[i]
-            + ",CONTROLLER://localhost:"
-            + controllerPorts[i]);
-    p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPorts[i]);
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    Path logDir = dir.resolve("node-" + (i + 1));
-    p.put("log.dirs", logDir.toString());
-    p.put("metadata.log.dir", logDir.toString());
-    p.put("broker.session.timeout.ms", "3000");
-    p.put("broker.heartbeat.interval.ms", "500");
-    p.put("controller.quorum.election.timeout.ms", "1000");
-    p.put("controller.quorum.fetch.timeout.ms", "2000");
-    KafkaCluster.threeBrokerDefaults(p);
-    return p;
+  private KraftNode node(int i) {
+    return KraftNode.of(i + 1, "broker,controller", dir.resolve("node-" + (i + 1)))
+        .voters(
+            IntStream.range(0, NODES)
+                .mapToObj(n -> (n + 1) + "@localhost:" + controllerPorts[n])
+                .collect(Collectors.joining(",")))
+        .listeners(brokerPorts[i], controllerPorts[i])
+        .replication(NODES)
+        .set("controller.quorum.election.timeout.ms", "1000")
+        .set("controller.quorum.fetch.timeout.ms", "2000");
   }
 }

@@ -592,7 +592,7 @@ class HelmChartTest {
                   find(docs, "ConfigMap", name).path("data").path("streams.yaml").asText(),
                   StreamsAppConfig.class,
                   "streams.yaml");
-      assertThat(streams.signals()).containsExactly(signal);
+      assertThat(streams.signals()).containsExactly(io.otelstream.schemas.Signal.of(signal));
       applicationIds.add(streams.applicationId());
       JsonNode set = find(docs, "StatefulSet", name);
       assertThat(

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.otelstream.schemas.Signal;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -55,7 +56,7 @@ final class EdgeMetrics {
             "otelstream.edge.requests.received",
             "Export requests received",
             "signal",
-            signal.label(),
+            signal.key(),
             "transport",
             transport)
         .increment();
@@ -70,7 +71,7 @@ final class EdgeMetrics {
         "otelstream.edge.requests.rejected",
         "Export requests answered with an error, by reason",
         "signal",
-        signal == null ? "unknown" : signal.label(),
+        signal == null ? "unknown" : signal.key(),
         "transport",
         transport,
         "reason",
@@ -82,7 +83,7 @@ final class EdgeMetrics {
             "otelstream.edge.items.received",
             "Spans, data points and log records received in decodable requests",
             "signal",
-            signal.label())
+            signal.key())
         .increment(count);
   }
 
@@ -91,7 +92,7 @@ final class EdgeMetrics {
             "otelstream.edge.items.accepted",
             "Spans, data points and log records acknowledged by Kafka",
             "signal",
-            signal.label())
+            signal.key())
         .increment(count);
   }
 
@@ -100,7 +101,7 @@ final class EdgeMetrics {
             "otelstream.edge.items.rejected",
             "Spans, data points and log records not written, by reason",
             "signal",
-            signal.label(),
+            signal.key(),
             "reason",
             reason)
         .increment(count);
@@ -115,7 +116,7 @@ final class EdgeMetrics {
                     .description(
                         "Time from the first send to Kafka's acknowledgement of a request's last"
                             + " record")
-                    .tags("signal", sig.label())
+                    .tags("signal", sig.key())
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofSeconds(30))
@@ -125,7 +126,7 @@ final class EdgeMetrics {
             "otelstream.edge.kafka.records",
             "Records acknowledged by Kafka",
             "signal",
-            signal.label())
+            signal.key())
         .increment(records);
   }
 

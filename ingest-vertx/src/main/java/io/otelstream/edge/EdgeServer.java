@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.otelstream.config.EffectiveConfig;
+import io.otelstream.schemas.Signal;
 import io.otelstream.topics.TopicCatalog;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -47,7 +48,7 @@ public final class EdgeServer implements AutoCloseable {
     TopicCatalog catalog = new TopicCatalog(config.topics());
     Map<Signal, String> topics = new EnumMap<>(Signal.class);
     for (Signal s : Signal.values()) {
-      topics.put(s, catalog.name(s.topic));
+      topics.put(s, catalog.name(io.otelstream.topics.Topic.raw(s)));
     }
     Map<String, Object> producerProps = config.producerProperties();
     this.producer =

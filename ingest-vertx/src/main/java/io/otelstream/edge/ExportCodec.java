@@ -2,15 +2,8 @@ package io.otelstream.edge;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.otelstream.schemas.Signal;
 import io.otelstream.schemas.wire.InvalidWireException;
 import io.otelstream.schemas.wire.WireValidator;
 
@@ -35,11 +28,8 @@ final class ExportCodec {
         }
       }
       case METRICS ->
-          ResourceRecords.metrics(
-              parse(ExportMetricsServiceRequest.newBuilder(), format, body), maxRecordBytes);
-      case LOGS ->
-          ResourceRecords.logs(
-              parse(ExportLogsServiceRequest.newBuilder(), format, body), maxRecordBytes);
+          ResourceRecords.metrics(parse(signal.newRequest(), format, body), maxRecordBytes);
+      case LOGS -> ResourceRecords.logs(parse(signal.newRequest(), format, body), maxRecordBytes);
     };
   }
 
@@ -55,7 +45,7 @@ final class ExportCodec {
       TRACES.validate(body);
       return body;
     }
-    return parse(ExportTraceServiceRequest.newBuilder(), format, body).toByteArray();
+    return parse(Signal.TRACES.newRequest(), format, body).toByteArray();
   }
 
   @SuppressWarnings("unchecked")
@@ -80,39 +70,10 @@ final class ExportCodec {
 
   /** The success response; carries partial_success when some items were rejected. */
   static Message response(Signal signal, Batch batch) {
-    boolean partial = batch.rejected > 0;
     String message =
         batch.rejectMessage == null
             ? ""
             : batch.rejected + " rejected; first: " + batch.rejectMessage;
-    return switch (signal) {
-      case TRACES ->
-          partial
-              ? ExportTraceServiceResponse.newBuilder()
-                  .setPartialSuccess(
-                      ExportTracePartialSuccess.newBuilder()
-                          .setRejectedSpans(batch.rejected)
-                          .setErrorMessage(message))
-                  .build()
-              : ExportTraceServiceResponse.getDefaultInstance();
-      case METRICS ->
-          partial
-              ? ExportMetricsServiceResponse.newBuilder()
-                  .setPartialSuccess(
-                      ExportMetricsPartialSuccess.newBuilder()
-                          .setRejectedDataPoints(batch.rejected)
-                          .setErrorMessage(message))
-                  .build()
-              : ExportMetricsServiceResponse.getDefaultInstance();
-      case LOGS ->
-          partial
-              ? ExportLogsServiceResponse.newBuilder()
-                  .setPartialSuccess(
-                      ExportLogsPartialSuccess.newBuilder()
-                          .setRejectedLogRecords(batch.rejected)
-                          .setErrorMessage(message))
-                  .build()
-              : ExportLogsServiceResponse.getDefaultInstance();
-    };
+    return signal.response(batch.rejected, message);
   }
 }

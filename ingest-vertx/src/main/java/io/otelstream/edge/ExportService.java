@@ -1,6 +1,7 @@
 package io.otelstream.edge;
 
 import com.google.protobuf.Message;
+import io.otelstream.schemas.Signal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

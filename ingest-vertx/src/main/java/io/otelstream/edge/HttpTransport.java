@@ -1,6 +1,7 @@
 package io.otelstream.edge;
 
 import com.google.protobuf.Message;
+import io.otelstream.schemas.Signal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,6 +1,7 @@
 package io.otelstream.edge;
 
 import io.otelstream.schemas.Headers;
+import io.otelstream.schemas.Signal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,10 +28,6 @@ final class KafkaWriter {
   KafkaWriter(Producer<byte[], byte[]> producer, Map<Signal, String> topics) {
     this.producer = producer;
     this.topics = new EnumMap<>(topics);
-  }
-
-  String topic(Signal signal) {
-    return topics.get(signal);
   }
 
   Future<Void> write(Context context, Signal signal, List<Batch.Record> records, String tenant) {

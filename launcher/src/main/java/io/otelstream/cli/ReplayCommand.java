@@ -7,6 +7,7 @@ import io.otelstream.replay.ReplayException;
 import io.otelstream.replay.ReplayReport;
 import io.otelstream.replay.ReplayTime;
 import io.otelstream.replay.SampleReplay;
+import io.otelstream.schemas.Signal;
 import io.otelstream.streams.app.StreamsAppConfig;
 import io.otelstream.streams.sampling.TailSamplingConfig;
 import java.nio.file.Files;
@@ -200,13 +201,16 @@ final class ReplayCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (!List.of("traces", "metrics", "logs").contains(signal)) {
-        throw new ReplayException("--signal must be traces, metrics or logs, not " + signal);
+      Signal parsed;
+      try {
+        parsed = Signal.of(signal);
+      } catch (IllegalArgumentException e) {
+        throw new ReplayException("--signal " + e.getMessage());
       }
       Instant now = Instant.now();
       Instant time = requireTime("--from", ReplayTime.parse(from, now));
       DeliverReplay replay =
-          new DeliverReplay(connect, connector != null ? connector : "otelstream-" + signal);
+          new DeliverReplay(connect, connector != null ? connector : "otelstream-" + parsed.key());
       List<DeliverReplay.Move> moves =
           replay.plan(Map.of("bootstrap.servers", bootstrap), time, now);
       System.out.print(DeliverReplay.table(moves));

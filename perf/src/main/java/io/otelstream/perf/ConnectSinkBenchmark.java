@@ -1,13 +1,9 @@
 package io.otelstream.perf;
 
+import io.otelstream.kafka.EmbeddedConnect;
+import io.otelstream.schemas.Signal;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +15,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.cli.ConnectDistributed;
-import org.apache.kafka.connect.runtime.Connect;
 
 /**
  * Throughput of each connector in a real Kafka Connect worker (distributed mode, in this JVM): a
@@ -30,36 +24,18 @@ import org.apache.kafka.connect.runtime.Connect;
  * ConnectSinkBenchmark bootstrap-servers [records] [tasks]
  */
 public final class ConnectSinkBenchmark {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     int records = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
     int tasks = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-    String rest;
-    try (ServerSocket s = new ServerSocket(0)) {
-      rest = "http://localhost:" + s.getLocalPort();
-    }
-    String group = "sink-bench-" + System.currentTimeMillis();
-    Map<String, String> worker = new HashMap<>();
-    worker.put("bootstrap.servers", bootstrap);
-    worker.put("group.id", group);
-    worker.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    worker.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    worker.put("config.storage.topic", group + "-configs");
-    worker.put("offset.storage.topic", group + "-offsets");
-    worker.put("status.storage.topic", group + "-status");
-    worker.put("config.storage.replication.factor", "1");
-    worker.put("offset.storage.replication.factor", "1");
-    worker.put("status.storage.replication.factor", "1");
-    worker.put("listeners", rest);
-    Connect<?> connect = new ConnectDistributed().startConnect(worker);
+    EmbeddedConnect connect =
+        EmbeddedConnect.start(bootstrap, "sink-bench-" + System.currentTimeMillis());
     try (AckingReceiver receiver = new AckingReceiver()) {
-      awaitRest(rest);
-      ConnectSinkBenchmark bench = new ConnectSinkBenchmark(rest, bootstrap, receiver, records);
+      ConnectSinkBenchmark bench = new ConnectSinkBenchmark(connect, bootstrap, receiver, records);
       Map<String, String> file = new LinkedHashMap<>();
       file.put("connector.class", "io.otelstream.sinks.file.FileSinkConnector");
-      file.put("otlp.signal", "traces");
+      file.put("otlp.signal", Signal.TRACES.key());
       file.put("file.directory", Files.createTempDirectory("connect-sink-bench").toString());
       file.put("file.max.bytes", Long.toString(1L << 30));
       bench.run("file", file, 1, SinkPayloads::traces);
@@ -70,7 +46,7 @@ public final class ConnectSinkBenchmark {
           "mimir",
           Map.of(
               "connector.class", "io.otelstream.sinks.mimir.MimirSinkConnector",
-              "otlp.signal", "metrics",
+              "otlp.signal", Signal.METRICS.key(),
               "backend.url", receiver.url("/api/v1/push")),
           tasks,
           SinkPayloads::metrics);
@@ -78,25 +54,24 @@ public final class ConnectSinkBenchmark {
           "loki",
           Map.of(
               "connector.class", "io.otelstream.sinks.loki.LokiSinkConnector",
-              "otlp.signal", "logs",
+              "otlp.signal", Signal.LOGS.key(),
               "backend.url", receiver.url("/loki/api/v1/push")),
           tasks,
           SinkPayloads::logs);
     } finally {
-      connect.stop();
-      connect.awaitStop();
+      connect.close();
       System.exit(0);
     }
   }
 
-  private final String rest;
+  private final EmbeddedConnect connect;
   private final String bootstrap;
   private final AckingReceiver receiver;
   private final int records;
 
   private ConnectSinkBenchmark(
-      String rest, String bootstrap, AckingReceiver receiver, int records) {
-    this.rest = rest;
+      EmbeddedConnect connect, String bootstrap, AckingReceiver receiver, int records) {
+    this.connect = connect;
     this.bootstrap = bootstrap;
     this.receiver = receiver;
     this.records = records;
@@ -108,7 +83,7 @@ public final class ConnectSinkBenchmark {
         "connector.class",
         "io.otelstream.sinks.tempo.TempoSinkConnector",
         "otlp.signal",
-        "traces",
+        Signal.TRACES.key(),
         "tempo.protocol",
         "http",
         "backend.compression",
@@ -128,19 +103,9 @@ public final class ConnectSinkBenchmark {
     config.put("topics", topic);
     config.put("tasks.max", Integer.toString(tasks));
     config.put("batch.max.records", "500");
-    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
     long wireBefore = receiver.bytesReceived();
     long created = System.nanoTime();
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(rest + "/connectors/" + topic + "/config"))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() / 100 != 2) {
-      throw new IllegalStateException("Connect refused " + name + ": " + r.body());
-    }
+    connect.putConnector(topic, config);
     long first = 0;
     double sent = 0;
     while (sent < records) {
@@ -215,23 +180,5 @@ public final class ConnectSinkBenchmark {
       }
     }
     return total;
-  }
-
-  private static void awaitRest(String rest) throws Exception {
-    for (int i = 0; i < 600; i++) {
-      try {
-        if (HTTP.send(
-                    HttpRequest.newBuilder(URI.create(rest + "/connectors")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (java.io.IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("Connect did not answer on " + rest);
   }
 }

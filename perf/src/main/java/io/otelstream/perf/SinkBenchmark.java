@@ -1,5 +1,6 @@
 package io.otelstream.perf;
 
+import io.otelstream.schemas.Signal;
 import io.otelstream.sinks.file.FileSinkTask;
 import io.otelstream.sinks.loki.LokiSinkTask;
 import io.otelstream.sinks.mimir.MimirSinkTask;
@@ -30,7 +31,7 @@ public final class SinkBenchmark {
           new FileSinkTask(),
           Map.of(
               "otlp.signal",
-              "traces",
+              Signal.TRACES.key(),
               "file.directory",
               Files.createTempDirectory("sinkbench").toString(),
               "file.max.bytes",
@@ -42,7 +43,7 @@ public final class SinkBenchmark {
           new TempoSinkTask(),
           Map.of(
               "otlp.signal",
-              "traces",
+              Signal.TRACES.key(),
               "tempo.protocol",
               "http",
               "backend.compression",
@@ -54,13 +55,14 @@ public final class SinkBenchmark {
       run(
           "mimir (remote write)",
           new MimirSinkTask(),
-          Map.of("otlp.signal", "metrics", "backend.url", receiver.url("/api/v1/push")),
+          Map.of("otlp.signal", Signal.METRICS.key(), "backend.url", receiver.url("/api/v1/push")),
           records,
           SinkPayloads::metrics);
       run(
           "loki (push)",
           new LokiSinkTask(),
-          Map.of("otlp.signal", "logs", "backend.url", receiver.url("/loki/api/v1/push")),
+          Map.of(
+              "otlp.signal", Signal.LOGS.key(), "backend.url", receiver.url("/loki/api/v1/push")),
           records,
           SinkPayloads::logs);
     } finally {

@@ -105,6 +105,11 @@ public final class ReplayStats implements SamplingRun {
   }
 
   @Override
+  public boolean changelogged() {
+    return false;
+  }
+
+  @Override
   public String storeSuffix() {
     return suffix;
   }

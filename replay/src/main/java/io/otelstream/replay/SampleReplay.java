@@ -9,8 +9,7 @@ import io.otelstream.streams.traces.InFlightHeap;
 import io.otelstream.streams.traces.InputEnd;
 import io.otelstream.streams.traces.SamplingMetrics;
 import io.otelstream.streams.traces.SamplingSettings;
-import io.otelstream.streams.traces.TailSamplingProcessor;
-import io.otelstream.streams.traces.TraceStores;
+import io.otelstream.streams.traces.TailSamplingSupplier;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
 import io.otelstream.topics.TopicSpec;
@@ -202,20 +201,16 @@ public final class SampleReplay {
     SamplingMetrics metrics = new SamplingMetrics(new SimpleMeterRegistry());
     t.addProcessor(
         name,
-        () ->
-            new TailSamplingProcessor(
-                input,
-                settings,
-                PolicyFactory.engine(policies, "tail_sampling"),
-                metrics,
-                InputEnd.UNKNOWN,
-                run,
-                io.otelstream.streams.spanmetrics.TraceMetricsConfig.disabled(),
-                processing),
+        new TailSamplingSupplier(
+            input,
+            settings,
+            () -> PolicyFactory.engine(policies, "tail_sampling"),
+            metrics,
+            InputEnd.UNKNOWN,
+            run,
+            io.otelstream.streams.spanmetrics.TraceMetricsConfig.disabled(),
+            processing),
         SOURCE);
-    for (String store : TraceStores.ALL) {
-      t.addStateStore(TraceStores.builder(store + run.storeSuffix()).withLoggingDisabled(), name);
-    }
   }
 
   private static void awaitFinished(

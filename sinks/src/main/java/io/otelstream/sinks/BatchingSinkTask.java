@@ -88,7 +88,7 @@ public abstract class BatchingSinkTask extends SinkTask {
     counters =
         new SinkCounters(
             context == null ? null : context.pluginMetrics(),
-            settings.signal().label(),
+            settings.signal().key(),
             () -> failedAttempts,
             this::lagSeconds);
     Map<String, Object> admin = settings.kafkaAdmin();
@@ -171,13 +171,13 @@ public abstract class BatchingSinkTask extends SinkTask {
       byte[] value = r.value() instanceof byte[] b ? b : null;
       Message message;
       try {
-        message = settings.signal().decode(value);
+        message = settings.signal().parseRequest(value);
       } catch (InvalidProtocolBufferException e) {
         reject(
             List.of(r),
             "undecodable",
             "record is not an OTLP "
-                + settings.signal().label()
+                + settings.signal().key()
                 + " export request: "
                 + e.getMessage());
         continue;

@@ -1,15 +1,14 @@
 package io.otelstream.sinks;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayOutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** OTLP export requests and responses as the OTLP sinks send and read them. */
+/**
+ * OTLP export requests as the OTLP sinks send them (responses: {@link
+ * io.otelstream.schemas.Signal}).
+ */
 public final class OtlpRequests {
   private OtlpRequests() {}
 
@@ -27,38 +26,5 @@ public final class OtlpRequests {
     Map<String, byte[]> requests = new LinkedHashMap<>();
     merged.forEach((tenant, bytes) -> requests.put(tenant, bytes.toByteArray()));
     return requests;
-  }
-
-  /** What an accepted export's partial_success says the backend did not store. */
-  public record PartialSuccess(long rejected, String message) {
-    static final PartialSuccess NONE = new PartialSuccess(0, "");
-  }
-
-  /**
-   * Reads partial_success from an export response body. An empty or non-protobuf body (some
-   * backends answer 200 with nothing or with JSON) means nothing was reported rejected.
-   */
-  public static PartialSuccess partialSuccess(Signal signal, byte[] response) {
-    if (response == null || response.length == 0) {
-      return PartialSuccess.NONE;
-    }
-    try {
-      return switch (signal) {
-        case TRACES -> {
-          var p = ExportTraceServiceResponse.parseFrom(response).getPartialSuccess();
-          yield new PartialSuccess(p.getRejectedSpans(), p.getErrorMessage());
-        }
-        case METRICS -> {
-          var p = ExportMetricsServiceResponse.parseFrom(response).getPartialSuccess();
-          yield new PartialSuccess(p.getRejectedDataPoints(), p.getErrorMessage());
-        }
-        case LOGS -> {
-          var p = ExportLogsServiceResponse.parseFrom(response).getPartialSuccess();
-          yield new PartialSuccess(p.getRejectedLogRecords(), p.getErrorMessage());
-        }
-      };
-    } catch (InvalidProtocolBufferException e) {
-      return PartialSuccess.NONE;
-    }
   }
 }

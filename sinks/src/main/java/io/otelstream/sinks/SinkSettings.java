@@ -1,5 +1,6 @@
 package io.otelstream.sinks;
 
+import io.otelstream.schemas.Signal;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -35,7 +36,8 @@ public class SinkSettings extends AbstractConfig {
             SIGNAL,
             Type.STRING,
             ConfigDef.NO_DEFAULT_VALUE,
-            ConfigDef.CaseInsensitiveValidString.in("traces", "metrics", "logs"),
+            ConfigDef.CaseInsensitiveValidString.in(
+                java.util.Arrays.stream(Signal.values()).map(Signal::key).toArray(String[]::new)),
             Importance.HIGH,
             "Which OTLP export request the topic's records hold: traces, metrics or logs.",
             RECORDS_GROUP,

@@ -22,6 +22,7 @@ import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.metrics.v1.Summary;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.otelstream.kafka.EmbeddedConnect;
 import io.otelstream.kafka.KafkaBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,7 +66,7 @@ class CollectorNamesIT {
     List<byte[]> requests = List.of(metrics(System.currentTimeMillis() * 1_000_000L), sdkMetrics());
     try (RemoteWriteReceivers ours = new RemoteWriteReceivers(dir.resolve("ours"));
         RemoteWriteReceivers theirs = new RemoteWriteReceivers(dir.resolve("theirs"));
-        ConnectWorker connect = new ConnectWorker(kafka, "names-it")) {
+        EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), "names-it")) {
       int otlpPort = io.otelstream.kafka.FreePorts.next();
       int telemetryPort = io.otelstream.kafka.FreePorts.next();
       Path config = dir.resolve("collector.yaml");

@@ -2,6 +2,7 @@ package io.otelstream.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.otelstream.kafka.EmbeddedConnect;
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.sinks.rest.BasicAuthRestExtension;
 import java.net.URI;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConnectRestAuthIT {
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
   @TempDir static Path dir;
-  static ConnectWorker connect;
+  static EmbeddedConnect connect;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static String basic(String user, String password) {
@@ -46,9 +47,10 @@ class ConnectRestAuthIT {
     Path users = dir.resolve("connect-users.properties");
     Files.writeString(users, "operator=s3cret\n");
     connect =
-        new ConnectWorker(
-            kafka,
+        EmbeddedConnect.start(
+            kafka.bootstrapServers(),
             "auth-" + System.nanoTime(),
+            0,
             Map.of(
                 "rest.extension.classes",
                 BasicAuthRestExtension.class.getName(),
@@ -69,7 +71,7 @@ class ConnectRestAuthIT {
   }
 
   private static int status(String path, String authorization) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(connect.rest + path));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(connect.restUrl() + path));
     if (authorization != null) {
       b.header("Authorization", authorization);
     }

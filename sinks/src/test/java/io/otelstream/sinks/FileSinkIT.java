@@ -7,6 +7,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otelstream.kafka.EmbeddedConnect;
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.schemas.OtlpJson;
 import java.net.http.HttpResponse;
@@ -36,11 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSinkIT {
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
   @TempDir static Path dir;
-  private static ConnectWorker connect;
+  private static EmbeddedConnect connect;
 
   @BeforeAll
   static void startConnect() throws Exception {
-    connect = new ConnectWorker(kafka, "file-it");
+    connect = EmbeddedConnect.start(kafka.bootstrapServers(), "file-it");
   }
 
   @AfterAll

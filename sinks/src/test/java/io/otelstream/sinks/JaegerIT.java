@@ -12,6 +12,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otelstream.kafka.EmbeddedConnect;
 import io.otelstream.kafka.KafkaBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -118,7 +119,8 @@ class JaegerIT {
         protocol.equals("grpc")
             ? "http://127.0.0.1:" + grpc
             : "http://127.0.0.1:" + http + "/v1/traces";
-    try (ConnectWorker connect = new ConnectWorker(kafka, "jaeger-it-" + protocol)) {
+    try (EmbeddedConnect connect =
+        EmbeddedConnect.start(kafka.bootstrapServers(), "jaeger-it-" + protocol)) {
       connect.put(
           "/connectors/to-jaeger-" + protocol + "/config",
           """

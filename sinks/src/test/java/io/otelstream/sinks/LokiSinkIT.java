@@ -11,6 +11,7 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.otelstream.kafka.EmbeddedConnect;
 import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.schemas.loki.LabelPairAdapter;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ class LokiSinkIT {
   @Test
   void labelsFromTheShortListEverythingElseAsStructuredMetadata() throws Exception {
     try (LokiReceiver loki = new LokiReceiver();
-        ConnectWorker connect = new ConnectWorker(kafka, "loki-it")) {
+        EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), "loki-it")) {
       try (Admin admin = kafka.admin()) {
         admin.createTopics(List.of(new NewTopic("logs-processed", 2, (short) 1))).all().get();
       }

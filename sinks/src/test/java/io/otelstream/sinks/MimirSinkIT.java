@@ -16,6 +16,7 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.otelstream.kafka.EmbeddedConnect;
 import io.otelstream.kafka.KafkaBroker;
 import java.nio.file.Path;
 import java.util.List;
@@ -138,7 +139,7 @@ class MimirSinkIT {
   @Test
   void prometheusAndVictoriaMetricsSeeTheTranslatedSeries() throws Exception {
     try (RemoteWriteReceivers receivers = new RemoteWriteReceivers(dir);
-        ConnectWorker connect = new ConnectWorker(kafka, "mimir-it")) {
+        EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), "mimir-it")) {
       try (Admin admin = kafka.admin()) {
         admin.createTopics(List.of(new NewTopic("metrics-processed", 1, (short) 1))).all().get();
       }

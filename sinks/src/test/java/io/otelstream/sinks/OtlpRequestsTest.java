@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otelstream.schemas.Signal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +49,13 @@ class OtlpRequestsTest {
                     .setErrorMessage("too old"))
             .build()
             .toByteArray();
-    OtlpRequests.PartialSuccess p = OtlpRequests.partialSuccess(Signal.LOGS, partial);
+    Signal.PartialSuccess p = Signal.LOGS.partialSuccess(partial);
     assertThat(p.rejected()).isEqualTo(3);
     assertThat(p.message()).isEqualTo("too old");
-    assertThat(OtlpRequests.partialSuccess(Signal.LOGS, new byte[0]).rejected()).isZero();
+    assertThat(Signal.LOGS.partialSuccess(new byte[0]).rejected()).isZero();
     assertThat(
-            OtlpRequests.partialSuccess(
-                    Signal.TRACES, "{\"partialSuccess\":{}}".getBytes(StandardCharsets.UTF_8))
+            Signal.TRACES
+                .partialSuccess("{\"partialSuccess\":{}}".getBytes(StandardCharsets.UTF_8))
                 .rejected())
         .isZero();
   }

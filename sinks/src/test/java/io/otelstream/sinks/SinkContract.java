@@ -2,6 +2,7 @@ package io.otelstream.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.otelstream.kafka.EmbeddedConnect;
 import io.otelstream.kafka.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -37,7 +38,7 @@ abstract class SinkContract {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
-  static ConnectWorker connect;
+  static EmbeddedConnect connect;
   private static final AtomicInteger TOPICS = new AtomicInteger();
 
   /** The connector class under test. */
@@ -63,7 +64,7 @@ abstract class SinkContract {
 
   @BeforeAll
   static void startConnect() throws Exception {
-    connect = new ConnectWorker(kafka, "contract-" + System.nanoTime());
+    connect = EmbeddedConnect.start(kafka.bootstrapServers(), "contract-" + System.nanoTime());
   }
 
   @AfterAll

@@ -9,6 +9,7 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.otelstream.kafka.EmbeddedConnect;
 import io.otelstream.kafka.KafkaBroker;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -52,7 +53,8 @@ class VictoriaLogsIT {
             base + "/health",
             "-httpListenAddr=127.0.0.1:" + port,
             "-storageDataPath=" + dir.resolve("data"));
-    try (ConnectWorker connect = new ConnectWorker(kafka, "victoria-logs-it")) {
+    try (EmbeddedConnect connect =
+        EmbeddedConnect.start(kafka.bootstrapServers(), "victoria-logs-it")) {
       try (Admin admin = kafka.admin()) {
         admin.createTopics(List.of(new NewTopic("vl-logs", 2, (short) 1))).all().get();
       }

@@ -2,6 +2,7 @@ package io.otelstream.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.otelstream.kafka.EmbeddedConnect;
 import io.otelstream.kafka.KafkaBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,7 +47,8 @@ class VictoriaMetricsOtlpIT {
             "-opentelemetry.usePrometheusNaming",
             "-search.latencyOffset=0s",
             "-search.disableCache");
-    try (ConnectWorker connect = new ConnectWorker(kafka, "victoria-otlp-it")) {
+    try (EmbeddedConnect connect =
+        EmbeddedConnect.start(kafka.bootstrapServers(), "victoria-otlp-it")) {
       try (Admin admin = kafka.admin()) {
         admin.createTopics(List.of(new NewTopic("vm-metrics", 1, (short) 1))).all().get();
       }

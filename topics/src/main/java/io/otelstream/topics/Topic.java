@@ -1,15 +1,16 @@
 package io.otelstream.topics;
 
+import io.otelstream.schemas.Signal;
 import java.time.Duration;
 
 /** The topics of DESIGN.md, by their default names. */
 public enum Topic {
-  TRACES("otlp-traces", 12, Duration.ofHours(24)),
-  METRICS("otlp-metrics", 12, Duration.ofHours(24)),
-  LOGS("otlp-logs", 12, Duration.ofHours(24)),
-  TRACES_SAMPLED("otlp-traces-sampled", 12, Duration.ofHours(24)),
-  METRICS_PROCESSED("otlp-metrics-processed", 12, Duration.ofHours(24)),
-  LOGS_PROCESSED("otlp-logs-processed", 12, Duration.ofHours(24)),
+  TRACES(Signal.TRACES.rawTopic(), 12, Duration.ofHours(24)),
+  METRICS(Signal.METRICS.rawTopic(), 12, Duration.ofHours(24)),
+  LOGS(Signal.LOGS.rawTopic(), 12, Duration.ofHours(24)),
+  TRACES_SAMPLED(Signal.TRACES.processedTopic(), 12, Duration.ofHours(24)),
+  METRICS_PROCESSED(Signal.METRICS.processedTopic(), 12, Duration.ofHours(24)),
+  LOGS_PROCESSED(Signal.LOGS.processedTopic(), 12, Duration.ofHours(24)),
   DEADLETTER("otlp-deadletter", 3, Duration.ofDays(7)),
   /**
    * The streams app's metrics aggregation stage reads what its first stage wrote here, keyed by
@@ -38,6 +39,24 @@ public enum Topic {
 
   Duration defaultRetention() {
     return defaultRetention;
+  }
+
+  /** The topic the edge writes {@code signal} to. */
+  public static Topic raw(Signal signal) {
+    return switch (signal) {
+      case TRACES -> TRACES;
+      case METRICS -> METRICS;
+      case LOGS -> LOGS;
+    };
+  }
+
+  /** The topic the streams app writes {@code signal} to, once sampled, processed or filtered. */
+  public static Topic processed(Signal signal) {
+    return switch (signal) {
+      case TRACES -> TRACES_SAMPLED;
+      case METRICS -> METRICS_PROCESSED;
+      case LOGS -> LOGS_PROCESSED;
+    };
   }
 
   public static Topic byDefaultName(String name) {

@@ -80,7 +80,7 @@ public final class FileSinkTask extends BatchingSinkTask {
         t -> {
           Path dir = t.isEmpty() ? settings.directory() : settings.directory().resolve(t);
           return new RotatingFile(
-              dir.resolve(settings.signal().label() + ".jsonl"),
+              dir.resolve(settings.signal().key() + ".jsonl"),
               settings.maxBytes(),
               settings.maxFiles());
         });

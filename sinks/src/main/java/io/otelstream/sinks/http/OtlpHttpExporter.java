@@ -1,9 +1,9 @@
 package io.otelstream.sinks.http;
 
+import io.otelstream.schemas.Signal;
 import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask.Item;
 import io.otelstream.sinks.OtlpRequests;
-import io.otelstream.sinks.Signal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,13 +57,13 @@ public final class OtlpHttpExporter {
       byte[] body = gzip ? gzip(request.getValue()) : request.getValue();
       Map<String, String> headers = gzip ? Map.of("Content-Encoding", "gzip") : Map.of();
       byte[] answer = backend.post(body, "application/x-protobuf", headers, request.getKey());
-      OtlpRequests.PartialSuccess partial = OtlpRequests.partialSuccess(signal, answer);
+      Signal.PartialSuccess partial = signal.partialSuccess(answer);
       if (partial.rejected() > 0) {
         dropped.accept("backend_rejected", partial.rejected());
         LOG.warn(
             "backend stored the batch but rejected {} {}: {}",
             partial.rejected(),
-            signal.label(),
+            signal.key(),
             partial.message());
       }
     }

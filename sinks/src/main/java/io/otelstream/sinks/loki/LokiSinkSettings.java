@@ -1,7 +1,7 @@
 package io.otelstream.sinks.loki;
 
+import io.otelstream.schemas.Signal;
 import io.otelstream.sinks.InvalidSetting;
-import io.otelstream.sinks.Signal;
 import io.otelstream.sinks.http.HttpSinkSettings;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.otelstream.sinks.mimir;
 
+import io.otelstream.schemas.Signal;
 import io.otelstream.sinks.InvalidSetting;
-import io.otelstream.sinks.Signal;
 import io.otelstream.sinks.http.HttpSinkSettings;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;

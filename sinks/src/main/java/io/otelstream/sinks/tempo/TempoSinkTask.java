@@ -1,9 +1,9 @@
 package io.otelstream.sinks.tempo;
 
+import io.otelstream.schemas.Signal;
 import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask;
 import io.otelstream.sinks.OtlpRequests;
-import io.otelstream.sinks.Signal;
 import io.otelstream.sinks.SinkSettings;
 import io.otelstream.sinks.http.OtlpHttpExporter;
 import java.util.List;
@@ -40,7 +40,7 @@ public final class TempoSinkTask extends BatchingSinkTask {
     }
     for (Map.Entry<String, byte[]> request : OtlpRequests.byTenant(batch).entrySet()) {
       byte[] answer = grpc.export(request.getValue(), request.getKey());
-      OtlpRequests.PartialSuccess partial = OtlpRequests.partialSuccess(Signal.TRACES, answer);
+      Signal.PartialSuccess partial = Signal.TRACES.partialSuccess(answer);
       if (partial.rejected() > 0) {
         countDropped("backend_rejected", partial.rejected());
       }

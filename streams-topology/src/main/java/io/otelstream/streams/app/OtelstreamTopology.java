@@ -1,5 +1,6 @@
 package io.otelstream.streams.app;
 
+import io.otelstream.schemas.Signal;
 import io.otelstream.streams.aggregation.AggregationMetrics;
 import io.otelstream.streams.aggregation.AggregationStores;
 import io.otelstream.streams.aggregation.MetricAggregator;
@@ -16,7 +17,6 @@ import io.otelstream.streams.traces.InputEnd;
 import io.otelstream.streams.traces.SamplingMetrics;
 import io.otelstream.streams.traces.SamplingSettings;
 import io.otelstream.streams.traces.TailSamplingProcessor;
-import io.otelstream.streams.traces.TraceStores;
 import io.otelstream.topics.Topic;
 import io.otelstream.topics.TopicCatalog;
 import java.util.function.Supplier;
@@ -41,7 +41,7 @@ public final class OtelstreamTopology {
       InputEnd inputEnd,
       io.otelstream.streams.processing.Pipelines processing,
       InputRetention retention,
-      java.util.List<String> signals) {
+      java.util.List<Signal> signals) {
 
     /** Parts of an app that processes every signal. */
     public Parts(
@@ -139,13 +139,13 @@ public final class OtelstreamTopology {
   }
 
   private static Topology build(Topology t, TopicCatalog topics, Parts parts) {
-    if (parts.signals().contains("traces")) {
+    if (parts.signals().contains(Signal.TRACES)) {
       traces(t, topics, parts);
     }
-    if (parts.signals().contains("metrics")) {
+    if (parts.signals().contains(Signal.METRICS)) {
       metrics(t, topics, parts);
     }
-    if (parts.signals().contains("logs")) {
+    if (parts.signals().contains(Signal.LOGS)) {
       logs(t, topics, parts);
     }
     return t;
@@ -158,16 +158,15 @@ public final class OtelstreamTopology {
     String traces = checked(t, "traces-source", parts);
     t.addProcessor(
         "tail-sampling",
-        () ->
-            new TailSamplingProcessor(
-                topics.name(Topic.TRACES),
-                parts.sampling(),
-                parts.engines().get(),
-                parts.samplingMetrics(),
-                parts.inputEnd(),
-                io.otelstream.streams.traces.SamplingRun.LIVE,
-                parts.traceMetrics(),
-                parts.processing()),
+        new io.otelstream.streams.traces.TailSamplingSupplier(
+            topics.name(Topic.TRACES),
+            parts.sampling(),
+            parts.engines(),
+            parts.samplingMetrics(),
+            parts.inputEnd(),
+            io.otelstream.streams.traces.SamplingRun.LIVE,
+            parts.traceMetrics(),
+            parts.processing()),
         traces);
     if (parts.traceMetrics().enabled()) {
       if (!parts.metrics().aggregation().enabled()) {
@@ -176,19 +175,13 @@ public final class OtelstreamTopology {
                 + " are added up in the aggregation stage");
       }
       // Span-derived metrics go to the aggregation stage, which adds every task's deltas into one
-      // series.
-      t.addStateStore(
-          io.otelstream.streams.aggregation.AggregationStores.builder(MetricDeltas.STORE),
-          "tail-sampling");
+      // series (their store is the sampler's, declared by its supplier).
       t.addSink(
           MetricDeltas.SINK,
           topics.name(Topic.METRICS_AGGREGATION),
           bytesOut,
           bytesOut,
           "tail-sampling");
-    }
-    for (String store : TraceStores.ALL) {
-      t.addStateStore(TraceStores.builder(store), "tail-sampling");
     }
     t.addSink(
         TailSamplingProcessor.SINK,

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.otelstream.schemas.Signal;
 import io.otelstream.streams.sampling.PolicyFactory;
 import io.otelstream.streams.traces.SamplingMetrics;
 import io.otelstream.streams.traces.SamplingSettings;
@@ -60,13 +61,13 @@ public final class StreamsApp implements AutoCloseable {
     SamplingMetrics metrics = new SamplingMetrics(registry, inFlightHeap);
     TopicCatalog topics = new TopicCatalog(config.topics());
     // Every dead-letter reason the processors can give, at 0 from the start.
-    if (config.processes("traces")) {
+    if (config.processes(Signal.TRACES)) {
       metrics.deadLetterReason(topics.name(io.otelstream.topics.Topic.TRACES), "undecodable");
       metrics.deadLetterReason(topics.name(io.otelstream.topics.Topic.TRACES), "invalid_key");
     }
-    for (String signal : java.util.List.of("metrics", "logs")) {
+    for (Signal signal : java.util.List.of(Signal.METRICS, Signal.LOGS)) {
       if (config.processes(signal)) {
-        metrics.deadLetterReason(signal, "undecodable");
+        metrics.deadLetterReason(signal.key(), "undecodable");
       }
     }
     inputEnds =
@@ -128,14 +129,8 @@ public final class StreamsApp implements AutoCloseable {
     streams.setGlobalStateRestoreListener(appMetrics.restoreListener());
     appMetrics.bindTo(
         registry,
-        java.util.Map.of(
-                "traces", io.otelstream.topics.Topic.TRACES,
-                "metrics", io.otelstream.topics.Topic.METRICS,
-                "logs", io.otelstream.topics.Topic.LOGS)
-            .entrySet()
-            .stream()
-            .filter(e -> config.processes(e.getKey()))
-            .map(e -> topics.name(e.getValue()))
+        config.signals().stream()
+            .map(s -> topics.name(io.otelstream.topics.Topic.raw(s)))
             .sorted()
             .toList());
     admin = adminServer(config.admin(), registry);

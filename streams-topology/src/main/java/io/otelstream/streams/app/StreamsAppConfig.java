@@ -2,6 +2,7 @@ package io.otelstream.streams.app;
 
 import io.otelstream.config.ByteSize;
 import io.otelstream.config.GuardedProperties;
+import io.otelstream.schemas.Signal;
 import io.otelstream.streams.sampling.TailSamplingConfig;
 import io.otelstream.streams.traces.BoundedRocksDbConfig;
 import io.otelstream.streams.traces.RocksDbMemory;
@@ -69,13 +70,13 @@ public record StreamsAppConfig(
     io.otelstream.streams.processing.PipelinesConfig pipelines,
     java.time.Duration maxClockSkew,
     java.time.Duration maxRebuild,
-    java.util.List<String> signals) {
+    java.util.List<Signal> signals) {
 
   /** Every signal: one app processes all three unless {@code signals} names some. */
-  public static final List<String> ALL_SIGNALS = List.of("traces", "metrics", "logs");
+  public static final List<Signal> ALL_SIGNALS = List.of(Signal.values());
 
-  /** Whether this app processes {@code signal} (traces, metrics or logs). */
-  public boolean processes(String signal) {
+  /** Whether this app processes {@code signal}. */
+  public boolean processes(Signal signal) {
     return signals.contains(signal);
   }
 
@@ -147,11 +148,11 @@ public record StreamsAppConfig(
     if (maxClockSkew.isNegative()) {
       throw new IllegalArgumentException("max_clock_skew must not be negative");
     }
-    signals = signals != null ? List.copyOf(signals) : ALL_SIGNALS;
-    if (signals.isEmpty() || !ALL_SIGNALS.containsAll(signals)) {
+    if (signals != null && (signals.isEmpty() || signals.stream().anyMatch(s -> s == null))) {
       throw new IllegalArgumentException(
           "signals must name one or more of traces, metrics, logs, was " + signals);
     }
+    signals = signals != null ? List.copyOf(signals) : ALL_SIGNALS;
     maxRebuild =
         maxRebuild != null
             ? maxRebuild

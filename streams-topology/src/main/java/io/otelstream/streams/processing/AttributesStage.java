@@ -11,6 +11,7 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otelstream.schemas.Signal;
 import io.otelstream.streams.signals.DataPoints;
 import java.util.Set;
 

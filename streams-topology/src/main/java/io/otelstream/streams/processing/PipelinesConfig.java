@@ -1,5 +1,6 @@
 package io.otelstream.streams.processing;
 
+import io.otelstream.schemas.Signal;
 import java.util.List;
 
 /**

@@ -2,6 +2,7 @@ package io.otelstream.streams.processing;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.otelstream.schemas.Signal;
 
 /**
  * {@code otelstream_streams_processor_dropped_items_total{signal, processor}}: spans, data points

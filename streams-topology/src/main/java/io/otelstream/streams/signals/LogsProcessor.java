@@ -7,6 +7,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.otelstream.schemas.Signal;
 import io.otelstream.streams.traces.DeadLetters;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +41,7 @@ public final class LogsProcessor implements Processor<byte[], byte[], byte[], by
     this.processing = processing;
     this.drops =
         new io.otelstream.streams.processing.ProcessorDrops(
-            metrics.registry(), io.otelstream.streams.processing.Signal.LOGS, processing);
+            metrics.registry(), Signal.LOGS, processing);
     this.minSeverity =
         config.minSeverity() == null ? 0 : LogsConfig.severityNumber(config.minSeverity());
     this.bodyPatterns = config.dropBodyRegex().stream().map(Pattern::compile).toList();
@@ -60,11 +61,11 @@ public final class LogsProcessor implements Processor<byte[], byte[], byte[], by
     try {
       request = ExportLogsServiceRequest.parseFrom(record.value());
     } catch (InvalidProtocolBufferException | NullPointerException e) {
-      metrics.deadLettered("logs", "undecodable");
+      metrics.deadLettered(Signal.LOGS, "undecodable");
       DeadLetters.send(context, record, "undecodable", DeadLetters.LOGS_SINK);
       return;
     }
-    if (!processing.isEmpty(io.otelstream.streams.processing.Signal.LOGS)) {
+    if (!processing.isEmpty(Signal.LOGS)) {
       ExportLogsServiceRequest.Builder processed = request.toBuilder();
       processing.logs(processed, drops);
       request = processed.build();
@@ -101,7 +102,7 @@ public final class LogsProcessor implements Processor<byte[], byte[], byte[], by
         out.addResourceLogs(rb);
       }
     }
-    metrics.items("logs", kept, dropped);
+    metrics.items(Signal.LOGS, kept, dropped);
     if (out.getResourceLogsCount() > 0) {
       context.forward(record.withValue(out.build().toByteArray()), SINK);
     }

@@ -6,6 +6,7 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.otelstream.schemas.Headers;
+import io.otelstream.schemas.Signal;
 import io.otelstream.streams.aggregation.SeriesKeys;
 import io.otelstream.streams.traces.DeadLetters;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
     this.processing = processing;
     this.drops =
         new io.otelstream.streams.processing.ProcessorDrops(
-            metrics.registry(), io.otelstream.streams.processing.Signal.METRICS, processing);
+            metrics.registry(), Signal.METRICS, processing);
     this.include = config.include() == null ? null : new NameMatcher(config.include());
     this.exclude = config.exclude() == null ? null : new NameMatcher(config.exclude());
     this.points = new AttributeEditor(config.attributes(), config.keepOnlyAttributes());
@@ -72,11 +73,11 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
     try {
       request = ExportMetricsServiceRequest.parseFrom(record.value());
     } catch (InvalidProtocolBufferException | NullPointerException e) {
-      metrics.deadLettered("metrics", "undecodable");
+      metrics.deadLettered(Signal.METRICS, "undecodable");
       DeadLetters.send(context, record, "undecodable", DeadLetters.METRICS_SINK);
       return;
     }
-    if (!processing.isEmpty(io.otelstream.streams.processing.Signal.METRICS)) {
+    if (!processing.isEmpty(Signal.METRICS)) {
       ExportMetricsServiceRequest.Builder processed = request.toBuilder();
       processing.metrics(processed, drops);
       request = processed.build();
@@ -113,7 +114,7 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
         out.addResourceMetrics(rb);
       }
     }
-    metrics.items("metrics", kept, dropped);
+    metrics.items(Signal.METRICS, kept, dropped);
     if (out.getResourceMetricsCount() > 0) {
       context.forward(record.withValue(out.build().toByteArray()), SINK);
     }
@@ -162,7 +163,7 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
                               .toByteArray()),
                   AGGREGATION_SINK));
     }
-    metrics.items("metrics", kept, dropped);
+    metrics.items(Signal.METRICS, kept, dropped);
   }
 
   /** Strict or regexp matching of metric names. */

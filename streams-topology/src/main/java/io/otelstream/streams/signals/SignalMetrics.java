@@ -2,6 +2,7 @@ package io.otelstream.streams.signals;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.otelstream.schemas.Signal;
 
 /** Counters of the metric and log processors: every dropped item is counted with its signal. */
 public final class SignalMetrics {
@@ -15,7 +16,7 @@ public final class SignalMetrics {
     return registry;
   }
 
-  void items(String signal, long kept, long dropped) {
+  void items(Signal signal, long kept, long dropped) {
     count(
         "otelstream.streams.items",
         "Data points and log records processed, by outcome",
@@ -30,19 +31,19 @@ public final class SignalMetrics {
         dropped);
   }
 
-  void deadLettered(String signal, String reason) {
+  void deadLettered(Signal signal, String reason) {
     Counter.builder("otelstream.streams.deadletter.records")
         .description("Records sent to the dead-letter topic, by source topic and reason")
-        .tags("topic", signal, "reason", reason)
+        .tags("topic", signal.key(), "reason", reason)
         .register(registry)
         .increment();
   }
 
-  private void count(String name, String description, String signal, String outcome, long n) {
+  private void count(String name, String description, Signal signal, String outcome, long n) {
     if (n > 0) {
       Counter.builder(name)
           .description(description)
-          .tags("signal", signal, "outcome", outcome)
+          .tags("signal", signal.key(), "outcome", outcome)
           .register(registry)
           .increment(n);
     }

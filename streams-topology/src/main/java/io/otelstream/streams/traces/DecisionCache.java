@@ -2,8 +2,6 @@ package io.otelstream.streams.traces;
 
 import io.otelstream.schemas.AvroState;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -25,10 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DecisionCache {
   private static final byte DECISION = 'T';
 
-  private static final byte LEGACY_EXPIRY_INDEX = 1; // kept in this store before version 0.2
-
   private final KeyValueStore<Bytes, byte[]> store;
-  private final LocalTraceStore expiry;
+  private final DecisionExpiryIndex expiry;
   // Expiry entries are deleted from the low end; scans start at the lowest one that may be live.
   private long expiryFloor;
 
@@ -48,34 +44,24 @@ final class DecisionCache {
   }
 
   /**
-   * Opens the cache over the task's restored decisions and indexes their expiries in {@code local}
-   * (a scan of the decisions: the same order of work as their restore).
+   * Opens the cache over the task's restored decisions and indexes their expiries in {@code
+   * expiry}, which it owns from then on (a scan of the decisions: the same order of work as their
+   * restore).
    */
-  DecisionCache(KeyValueStore<Bytes, byte[]> store, LocalTraceStore local) {
+  DecisionCache(KeyValueStore<Bytes, byte[]> store, DecisionExpiryIndex expiry) {
     this.store = store;
-    this.expiry = local;
+    this.expiry = expiry;
     long floor = Long.MAX_VALUE;
     try (KeyValueIterator<Bytes, byte[]> it =
         store.prefixScan(Bytes.wrap(new byte[] {DECISION}), new BytesSerializer())) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
         long expiresAt = decode(kv.value).expiresAtMs();
-        expiry.addExpiry(expiresAt, traceIdOf(kv.key));
+        expiry.add(expiresAt, traceIdOf(kv.key));
         floor = Math.min(floor, expiresAt);
       }
     }
     expiryFloor = floor == Long.MAX_VALUE ? 0 : floor;
-    dropLegacyIndex();
-  }
-
-  /** Deletes the expiry index an earlier version kept in the changelogged store. */
-  private void dropLegacyIndex() {
-    List<Bytes> legacy = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it =
-        store.prefixScan(Bytes.wrap(new byte[] {LEGACY_EXPIRY_INDEX}), new BytesSerializer())) {
-      it.forEachRemaining(kv -> legacy.add(kv.key));
-    }
-    legacy.forEach(store::delete);
   }
 
   Decision lookup(byte[] traceId) {
@@ -85,7 +71,7 @@ final class DecisionCache {
 
   void remember(byte[] traceId, Decision d) {
     store.put(key(traceId), encode(d));
-    expiry.addExpiry(d.expiresAtMs(), traceId);
+    expiry.add(d.expiresAtMs(), traceId);
     expiryFloor = Math.min(expiryFloor, d.expiresAtMs());
   }
 
@@ -109,7 +95,7 @@ final class DecisionCache {
       return;
     }
     long blocked = Long.MAX_VALUE;
-    for (DiskTraces.Expiry e : expiry.expiries(expiryFloor, timeMs)) {
+    for (DecisionExpiryIndex.Entry e : expiry.range(expiryFloor, timeMs)) {
       Decision d = lookup(e.traceId());
       // A trace decided again has a newer expiry entry: this one only goes.
       if (d != null && d.expiresAtMs() == e.timeMs()) {
@@ -119,7 +105,7 @@ final class DecisionCache {
         }
         store.delete(key(e.traceId()));
       }
-      expiry.removeExpiry(e.timeMs(), e.traceId());
+      expiry.remove(e.timeMs(), e.traceId());
     }
     expiryFloor = Math.min(blocked, timeMs + 1);
   }

@@ -25,24 +25,22 @@ import org.rocksdb.WriteOptions;
 /**
  * The in-flight traces of a task that did not fit the heap budget ({@link HeapTraces}): their
  * fragments, gathering state, deadlines and arrival offsets, in a RocksDB of the task's own that
- * has no changelog and no write-ahead log; and the expiry index of the task's cached decisions. It
- * is wiped whenever it opens: the input partition is the durable record of in-flight spans, and
- * {@link InputRebuilder} fills the task's stores again from it.
+ * has no changelog and no write-ahead log; it also holds the {@link DecisionExpiryIndex}. It is
+ * wiped whenever it opens: the input partition is the durable record of in-flight spans, and {@link
+ * InputRebuilder} fills the task's stores again from it.
  *
  * <p>Keys start with a kind byte: {@code F} trace ID (the trace's fragments, appended in arrival
  * order by RocksDB's string-append merge operator, each framed by its length, so adding one is a
  * blind write and reading all of them one point lookup), {@code S} trace ID (gathering state),
  * {@code D} deadline + trace ID, {@code A} first offset + trace ID (the oldest is the low
- * watermark), {@code E} expiry time + trace ID (the index of the task's cached decisions, derived
- * from the changelogged decisions, so it costs no changelog record; see {@link DecisionCache}). The
- * store is wiped at every open, so a trace's fragments are never appended twice.
+ * watermark); {@code E} keys are the decision expiry index's. The store is wiped at every open, so
+ * a trace's fragments are never appended twice.
  */
 final class DiskTraces implements AutoCloseable {
   private static final byte FRAGMENT = 'F';
   private static final byte STATE = 'S';
   private static final byte DEADLINE = 'D';
   private static final byte ARRIVAL = 'A';
-  private static final byte EXPIRY = 'E';
   private static final byte[] EMPTY = new byte[0];
   // Operands are framed by their length, so no delimiter is needed between them.
   private static final StringAppendOperator APPEND = new StringAppendOperator("");
@@ -313,38 +311,9 @@ final class DiskTraces implements AutoCloseable {
     return otherwise;
   }
 
-  /** Indexes a cached decision of {@code traceId} that expires at {@code timeMs}. */
-  void addExpiry(long timeMs, byte[] traceId) {
-    try {
-      db.put(noWal, timeKey(EXPIRY, timeMs, traceId), EMPTY);
-    } catch (RocksDBException e) {
-      throw failed("index a decision", e);
-    }
-  }
-
-  void removeExpiry(long timeMs, byte[] traceId) {
-    try {
-      db.delete(noWal, timeKey(EXPIRY, timeMs, traceId));
-    } catch (RocksDBException e) {
-      throw failed("unindex a decision", e);
-    }
-  }
-
-  /** An entry of the decision expiry index. */
-  record Expiry(long timeMs, byte[] traceId) {}
-
-  /** Expiry entries from {@code fromMs} to {@code toMs} inclusive, oldest first. */
-  List<Expiry> expiries(long fromMs, long toMs) {
-    List<Expiry> out = new ArrayList<>();
-    try (Slice bound = new Slice(timeKey(EXPIRY, toMs + 1, new byte[16]));
-        ReadOptions read = new ReadOptions().setIterateUpperBound(bound);
-        RocksIterator it = db.newIterator(read)) {
-      for (it.seek(timeKey(EXPIRY, fromMs, new byte[16])); it.isValid(); it.next()) {
-        byte[] k = it.key();
-        out.add(new Expiry(ByteBuffer.wrap(k).getLong(1), Arrays.copyOfRange(k, 9, 25)));
-      }
-    }
-    return out;
+  /** The decision cache's expiry index, kept in this store's RocksDB and wiped with it. */
+  DecisionExpiryIndex expiryIndex() {
+    return new DecisionExpiryIndex(db, noWal);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -18,11 +19,14 @@ final class LocalTraceStore implements AutoCloseable {
   private final HeapTraces heap;
   private final DiskTraces disk;
   private final Runnable spilled;
+  private final AtomicLong instanceInFlight;
 
-  private LocalTraceStore(HeapTraces heap, DiskTraces disk, Runnable spilled) {
+  private LocalTraceStore(
+      HeapTraces heap, DiskTraces disk, Runnable spilled, AtomicLong instanceInFlight) {
     this.heap = heap;
     this.disk = disk;
     this.spilled = spilled;
+    this.instanceInFlight = instanceInFlight;
   }
 
   /**
@@ -30,10 +34,17 @@ final class LocalTraceStore implements AutoCloseable {
    * there.
    *
    * @param spilled called for each trace that goes to disk because the heap budget is spent
+   * @param instanceInFlight the instance's count of traces being gathered, over all its tasks'
+   *     stores: this store alone changes it, as traces start and go and when it closes
    */
   static LocalTraceStore openEmpty(
-      Path dir, RocksDbMemory memory, InFlightHeap budget, Runnable spilled) {
-    return new LocalTraceStore(new HeapTraces(budget), DiskTraces.openEmpty(dir, memory), spilled);
+      Path dir,
+      RocksDbMemory memory,
+      InFlightHeap budget,
+      Runnable spilled,
+      AtomicLong instanceInFlight) {
+    return new LocalTraceStore(
+        new HeapTraces(budget), DiskTraces.openEmpty(dir, memory), spilled, instanceInFlight);
   }
 
   /** Traces being gathered. */
@@ -55,6 +66,7 @@ final class LocalTraceStore implements AutoCloseable {
       disk.start(traceId, state, value);
       spilled.run();
     }
+    instanceInFlight.incrementAndGet();
   }
 
   /** Adds a later fragment of a trace being gathered. */
@@ -85,6 +97,7 @@ final class LocalTraceStore implements AutoCloseable {
     } else {
       disk.remove(traceId, state, dueByDeadline);
     }
+    instanceInFlight.decrementAndGet();
   }
 
   /**
@@ -157,22 +170,15 @@ final class LocalTraceStore implements AutoCloseable {
     return low == Long.MAX_VALUE ? otherwise : low;
   }
 
-  /** Indexes a cached decision of {@code traceId} that expires at {@code timeMs}. */
-  void addExpiry(long timeMs, byte[] traceId) {
-    disk.addExpiry(timeMs, traceId);
+  /** The decision cache's expiry index, kept in the disk tier's RocksDB and wiped with it. */
+  DecisionExpiryIndex expiryIndex() {
+    return disk.expiryIndex();
   }
 
-  void removeExpiry(long timeMs, byte[] traceId) {
-    disk.removeExpiry(timeMs, traceId);
-  }
-
-  /** Expiry entries from {@code fromMs} to {@code toMs} inclusive, oldest first. */
-  List<DiskTraces.Expiry> expiries(long fromMs, long toMs) {
-    return disk.expiries(fromMs, toMs);
-  }
-
+  /** Closes the store; its traces no longer count as in flight here (a rebuild gathers them). */
   @Override
   public void close() {
+    instanceInFlight.addAndGet(-size());
     heap.clear();
     disk.close();
   }

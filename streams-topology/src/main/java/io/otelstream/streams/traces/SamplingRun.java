@@ -52,6 +52,11 @@ public interface SamplingRun {
     return DeadLetters.SINK;
   }
 
+  /** Whether the sampler's stores have changelogs (live) or not (a replay keeps nothing). */
+  default boolean changelogged() {
+    return true;
+  }
+
   /** Appended to the store names, so that two samplers can share one topology. */
   default String storeSuffix() {
     return "";

@@ -3,9 +3,9 @@ package io.otelstream.streams.traces;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otelstream.schemas.Signal;
 import io.otelstream.streams.processing.Pipelines;
 import io.otelstream.streams.processing.ProcessorDrops;
-import io.otelstream.streams.processing.Signal;
 
 /** The traces pipeline's processors on one input record's value, before tail sampling sees it. */
 final class SpanProcessing {

@@ -5,7 +5,6 @@ import io.otelstream.streams.spanmetrics.MetricDeltas;
 import io.otelstream.streams.spanmetrics.TraceMetricsConfig;
 import io.otelstream.streams.spanmetrics.TraceMetricsRecorder;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
@@ -133,15 +132,15 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
             context.stateDir().toPath().resolve("ts-local" + run.storeSuffix()),
             RocksDbMemory.shared(context.appConfigs()),
             settings.inFlightHeap(),
-            metrics::spilled);
+            metrics::spilled,
+            metrics.inFlight());
     KeyValueStore<Bytes, byte[]> decisionStore =
         context.getStateStore(TraceStores.DECISIONS + run.storeSuffix());
-    decisions = new DecisionCache(decisionStore, local);
+    decisions = new DecisionCache(decisionStore, local.expiryIndex());
     watermark =
         new PartitionWatermark(
             context.getStateStore(TraceStores.WATERMARKS + run.storeSuffix()), partition);
-    AtomicLong inFlight = metrics.inFlight();
-    gatherer = new TraceGatherer(local, settings, inFlight);
+    gatherer = new TraceGatherer(local, settings);
     emitter = new SampledEmitter(context, settings, metrics, run.sampledSink());
     if (traceMetricsConfig.enabled() && run.sampledSink() != null) {
       traceMetrics =
@@ -447,7 +446,6 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   @Override
   public void close() {
     // The task moves or stops: its in-flight traces are rebuilt from the input where it resumes.
-    metrics.inFlight().addAndGet(-local.size());
     local.close();
   }
 }

@@ -3,7 +3,6 @@ package io.otelstream.streams.traces;
 import io.otelstream.streams.sampling.SamplingEngine;
 import io.otelstream.streams.sampling.TraceData;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decides one gathered trace: parses its fragments (the only full parse a span gets), runs the
@@ -16,7 +15,6 @@ final class TraceDecider {
   private final SamplingEngine engine;
   private final SamplingSettings settings;
   private final SamplingMetrics metrics;
-  private final AtomicLong instanceInFlight;
   private final SamplingRun run;
   private final int partition;
   private final io.otelstream.streams.spanmetrics.TraceMetricsRecorder traceMetrics;
@@ -40,7 +38,6 @@ final class TraceDecider {
     this.engine = engine;
     this.settings = settings;
     this.metrics = metrics;
-    this.instanceInFlight = metrics.inFlight();
   }
 
   /**
@@ -76,7 +73,6 @@ final class TraceDecider {
       // Outside a replay's window: forgotten undecided; a not-sampled entry makes its later spans
       // late spans that are dropped, not a new trace.
       local.remove(key, state, dueByDeadline);
-      instanceInFlight.decrementAndGet();
       remember(key, state, false, null, nowMs);
       return;
     }
@@ -98,7 +94,6 @@ final class TraceDecider {
       emitter.kept(traceId, values, outcome.policy(), state.firstSeenMs(), state.tenant());
     }
     local.remove(key, state, dueByDeadline);
-    instanceInFlight.decrementAndGet();
     remember(key, state, outcome.sampled(), outcome.policy(), nowMs);
     metrics.decided(
         outcome.policy(),

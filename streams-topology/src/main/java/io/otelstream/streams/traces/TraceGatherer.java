@@ -1,7 +1,5 @@
 package io.otelstream.streams.traces;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * Gathers the fragments of undecided traces into the task's local store; a trace's deadline is its
  * first record's timestamp plus decision_wait, so rebuilding from the input gives the same one.
@@ -9,12 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TraceGatherer {
   private final LocalTraceStore local;
   private final SamplingSettings settings;
-  private final AtomicLong instanceInFlight;
 
-  TraceGatherer(LocalTraceStore local, SamplingSettings settings, AtomicLong instanceInFlight) {
+  TraceGatherer(LocalTraceStore local, SamplingSettings settings) {
     this.local = local;
     this.settings = settings;
-    this.instanceInFlight = instanceInFlight;
   }
 
   /** The trace's gathering state, or null when it is not being gathered. */
@@ -36,7 +32,6 @@ final class TraceGatherer {
                   a.tenant())
               .plus(a.offset(), a.spans(), a.value().length);
       local.start(a.key(), state, a.value());
-      instanceInFlight.incrementAndGet();
     } else {
       state = state.plus(a.offset(), a.spans(), a.value().length);
       local.add(a.key(), state, a.value());

@@ -79,7 +79,7 @@ class OtelstreamTopologyTest {
               all.inputEnd(),
               all.processing(),
               all.retention(),
-              java.util.List.of(expected.getKey()));
+              java.util.List.of(io.otelstream.schemas.Signal.of(expected.getKey())));
       Set<String> read =
           OtelstreamTopology.build(topics, one).describe().subtopologies().stream()
               .flatMap(s -> s.nodes().stream())

@@ -83,6 +83,16 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void signalsBindToTheSignalContractAndAnUnknownOneIsNamed() {
+    assertThat(parse("signals: [Metrics, logs]\n").signals())
+        .containsExactly(io.otelstream.schemas.Signal.METRICS, io.otelstream.schemas.Signal.LOGS);
+    assertThat(parse("").signals()).isEqualTo(StreamsAppConfig.ALL_SIGNALS);
+    assertThatThrownBy(() -> parse("signals: [traces, spans]\n"))
+        .hasMessageContaining("signals")
+        .hasMessageContaining("must be traces, metrics or logs, not spans");
+  }
+
+  @Test
   void theExampleConfigurationLoads() throws java.io.IOException {
     String example =
         java.nio.file.Files.readString(java.nio.file.Path.of("examples", "streams.yaml"));

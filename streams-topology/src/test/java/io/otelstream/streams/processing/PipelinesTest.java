@@ -23,6 +23,7 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otelstream.config.ConfigException;
 import io.otelstream.config.ConfigLoader;
+import io.otelstream.schemas.Signal;
 import io.otelstream.streams.app.StreamsAppConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

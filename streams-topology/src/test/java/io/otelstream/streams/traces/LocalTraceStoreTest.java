@@ -50,9 +50,14 @@ class LocalTraceStoreTest {
     }
     List<String> log = new ArrayList<>();
     long spilledBefore = spills.get();
+    AtomicLong inFlight = new AtomicLong();
     try (LocalTraceStore store =
         LocalTraceStore.openEmpty(
-            dir.resolve(name), RocksDbMemory.shared(Map.of()), budget, spills::incrementAndGet)) {
+            dir.resolve(name),
+            RocksDbMemory.shared(Map.of()),
+            budget,
+            spills::incrementAndGet,
+            inFlight)) {
       long time = 1_000_000;
       for (long offset = 0; offset < 20_000; offset++) {
         byte[] id = ids[random.nextInt(ids.length)];
@@ -76,6 +81,7 @@ class LocalTraceStoreTest {
           store.forEachDue(
               due, (t, s) -> log.add("due " + decide(store, t, s, true)), Long.MAX_VALUE);
           log.add("low " + store.lowWatermark(offset + 1) + " size " + store.size());
+          assertEquals(store.size(), inFlight.get(), name + ": the store counts what it holds");
         }
       }
       store.forEachDue(
@@ -83,7 +89,12 @@ class LocalTraceStoreTest {
           (t, s) -> log.add("due " + decide(store, t, s, true)),
           Long.MAX_VALUE);
       assertEquals(0, store.size(), name + ": every trace decided");
+      byte[] left = new byte[16];
+      GatherState state = GatherState.first(0, WAIT_MS, 0, null).plus(0, 1, 10);
+      store.start(left, state, new byte[10]);
+      assertEquals(1, inFlight.get(), name + ": a trace left in flight");
     }
+    assertEquals(0, inFlight.get(), name + ": closing gives back what the store held");
     if (name.equals("mixed")) {
       long decided = log.stream().filter(l -> !l.startsWith("low")).count();
       assertTrue(
