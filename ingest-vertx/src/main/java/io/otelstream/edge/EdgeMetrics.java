@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.otelstream.schemas.Signal;
+import io.otelstream.schemas.metrics.MetricNames;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -19,11 +20,11 @@ final class EdgeMetrics {
   EdgeMetrics(
       MeterRegistry registry, Supplier<Number> inflightBytes, Supplier<Number> inflightRequests) {
     this.registry = registry;
-    Gauge.builder("otelstream.edge.inflight.bytes", inflightBytes)
+    Gauge.builder(MetricNames.EDGE_INFLIGHT_BYTES.name(), inflightBytes)
         .description("Request bytes awaiting Kafka acknowledgement")
         .baseUnit("bytes")
         .register(registry);
-    Gauge.builder("otelstream.edge.inflight.requests", inflightRequests)
+    Gauge.builder(MetricNames.EDGE_INFLIGHT_REQUESTS.name(), inflightRequests)
         .description("Requests awaiting Kafka acknowledgement")
         .register(registry);
     // Every reason from the start, at 0: panels show 0, not "No data", and rate() has a series
@@ -45,7 +46,7 @@ final class EdgeMetrics {
   }
 
   private Counter connectionAgedCounter(String transport) {
-    return Counter.builder("otelstream.edge.connections.aged")
+    return Counter.builder(MetricNames.EDGE_CONNECTIONS_AGED.name())
         .description("Client connections the edge ended at their maximum age, by transport")
         .tags("transport", transport)
         .register(registry);
@@ -53,7 +54,7 @@ final class EdgeMetrics {
 
   void requestReceived(Signal signal, String transport) {
     counter(
-            "otelstream.edge.requests.received",
+            MetricNames.EDGE_REQUESTS_RECEIVED.name(),
             "Export requests received",
             "signal",
             signal.key(),
@@ -68,7 +69,7 @@ final class EdgeMetrics {
 
   private Counter rejected(Signal signal, String transport, String reason) {
     return counter(
-        "otelstream.edge.requests.rejected",
+        MetricNames.EDGE_REQUESTS_REJECTED.name(),
         "Export requests answered with an error, by reason",
         "signal",
         signal == null ? "unknown" : signal.key(),
@@ -80,7 +81,7 @@ final class EdgeMetrics {
 
   void itemsReceived(Signal signal, long count) {
     counter(
-            "otelstream.edge.items.received",
+            MetricNames.EDGE_ITEMS_RECEIVED.name(),
             "Spans, data points and log records received in decodable requests",
             "signal",
             signal.key())
@@ -89,7 +90,7 @@ final class EdgeMetrics {
 
   void itemsAccepted(Signal signal, long count) {
     counter(
-            "otelstream.edge.items.accepted",
+            MetricNames.EDGE_ITEMS_ACCEPTED.name(),
             "Spans, data points and log records acknowledged by Kafka",
             "signal",
             signal.key())
@@ -98,7 +99,7 @@ final class EdgeMetrics {
 
   void itemsRejected(Signal signal, String reason, long count) {
     counter(
-            "otelstream.edge.items.rejected",
+            MetricNames.EDGE_ITEMS_REJECTED.name(),
             "Spans, data points and log records not written, by reason",
             "signal",
             signal.key(),
@@ -112,7 +113,7 @@ final class EdgeMetrics {
         .computeIfAbsent(
             signal,
             sig ->
-                Timer.builder("otelstream.edge.produce.latency")
+                Timer.builder(MetricNames.EDGE_PRODUCE_LATENCY.name())
                     .description(
                         "Time from the first send to Kafka's acknowledgement of a request's last"
                             + " record")
@@ -123,7 +124,7 @@ final class EdgeMetrics {
                     .register(registry))
         .record(Duration.ofNanos(nanos));
     counter(
-            "otelstream.edge.kafka.records",
+            MetricNames.EDGE_KAFKA_RECORDS.name(),
             "Records acknowledged by Kafka",
             "signal",
             signal.key())

@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.otelstream.admin.AdminEndpoint;
 import io.otelstream.config.EffectiveConfig;
 import io.otelstream.schemas.Signal;
+import io.otelstream.schemas.metrics.MetricNames;
 import io.otelstream.topics.TopicCatalog;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -40,6 +42,7 @@ public final class EdgeServer implements AutoCloseable {
   private final int grpcPort;
   private final int httpPort;
   private final int adminPort;
+  private AdminEndpoint admin;
   private boolean closed;
 
   private EdgeServer(EdgeConfig config) {
@@ -66,7 +69,7 @@ public final class EdgeServer implements AutoCloseable {
       new ProcessorMetrics().bindTo(registry);
       new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
       io.micrometer.core.instrument.Gauge.builder(
-              "otelstream.edge.ready", state, s -> s.ready() ? 1 : 0)
+              MetricNames.EDGE_READY.name(), state, s -> s.ready() ? 1 : 0)
           .description(
               "1 while /health/ready answers 200 (Kafka reachable, topics present, not draining)")
           .register(registry);
@@ -96,9 +99,12 @@ public final class EdgeServer implements AutoCloseable {
                           exports, auth, metrics, new Cors(config.cors()), config.limits()),
                       metrics::connectionAged),
               new DeploymentOptions().setInstances(config.eventLoops())));
-      await(
-          new AdminServer(state, registry)
-              .listen(vertx, new EdgeConfig.Listener(config.admin().host(), adminPort)));
+      // Off the event loops: a scrape or a probe never waits behind export requests.
+      this.admin =
+          AdminEndpoint.forComponent("edge")
+              .metrics(registry)
+              .ready(state::health)
+              .listen(config.admin().host(), adminPort);
       readiness.startPolling(vertx);
       LOG.info("edge configuration (secrets masked): {}", EffectiveConfig.describe(config));
       LOG.info(
@@ -170,6 +176,7 @@ public final class EdgeServer implements AutoCloseable {
     producer.flush();
     producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     readiness.close();
+    admin.close();
     LOG.info("edge stopped");
   }
 

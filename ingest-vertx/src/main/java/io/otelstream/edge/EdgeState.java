@@ -67,4 +67,15 @@ final class EdgeState {
   boolean ready() {
     return kafkaReady && !draining;
   }
+
+  /** /health/ready: Kafka reachable, topics present, not draining. */
+  io.otelstream.admin.Health health() {
+    if (draining) {
+      return io.otelstream.admin.Health.of(false, "not ready").with("reason", "shutting down");
+    }
+    return kafkaReady
+        ? io.otelstream.admin.Health.of(true, "ready")
+        : io.otelstream.admin.Health.of(false, "not ready")
+            .with("reason", "Kafka is unreachable or the raw topics do not exist");
+  }
 }

@@ -1,17 +1,18 @@
 package io.otelstream.edge;
 
 import com.google.protobuf.ByteString;
+import io.otelstream.schemas.wire.TraceFields;
 
 /** Trace and span ID rules of the OTLP specification. */
 final class Ids {
   private Ids() {}
 
   static boolean validTraceId(ByteString id) {
-    return id.size() == 16 && !allZero(id);
+    return TraceFields.validId(id, TraceFields.TRACE_ID_BYTES);
   }
 
   static boolean validSpanId(ByteString id) {
-    return id.size() == 8 && !allZero(id);
+    return TraceFields.validId(id, TraceFields.SPAN_ID_BYTES);
   }
 
   /** Log records may omit IDs; present ones must be valid. */
@@ -21,14 +22,5 @@ final class Ids {
 
   static boolean validOptionalSpanId(ByteString id) {
     return id.isEmpty() || validSpanId(id);
-  }
-
-  private static boolean allZero(ByteString id) {
-    for (int i = 0; i < id.size(); i++) {
-      if (id.byteAt(i) != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 }

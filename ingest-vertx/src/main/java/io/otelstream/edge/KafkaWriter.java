@@ -5,7 +5,6 @@ import io.otelstream.schemas.Signal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ final class KafkaWriter {
     List<org.apache.kafka.common.header.Header> headers =
         tenant == null
             ? List.of()
-            : List.of(new RecordHeader(Headers.TENANT, tenant.getBytes(StandardCharsets.UTF_8)));
+            : List.of(new RecordHeader(Headers.TENANT, Headers.encodeTenant(tenant)));
     AtomicInteger pending = new AtomicInteger(records.size());
     AtomicBoolean done = new AtomicBoolean();
     for (Batch.Record r : records) {

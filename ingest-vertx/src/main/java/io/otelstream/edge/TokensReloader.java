@@ -2,6 +2,7 @@ package io.otelstream.edge;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.otelstream.schemas.metrics.MetricNames;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class TokensReloader {
   }
 
   private static Counter counter(MeterRegistry registry, String outcome) {
-    return Counter.builder("otelstream.edge.token.reloads")
+    return Counter.builder(MetricNames.EDGE_TOKEN_RELOADS.name())
         .description("Reads of the tokens file that changed the tokens, or failed, by outcome")
         .tags("outcome", outcome)
         .register(registry);

@@ -1,6 +1,7 @@
 package io.otelstream.edge;
 
 import io.otelstream.schemas.RecordKeys;
+import io.otelstream.schemas.wire.TraceFields;
 import io.otelstream.schemas.wire.WireReader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ final class TraceRecords {
     WireReader request = new WireReader(body, 0, body.length);
     while (request.hasNext()) {
       int tag = request.readTag();
-      if (tag == (1 << 3 | WireReader.LEN)) { // resource_spans
+      if (tag == TraceFields.RESOURCE_SPANS) {
         int length = request.readLength();
         resourceSpans(body, request.pos, request.pos + length, groups, batch, maxRecordBytes);
         request.pos += length;
@@ -47,7 +48,7 @@ final class TraceRecords {
       int tag = r.readTag();
       r.skip(tag);
       switch (tag) {
-        case 2 << 3 | WireReader.LEN -> scopes.add(payload(b, fieldStart, r.pos)); // scope_spans
+        case TraceFields.SCOPE_SPANS -> scopes.add(payload(b, fieldStart, r.pos));
         default -> resource.header(fieldStart, r.pos); // resource, schema_url, unknown fields
       }
     }
@@ -72,7 +73,7 @@ final class TraceRecords {
       int tag = r.readTag();
       r.skip(tag);
       switch (tag) {
-        case 2 << 3 | WireReader.LEN -> spans.add(payload(b, fieldStart, r.pos)); // spans
+        case TraceFields.SPANS -> spans.add(payload(b, fieldStart, r.pos));
         default -> scope.header(fieldStart, r.pos); // scope, schema_url, unknown fields
       }
     }
@@ -98,11 +99,11 @@ final class TraceRecords {
     WireReader r = new WireReader(b, start, end);
     while (r.hasNext() && (traceId < 0 || spanId < 0)) {
       int tag = r.readTag();
-      if (tag == (1 << 3 | WireReader.LEN)) {
+      if (tag == TraceFields.TRACE_ID) {
         traceIdLength = r.readLength();
         traceId = r.pos;
         r.pos += traceIdLength;
-      } else if (tag == (2 << 3 | WireReader.LEN)) {
+      } else if (tag == TraceFields.SPAN_ID) {
         spanIdLength = r.readLength();
         spanId = r.pos;
         r.pos += spanIdLength;
@@ -110,11 +111,11 @@ final class TraceRecords {
         r.skip(tag);
       }
     }
-    if (traceIdLength != 16 || allZero(b, traceId, 16)) {
+    if (!TraceFields.validId(b, traceId, traceIdLength, TraceFields.TRACE_ID_BYTES)) {
       batch.reject(1, "a span has an invalid trace ID: " + describe(traceIdLength, 16));
       return;
     }
-    if (spanIdLength != 8 || allZero(b, spanId, 8)) {
+    if (!TraceFields.validId(b, spanId, spanIdLength, TraceFields.SPAN_ID_BYTES)) {
       batch.reject(1, "a span has an invalid span ID: " + describe(spanIdLength, 8));
       return;
     }
@@ -134,18 +135,6 @@ final class TraceRecords {
     return length != expected
         ? "must be " + expected + " bytes, was " + Math.max(0, length)
         : "must not be all zero";
-  }
-
-  private static boolean allZero(byte[] b, int offset, int length) {
-    if (offset < 0) {
-      return true;
-    }
-    for (int i = offset; i < offset + length; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** [payloadStart, payloadEnd) of the length-delimited field spanning [fieldStart, fieldEnd). */

@@ -18,4 +18,35 @@ public final class Headers {
   public static final String DEADLETTER_REASON = "otelstream.deadletter.reason";
 
   private Headers() {}
+
+  /** The tenant a record carries (its last tenant header), or null for none. */
+  public static String tenant(org.apache.kafka.common.header.Headers headers) {
+    org.apache.kafka.common.header.Header h = headers.lastHeader(TENANT);
+    return h == null ? null : decodeTenant(h.value());
+  }
+
+  /** Headers carrying {@code tenant}; none for a null tenant. */
+  public static org.apache.kafka.common.header.Headers withTenant(String tenant) {
+    org.apache.kafka.common.header.internals.RecordHeaders headers =
+        new org.apache.kafka.common.header.internals.RecordHeaders();
+    if (tenant != null) {
+      headers.add(TENANT, encodeTenant(tenant));
+    }
+    return headers;
+  }
+
+  /** A tenant header's value: the tenant in UTF-8. */
+  public static byte[] encodeTenant(String tenant) {
+    return tenant.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** The tenant in a header value (bytes, or text where a converter made it text); null stays. */
+  public static String decodeTenant(Object value) {
+    if (value == null) {
+      return null;
+    }
+    return value instanceof byte[] b
+        ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+        : value.toString();
+  }
 }

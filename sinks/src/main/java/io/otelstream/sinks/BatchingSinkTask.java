@@ -21,7 +21,7 @@ import org.apache.kafka.connect.sink.SinkTask;
  * Retriable failures keep the batch and offsets back; permanent ones go to the dead-letter queue
  * when {@code errors.tolerance=all}, and otherwise fail the task with the backend's message.
  */
-public abstract class BatchingSinkTask extends SinkTask {
+public abstract class BatchingSinkTask<S extends SinkSettings> extends SinkTask {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(BatchingSinkTask.class);
 
@@ -31,12 +31,8 @@ public abstract class BatchingSinkTask extends SinkTask {
     public String tenant() {
       org.apache.kafka.connect.header.Header h =
           record.headers().lastWithName(io.otelstream.schemas.Headers.TENANT);
-      if (h == null || h.value() == null) {
-        return "";
-      }
-      return h.value() instanceof byte[] b
-          ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
-          : h.value().toString();
+      String tenant = h == null ? null : io.otelstream.schemas.Headers.decodeTenant(h.value());
+      return tenant == null ? "" : tenant;
     }
   }
 
@@ -56,17 +52,17 @@ public abstract class BatchingSinkTask extends SinkTask {
   private final Map<TopicPartition, OffsetAndMetadata> delivered = new HashMap<>();
   private long batchBytes;
   private long firstBufferedAt;
-  private SinkSettings settings;
+  private S settings;
   private ErrantRecordReporter reporter;
   private boolean tolerateAll;
   protected SinkCounters counters;
   private io.otelstream.topics.RetentionGaps gaps;
   private volatile long oldestHeldMs = Long.MAX_VALUE; // read by the metrics reporter's thread
 
-  protected abstract SinkSettings settings(Map<String, String> props);
+  protected abstract S settings(Map<String, String> props);
 
   /** Opens backend resources. */
-  protected abstract void open(SinkSettings settings);
+  protected abstract void open(S settings);
 
   /**
    * Refuses, with a permanent BackendException, a record this backend can never take, before it

@@ -1,5 +1,6 @@
 package io.otelstream.sinks;
 
+import io.otelstream.schemas.metrics.MetricNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
@@ -47,19 +48,28 @@ final class SinkCounters {
       java.util.function.DoubleSupplier lagSeconds) {
     this.metrics = metrics;
     this.tags = new LinkedHashMap<>(Map.of("signal", signal));
-    this.records = sum("records-sent-total", "Records accepted by the backend");
-    this.bytes = sum("bytes-sent-total", "Record bytes accepted by the backend");
-    this.batches = sum("batches-sent-total", "Batches accepted by the backend");
+    this.records =
+        sum(MetricNames.SINK_RECORDS_SENT_TOTAL.name(), "Records accepted by the backend");
+    this.bytes =
+        sum(MetricNames.SINK_BYTES_SENT_TOTAL.name(), "Record bytes accepted by the backend");
+    this.batches =
+        sum(MetricNames.SINK_BATCHES_SENT_TOTAL.name(), "Batches accepted by the backend");
     if (metrics == null) {
       this.latency = null;
       this.latencySum = null;
     } else {
       this.latency = metrics.addSensor("backend-latency");
       latency.add(
-          metrics.metricName("backend-latency-avg-ms", "Average backend latency of a batch", tags),
+          metrics.metricName(
+              MetricNames.SINK_BACKEND_LATENCY_AVG_MS.name(),
+              "Average backend latency of a batch",
+              tags),
           new Avg());
       latency.add(
-          metrics.metricName("backend-latency-max-ms", "Maximum backend latency of a batch", tags),
+          metrics.metricName(
+              MetricNames.SINK_BACKEND_LATENCY_MAX_MS.name(),
+              "Maximum backend latency of a batch",
+              tags),
           new Max());
       for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
         LinkedHashMap<String, String> t = new LinkedHashMap<>(tags);
@@ -68,21 +78,24 @@ final class SinkCounters {
         latencyBuckets[i] = metrics.addSensor("backend-latency-bucket-" + i);
         latencyBuckets[i].add(
             metrics.metricName(
-                "backend-latency-seconds-bucket",
+                MetricNames.SINK_BACKEND_LATENCY_SECONDS_BUCKET.name(),
                 "Batches whose backend latency was at most le seconds",
                 t),
             new CumulativeSum());
       }
-      latencySum = sum("backend-latency-seconds-sum", "Total backend latency of batches, seconds");
+      latencySum =
+          sum(
+              MetricNames.SINK_BACKEND_LATENCY_SECONDS_SUM.name(),
+              "Total backend latency of batches, seconds");
       metrics.addMetric(
           metrics.metricName(
-              "backend-consecutive-failures",
+              MetricNames.SINK_BACKEND_CONSECUTIVE_FAILURES.name(),
               "Failed attempts since the last batch the backend accepted",
               tags),
           (Measurable) (config, now) -> consecutiveFailures.getAsInt());
       metrics.addMetric(
           metrics.metricName(
-              "lag-seconds",
+              MetricNames.SINK_LAG_SECONDS.name(),
               "Age of the oldest record the task holds undelivered (0 when it holds none)",
               tags),
           (Measurable) (config, now) -> lagSeconds.getAsDouble());
@@ -115,12 +128,16 @@ final class SinkCounters {
   }
 
   void failed(String reason) {
-    count("batches-failed-total", "Batches the backend refused, by reason", reason, 1);
+    count(
+        MetricNames.SINK_BATCHES_FAILED_TOTAL.name(),
+        "Batches the backend refused, by reason",
+        reason,
+        1);
   }
 
   void droppedItems(String reason, long n) {
     count(
-        "items-dropped-total",
+        MetricNames.SINK_ITEMS_DROPPED_TOTAL.name(),
         "Spans, data points or log records not stored although their batch was accepted, by reason",
         reason,
         (int) n);
@@ -130,7 +147,7 @@ final class SinkCounters {
     if (metrics == null) {
       return;
     }
-    String name = "records-lost-to-retention-total";
+    String name = MetricNames.SINK_RECORDS_LOST_TO_RETENTION_TOTAL.name();
     byReason
         .computeIfAbsent(
             name + "-" + tp,
@@ -153,7 +170,7 @@ final class SinkCounters {
 
   void deadLettered(String reason, int n) {
     count(
-        "records-deadlettered-total",
+        MetricNames.SINK_RECORDS_DEADLETTERED_TOTAL.name(),
         "Records sent to the dead-letter queue, by reason",
         reason,
         n);

@@ -37,9 +37,17 @@ final class HistogramFamilies {
     series.remove(metric.metricName());
   }
 
-  String scrape() {
+  /** Every histogram family, or only those named (by family or by a bucket/count/sum series). */
+  String scrape(java.util.Set<String> names) {
     Map<String, TreeMap<String, String>> byFamily = new TreeMap<>();
     for (Series s : series.values()) {
+      if (!names.isEmpty()
+          && !names.contains(s.family())
+          && !names.contains(s.family() + "_bucket")
+          && !names.contains(s.family() + "_count")
+          && !names.contains(s.family() + "_sum")) {
+        continue;
+      }
       Map<String, String> tags = new TreeMap<>();
       s.metric().metricName().tags().forEach((k, v) -> tags.put(k.replace('-', '_'), v));
       TreeMap<String, String> lines = byFamily.computeIfAbsent(s.family(), f -> new TreeMap<>());

@@ -1,16 +1,14 @@
 package io.otelstream.connect.metrics;
 
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
+import io.otelstream.admin.AdminEndpoint;
+import io.otelstream.admin.Health;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +42,7 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
 
   private boolean ownsRebalancing;
 
-  private static HttpServer server;
+  private static AdminEndpoint server;
 
   @Override
   public void configure(Map<String, ?> configs) {
@@ -59,50 +57,26 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
     if (server != null) {
       return;
     }
+    // As the edge and the streams app: live while the worker's JVM serves; ready once the worker
+    // has joined its group and is not rebalancing (tasks assigned and running).
     try {
-      HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 0);
-      s.createContext(
-          "/metrics",
-          ex ->
-              respond(
-                  ex,
-                  200,
-                  "text/plain; version=0.0.4; charset=utf-8",
-                  REGISTRY.scrape() + HISTOGRAMS.scrape()));
-      // As the edge and the streams app: live while the worker's JVM serves; ready once the worker
-      // has joined its group and is not rebalancing (tasks assigned and running).
-      s.createContext(
-          "/health/live", ex -> respond(ex, 200, "application/json", "{\"status\":\"live\"}"));
-      s.createContext(
-          "/health/ready",
-          ex -> {
-            String state = workerState();
-            respond(
-                ex,
-                state.equals("running") ? 200 : 503,
-                "application/json",
-                "{\"status\":\"" + state + "\"}");
-          });
-      // Two daemon threads: a scrape that waits on a metric's lock never holds up a health probe,
-      // and the listener never keeps a stopping worker's JVM alive.
-      s.setExecutor(
-          java.util.concurrent.Executors.newFixedThreadPool(
-              2,
-              r -> {
-                Thread t = new Thread(r, "otelstream-connect-metrics");
-                t.setDaemon(true);
-                return t;
-              }));
-      s.start();
-      server = s;
-      // The worker's process, as the edge and the streams app serve theirs: restarts and memory.
-      new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(REGISTRY);
-      new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(REGISTRY);
-      new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(REGISTRY);
-    } catch (IOException e) {
+      server =
+          AdminEndpoint.forComponent("connect")
+              .metrics(names -> AdminEndpoint.scrape(REGISTRY, names) + HISTOGRAMS.scrape(names))
+              .ready(
+                  () -> {
+                    String state = workerState();
+                    return Health.of(state.equals("running"), state);
+                  })
+              .listen(host, port);
+    } catch (UncheckedIOException e) {
       throw new UncheckedIOException(
-          "cannot serve Connect metrics on " + host + ":" + port + " (" + PORT + ")", e);
+          "cannot serve Connect metrics on " + host + ":" + port + " (" + PORT + ")", e.getCause());
     }
+    // The worker's process, as the edge and the streams app serve theirs: restarts and memory.
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(REGISTRY);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(REGISTRY);
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(REGISTRY);
   }
 
   /** "running", "rebalancing", or "joining" (the worker has no group membership yet). */
@@ -121,19 +95,9 @@ public final class PrometheusMetricsReporter implements MetricsReporter {
     return busy ? "rebalancing" : "running";
   }
 
-  private static void respond(
-      com.sun.net.httpserver.HttpExchange ex, int status, String contentType, String text)
-      throws IOException {
-    byte[] body = text.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", contentType);
-    ex.sendResponseHeaders(status, body.length);
-    ex.getResponseBody().write(body);
-    ex.close();
-  }
-
   /** The port metrics are served on, or -1 before the first reporter was configured. */
   public static synchronized int port() {
-    return server == null ? -1 : server.getAddress().getPort();
+    return server == null ? -1 : server.port();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.otelstream.cli.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.otelstream.admin.AdminEndpoint;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -68,12 +69,15 @@ public final class StatusProbe {
 
   private Stage stage(String base, boolean hasReadiness) {
     try {
-      HttpResponse<String> metrics = http.get(base + "/metrics");
+      HttpResponse<String> metrics = http.get(base + AdminEndpoint.METRICS);
       if (metrics.statusCode() != 200) {
         return new Stage(
-            base, MetricSamples.empty(), false, "/metrics answered " + metrics.statusCode());
+            base,
+            MetricSamples.empty(),
+            false,
+            AdminEndpoint.METRICS + " answered " + metrics.statusCode());
       }
-      boolean ready = !hasReadiness || http.get(base + "/health/ready").statusCode() == 200;
+      boolean ready = !hasReadiness || http.get(base + AdminEndpoint.READY).statusCode() == 200;
       return new Stage(base, MetricSamples.parse(metrics.body()), ready, null);
     } catch (IOException | RuntimeException e) {
       return new Stage(base, MetricSamples.empty(), false, describe(e));

@@ -1,6 +1,7 @@
 package io.otelstream.cli.status;
 
 import io.otelstream.cli.status.StatusProbe.Snapshot;
+import io.otelstream.schemas.metrics.MetricNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,16 +63,16 @@ public final class StatusReport {
     }
     line(
         "accepted",
-        rates(s, before.edge(), "otelstream_edge_items_accepted_total", "signal"),
+        rates(s, before.edge(), MetricNames.EDGE_ITEMS_ACCEPTED.prometheus(), "signal"),
         "items/s");
     Map<String, Double> rejected =
-        deltas(s, before.edge(), "otelstream_edge_requests_rejected_total", "reason");
+        deltas(s, before.edge(), MetricNames.EDGE_REQUESTS_REJECTED.prometheus(), "reason");
     line("rejected", counts(rejected), "requests in the last " + interval());
     line(
         "in flight",
-        bytes(s.metrics().sum("otelstream_edge_inflight_bytes"))
+        bytes(s.metrics().sum(MetricNames.EDGE_INFLIGHT_BYTES.prometheus()))
             + ", "
-            + count(s.metrics().sum("otelstream_edge_inflight_requests"))
+            + count(s.metrics().sum(MetricNames.EDGE_INFLIGHT_REQUESTS.prometheus()))
             + " requests",
         "");
     rejected.forEach(
@@ -96,33 +97,38 @@ public final class StatusReport {
     MetricSamples m = s.metrics();
     line(
         "spans",
-        rates(s, before.streams(), "otelstream_streams_spans_total", "outcome"),
+        rates(s, before.streams(), MetricNames.STREAMS_SPANS.prometheus(), "outcome"),
         "spans/s");
     line(
         "decisions",
-        rates(s, before.streams(), "otelstream_streams_traces_decided_total", "policy", "decision"),
+        rates(
+            s,
+            before.streams(),
+            MetricNames.STREAMS_TRACES_DECIDED.prometheus(),
+            "policy",
+            "decision"),
         "traces/s");
-    double spilled = m.sum("otelstream_streams_traces_spilled_total");
+    double spilled = m.sum(MetricNames.STREAMS_TRACES_SPILLED.prometheus());
     double spilledBefore =
         before.streams().reachable()
-            ? before.streams().metrics().sum("otelstream_streams_traces_spilled_total")
+            ? before.streams().metrics().sum(MetricNames.STREAMS_TRACES_SPILLED.prometheus())
             : spilled;
     line(
         "in flight",
-        count(m.sum("otelstream_streams_traces_in_flight"))
+        count(m.sum(MetricNames.STREAMS_TRACES_IN_FLIGHT.prometheus()))
             + " traces, heap "
-            + bytes(m.sum("otelstream_streams_in_flight_heap_used_bytes"))
+            + bytes(m.sum(MetricNames.STREAMS_IN_FLIGHT_HEAP_USED.prometheus()))
             + " of "
-            + bytes(m.sum("otelstream_streams_in_flight_heap_limit_bytes"))
+            + bytes(m.sum(MetricNames.STREAMS_IN_FLIGHT_HEAP_LIMIT.prometheus()))
             + ", to RocksDB "
             + number(rate(spilled, spilledBefore))
             + " traces/s",
         "");
     line(
         "metrics, logs",
-        rates(s, before.streams(), "otelstream_streams_items_total", "signal", "outcome"),
+        rates(s, before.streams(), MetricNames.STREAMS_ITEMS.prometheus(), "signal", "outcome"),
         "items/s");
-    Map<String, Double> lag = m.sumBy("otelstream_streams_input_lag_records", "topic");
+    Map<String, Double> lag = m.sumBy(MetricNames.STREAMS_INPUT_LAG_RECORDS.prometheus(), "topic");
     line("lag", counts(lag), "records");
     lag.forEach(
         (topic, n) -> {
@@ -132,15 +138,15 @@ public final class StatusReport {
         });
     flagDeltas(
         "streams decided early",
-        deltas(s, before.streams(), "otelstream_streams_early_decisions_total", "reason"));
+        deltas(s, before.streams(), MetricNames.STREAMS_EARLY_DECISIONS.prometheus(), "reason"));
     Map<String, Double> dead =
-        deltas(s, before.streams(), "otelstream_streams_deadletter_records_total", "reason");
+        deltas(s, before.streams(), MetricNames.STREAMS_DEADLETTER_RECORDS.prometheus(), "reason");
     line(
         "dead letters",
-        counts(m.sumBy("otelstream_streams_deadletter_records_total", "reason")),
+        counts(m.sumBy(MetricNames.STREAMS_DEADLETTER_RECORDS.prometheus(), "reason")),
         "records in total");
     flagDeltas("streams dead-lettered records", dead);
-    double lost = m.sum("otelstream_streams_rebuild_lost_offsets_total");
+    double lost = m.sum(MetricNames.STREAMS_REBUILD_LOST_OFFSETS.prometheus());
     if (lost > 0) {
       findings.add(
           "streams rebuild found " + count(lost) + " input offsets already deleted by retention");
@@ -164,20 +170,26 @@ public final class StatusReport {
       String name = c.name();
       double sent =
           rate(
-              m.sum("otelstream_sink_records_sent_total", l -> name.equals(l.get("connector"))),
+              m.sum(
+                  MetricNames.SINK_RECORDS_SENT_TOTAL.prometheus(),
+                  l -> name.equals(l.get("connector"))),
               before
                   .sinks()
                   .metrics()
-                  .sum("otelstream_sink_records_sent_total", l -> name.equals(l.get("connector"))));
+                  .sum(
+                      MetricNames.SINK_RECORDS_SENT_TOTAL.prometheus(),
+                      l -> name.equals(l.get("connector"))));
       double lag =
           m.sum(
               "kafka_connect_consumer_fetch_manager_metrics_records_lag",
               l -> l.getOrDefault("client_id", "").startsWith("connector-consumer-" + name + "-"));
       double failures =
-          m.sumBy("otelstream_sink_backend_consecutive_failures", "connector")
+          m.sumBy(MetricNames.SINK_BACKEND_CONSECUTIVE_FAILURES.prometheus(), "connector")
               .getOrDefault(name, 0.0);
       double dead =
-          m.sum("otelstream_sink_records_deadlettered_total", l -> name.equals(l.get("connector")));
+          m.sum(
+              MetricNames.SINK_RECORDS_DEADLETTERED_TOTAL.prometheus(),
+              l -> name.equals(l.get("connector")));
       out.append(
           String.format(
               Locale.ROOT,
@@ -217,12 +229,17 @@ public final class StatusReport {
         deltas(
             s,
             before.sinks(),
-            "otelstream_sink_records_deadlettered_total",
+            MetricNames.SINK_RECORDS_DEADLETTERED_TOTAL.prometheus(),
             "connector",
             "reason"));
     flagDeltas(
         "sink batches failed",
-        deltas(s, before.sinks(), "otelstream_sink_batches_failed_total", "connector", "reason"));
+        deltas(
+            s,
+            before.sinks(),
+            MetricNames.SINK_BATCHES_FAILED_TOTAL.prometheus(),
+            "connector",
+            "reason"));
   }
 
   private static String hint(ConnectorState c) {

@@ -3,7 +3,6 @@ package io.otelstream.sinks.file;
 import io.otelstream.schemas.OtlpJson;
 import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask;
-import io.otelstream.sinks.SinkSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,7 @@ import org.apache.kafka.connect.errors.ConnectException;
  * Appends each record as one OTLP JSON line to {@code <directory>/<signal>.jsonl}, or to {@code
  * <directory>/<tenant>/<signal>.jsonl} for records with a tenant.
  */
-public final class FileSinkTask extends BatchingSinkTask {
+public final class FileSinkTask extends BatchingSinkTask<FileSinkSettings> {
   /** Mimir's rule for tenant IDs, which also keeps a tenant a single safe path segment. */
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9!._*'()-]{1,150}");
 
@@ -27,13 +26,13 @@ public final class FileSinkTask extends BatchingSinkTask {
   private FileSinkSettings settings;
 
   @Override
-  protected SinkSettings settings(Map<String, String> props) {
+  protected FileSinkSettings settings(Map<String, String> props) {
     return new FileSinkSettings(props);
   }
 
   @Override
-  protected void open(SinkSettings s) {
-    settings = (FileSinkSettings) s;
+  protected void open(FileSinkSettings s) {
+    settings = s;
   }
 
   private String tenantOf(Item item) {

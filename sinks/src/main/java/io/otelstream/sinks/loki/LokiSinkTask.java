@@ -3,7 +3,6 @@ package io.otelstream.sinks.loki;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask;
-import io.otelstream.sinks.SinkSettings;
 import io.otelstream.sinks.http.HttpBackend;
 import io.otelstream.sinks.http.OtlpHttpExporter;
 import java.util.LinkedHashMap;
@@ -14,19 +13,19 @@ import java.util.Map;
  * Pushes log batches to Loki, one push per tenant: PushRequest protobuf with snappy block
  * compression, or OTLP/HTTP.
  */
-public final class LokiSinkTask extends BatchingSinkTask {
+public final class LokiSinkTask extends BatchingSinkTask<LokiSinkSettings> {
   private LokiSinkSettings settings;
   private HttpBackend backend;
   private OtlpHttpExporter otlp;
 
   @Override
-  protected SinkSettings settings(Map<String, String> props) {
+  protected LokiSinkSettings settings(Map<String, String> props) {
     return new LokiSinkSettings(props);
   }
 
   @Override
-  protected void open(SinkSettings s) {
-    settings = (LokiSinkSettings) s;
+  protected void open(LokiSinkSettings s) {
+    settings = s;
     if (settings.otlp()) {
       otlp = new OtlpHttpExporter(settings, this::countDropped);
     } else {

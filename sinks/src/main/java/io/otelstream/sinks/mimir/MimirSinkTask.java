@@ -3,7 +3,6 @@ package io.otelstream.sinks.mimir;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask;
-import io.otelstream.sinks.SinkSettings;
 import io.otelstream.sinks.http.HttpBackend;
 import io.otelstream.sinks.http.OtlpHttpExporter;
 import java.util.LinkedHashMap;
@@ -14,7 +13,7 @@ import java.util.Map;
  * Prometheus remote write 1.0 (WriteRequest protobuf, snappy block compression) or OTLP/HTTP; one
  * write per tenant.
  */
-public final class MimirSinkTask extends BatchingSinkTask {
+public final class MimirSinkTask extends BatchingSinkTask<MimirSinkSettings> {
   private static final Map<String, String> HEADERS =
       Map.of("X-Prometheus-Remote-Write-Version", "0.1.0");
   private HttpBackend backend;
@@ -22,13 +21,12 @@ public final class MimirSinkTask extends BatchingSinkTask {
   private PrometheusTranslator.Options translation;
 
   @Override
-  protected SinkSettings settings(Map<String, String> props) {
+  protected MimirSinkSettings settings(Map<String, String> props) {
     return new MimirSinkSettings(props);
   }
 
   @Override
-  protected void open(SinkSettings settings) {
-    MimirSinkSettings s = (MimirSinkSettings) settings;
+  protected void open(MimirSinkSettings s) {
     if (s.otlp()) {
       otlp = new OtlpHttpExporter(s, this::countDropped);
     } else {

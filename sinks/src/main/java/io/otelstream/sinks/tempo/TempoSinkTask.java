@@ -4,7 +4,6 @@ import io.otelstream.schemas.Signal;
 import io.otelstream.sinks.BackendException;
 import io.otelstream.sinks.BatchingSinkTask;
 import io.otelstream.sinks.OtlpRequests;
-import io.otelstream.sinks.SinkSettings;
 import io.otelstream.sinks.http.OtlpHttpExporter;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +12,17 @@ import java.util.Map;
  * Sends kept traces to Tempo over OTLP/gRPC (default) or OTLP/HTTP, one request per tenant in the
  * batch, built from the record bytes as they are.
  */
-public final class TempoSinkTask extends BatchingSinkTask {
+public final class TempoSinkTask extends BatchingSinkTask<TempoSinkSettings> {
   private OtlpHttpExporter http;
   private GrpcTraceBackend grpc;
 
   @Override
-  protected SinkSettings settings(Map<String, String> props) {
+  protected TempoSinkSettings settings(Map<String, String> props) {
     return new TempoSinkSettings(props);
   }
 
   @Override
-  protected void open(SinkSettings settings) {
-    TempoSinkSettings s = (TempoSinkSettings) settings;
+  protected void open(TempoSinkSettings s) {
     if (s.grpc()) {
       grpc = new GrpcTraceBackend(s);
     } else {

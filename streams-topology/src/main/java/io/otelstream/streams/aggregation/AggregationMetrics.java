@@ -3,6 +3,7 @@ package io.otelstream.streams.aggregation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.otelstream.schemas.metrics.MetricNames;
 
 /**
  * Self-metrics of the aggregation stage and the guard. Labels are bounded: a reason word, never a
@@ -22,45 +23,47 @@ public final class AggregationMetrics {
   public AggregationMetrics(MeterRegistry registry) {
     this.registry = registry;
     resets =
-        Counter.builder("otelstream.streams.metric.source.resets")
+        Counter.builder(MetricNames.STREAMS_METRIC_SOURCE_RESETS.name())
             .description("Source series that restarted (new start time or lower value)")
             .register(registry);
     forgotten =
-        Counter.builder("otelstream.streams.metric.sources.forgotten")
+        Counter.builder(MetricNames.STREAMS_METRIC_SOURCES_FORGOTTEN.name())
             .description("Source series silent past the staleness; their last value stays folded")
             .register(registry);
     emitted =
-        Counter.builder("otelstream.streams.metric.series.emitted")
+        Counter.builder(MetricNames.STREAMS_METRIC_SERIES_EMITTED.name())
             .description("Aggregate series points written to the processed topic")
             .register(registry);
     quantiles =
-        Counter.builder("otelstream.streams.metric.summary.quantiles.dropped")
+        Counter.builder(MetricNames.STREAMS_METRIC_SUMMARY_QUANTILES_DROPPED.name())
             .description("Summary quantiles dropped because quantiles cannot be merged")
             .register(registry);
     attributesDropped =
-        Counter.builder("otelstream.streams.cardinality.attributes.dropped")
+        Counter.builder(MetricNames.STREAMS_CARDINALITY_ATTRIBUTES_DROPPED.name())
             .description("Times the guard dropped an attribute from a metric")
             .register(registry);
     overflowPoints =
-        Counter.builder("otelstream.streams.cardinality.overflow.points")
+        Counter.builder(MetricNames.STREAMS_CARDINALITY_OVERFLOW_POINTS.name())
             .description("Points routed to a metric's overflow series")
             .register(registry);
     aggregated =
-        Counter.builder("otelstream.streams.metric.points.aggregated")
+        Counter.builder(MetricNames.STREAMS_METRIC_POINTS_AGGREGATED.name())
             .description("Data points merged into aggregate series")
             .register(registry);
     Gauge.builder(
-            "otelstream.streams.metric.series.active", report, CardinalityReport::activeSeries)
+            MetricNames.STREAMS_METRIC_SERIES_ACTIVE.name(),
+            report,
+            CardinalityReport::activeSeries)
         .description("Aggregate series this instance emits")
         .register(registry);
     Gauge.builder(
-            "otelstream.streams.cardinality.dropped.attributes",
+            MetricNames.STREAMS_CARDINALITY_DROPPED_ATTRIBUTES.name(),
             report,
             CardinalityReport::droppedAttributes)
         .description("Attributes the guard has dropped, over all metrics")
         .register(registry);
     Gauge.builder(
-            "otelstream.streams.cardinality.overflowing.metrics",
+            MetricNames.STREAMS_CARDINALITY_OVERFLOWING_METRICS.name(),
             report,
             CardinalityReport::overflowingMetrics)
         .description("Metrics at their series limit, writing an overflow series")
@@ -88,7 +91,7 @@ public final class AggregationMetrics {
   }
 
   private Counter dropCounter(String reason) {
-    return Counter.builder("otelstream.streams.metric.points.dropped")
+    return Counter.builder(MetricNames.STREAMS_METRIC_POINTS_DROPPED.name())
         .description("Metric data points the aggregation stage could not merge, by reason")
         .tag("reason", reason)
         .register(registry);

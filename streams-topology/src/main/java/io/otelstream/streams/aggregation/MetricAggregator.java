@@ -15,15 +15,12 @@ import io.otelstream.schemas.RecordKeys;
 import io.otelstream.streams.signals.AttributeEditor;
 import io.otelstream.streams.signals.MetricsConfig;
 import io.otelstream.streams.traces.DeadLetters;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -569,8 +566,7 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
   }
 
   private static String tenant(Record<byte[], byte[]> record) {
-    Header h = record.headers().lastHeader(Headers.TENANT);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    return Headers.tenant(record.headers());
   }
 
   private static Bytes concat(Bytes prefix, byte[] id) {
@@ -616,10 +612,7 @@ public final class MetricAggregator implements Processor<byte[], byte[], byte[],
 
     private void send(List<Object> group, ResourceMetrics.Builder rb) {
       ResourceMetrics rm = rb.build();
-      RecordHeaders headers = new RecordHeaders();
-      if (group.get(0) != null) {
-        headers.add(Headers.TENANT, ((String) group.get(0)).getBytes(StandardCharsets.UTF_8));
-      }
+      org.apache.kafka.common.header.Headers headers = Headers.withTenant((String) group.get(0));
       byte[] value =
           ExportMetricsServiceRequest.newBuilder().addResourceMetrics(rm).build().toByteArray();
       context.forward(

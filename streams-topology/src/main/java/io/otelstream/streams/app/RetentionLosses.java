@@ -2,6 +2,7 @@ package io.otelstream.streams.app;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.otelstream.schemas.metrics.MetricNames;
 import io.otelstream.topics.RetentionGaps;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -29,7 +30,7 @@ final class RetentionLosses implements InputRetention, AutoCloseable {
   public void read(TopicPartition partition, long offset) {
     long lost = gaps.read(partition, offset);
     if (lost > 0) {
-      Counter.builder("otelstream.streams.records.lost.to.retention")
+      Counter.builder(MetricNames.STREAMS_RECORDS_LOST_TO_RETENTION.name())
           .description("Input offsets retention deleted before the app read them (records lost)")
           .tag("topic", partition.topic())
           .tag("partition", Integer.toString(partition.partition()))

@@ -1,23 +1,18 @@
 package io.otelstream.streams.app;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.otelstream.admin.AdminEndpoint;
+import io.otelstream.admin.Health;
 import io.otelstream.schemas.Signal;
+import io.otelstream.schemas.metrics.MetricNames;
 import io.otelstream.streams.sampling.PolicyFactory;
 import io.otelstream.streams.traces.SamplingMetrics;
 import io.otelstream.streams.traces.SamplingSettings;
 import io.otelstream.topics.TopicCatalog;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
@@ -31,7 +26,7 @@ public final class StreamsApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
 
   private final KafkaStreams streams;
-  private final HttpServer admin;
+  private final AdminEndpoint admin;
   private final io.otelstream.streams.aggregation.AggregationMetrics aggregationMetrics;
   private final KafkaStreamsMetrics streamsMetrics;
   private final ThreadFailures threadFailures = new ThreadFailures();
@@ -51,7 +46,7 @@ public final class StreamsApp implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     io.micrometer.core.instrument.Gauge.builder(
-            "otelstream.streams.state.refused", this, app -> app.stateRefused == null ? 0 : 1)
+            MetricNames.STREAMS_STATE_REFUSED.name(), this, app -> app.stateRefused == null ? 0 : 1)
         .description("1 when this release cannot read its state and stopped processing")
         .register(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -133,7 +128,7 @@ public final class StreamsApp implements AutoCloseable {
             .map(s -> topics.name(io.otelstream.topics.Topic.raw(s)))
             .sorted()
             .toList());
-    admin = adminServer(config.admin(), registry);
+    admin = adminEndpoint(config.admin(), registry);
     streams.start();
     LOG.info(
         "streams app '{}' started: {} -> {}, admin {}:{}",
@@ -141,7 +136,7 @@ public final class StreamsApp implements AutoCloseable {
         topics.name(io.otelstream.topics.Topic.TRACES),
         topics.name(io.otelstream.topics.Topic.TRACES_SAMPLED),
         config.admin().host(),
-        admin.getAddress().getPort());
+        admin.port());
   }
 
   public static StreamsApp start(StreamsAppConfig config) {
@@ -169,7 +164,7 @@ public final class StreamsApp implements AutoCloseable {
   }
 
   public int adminPort() {
-    return admin.getAddress().getPort();
+    return admin.port();
   }
 
   /** The state-version refusal behind a stream thread's failure, if that is what it was. */
@@ -182,105 +177,38 @@ public final class StreamsApp implements AutoCloseable {
     return null;
   }
 
-  private static String jsonString(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private HttpServer adminServer(
+  private AdminEndpoint adminEndpoint(
       StreamsAppConfig.Admin listener, PrometheusMeterRegistry registry) {
-    try {
-      HttpServer server =
-          HttpServer.create(new InetSocketAddress(listener.host(), listener.port()), 0);
-      server.createContext(
-          "/health/live",
-          ex -> {
-            KafkaStreams.State s = streams.state();
-            long now = System.currentTimeMillis();
-            boolean threadsHealthy = threadFailures.healthy(now);
-            boolean live =
-                stateRefused != null
-                    || (threadsHealthy
-                        && s != KafkaStreams.State.ERROR
-                        && s != KafkaStreams.State.NOT_RUNNING);
-            respond(
-                ex,
-                live ? 200 : 503,
-                "application/json",
-                "{\"status\":\""
-                    + s
-                    + "\",\"threadFailures\":"
-                    + threadFailures.recent(now)
-                    + (stateRefused == null ? "" : ",\"stateRefused\":" + jsonString(stateRefused))
-                    + "}");
-          });
-      server.createContext(
-          "/health/ready",
-          ex -> {
-            KafkaStreams.State s = streams.state();
-            respond(
-                ex,
-                s == KafkaStreams.State.RUNNING ? 200 : 503,
-                "application/json",
-                "{\"status\":\""
-                    + s
-                    + "\""
-                    + (stateRefused == null ? "" : ",\"stateRefused\":" + jsonString(stateRefused))
-                    + "}");
-          });
-      server.createContext(
-          "/cardinality",
-          ex ->
-              respond(
-                  ex,
-                  200,
-                  "application/json",
-                  io.otelstream.streams.aggregation.CardinalityJson.render(
-                      aggregationMetrics.report())));
-      server.createContext(
-          "/metrics",
-          ex ->
-              respond(
-                  ex,
-                  200,
-                  "text/plain; version=0.0.4; charset=utf-8",
-                  scrape(registry, ex.getRequestURI().getRawQuery())));
-      server.start();
-      return server;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the admin port " + listener.port(), e);
-    }
+    return AdminEndpoint.forComponent("streams")
+        .metrics(registry)
+        .live(this::liveness)
+        .ready(this::readiness)
+        .json(
+            "/cardinality",
+            () ->
+                io.otelstream.streams.aggregation.CardinalityJson.render(
+                    aggregationMetrics.report()))
+        .listen(listener.host(), listener.port());
   }
 
-  /**
-   * The Prometheus text exposition, all of it or, as Prometheus client libraries do, only the
-   * metrics named by {@code name[]} query parameters (a cheap poll of one figure).
-   */
-  private static String scrape(PrometheusMeterRegistry registry, String query) {
-    java.util.Set<String> names = new java.util.HashSet<>();
-    if (query != null) {
-      for (String param : query.split("&")) {
-        int eq = param.indexOf('=');
-        String key = java.net.URLDecoder.decode(param.substring(0, Math.max(eq, 0)), UTF_8);
-        if (eq > 0 && key.equals("name[]")) {
-          // Micrometer filters on the name without the sample suffix; accept either.
-          String name = java.net.URLDecoder.decode(param.substring(eq + 1), UTF_8);
-          names.add(name);
-          names.add(name.replaceFirst("_(total|count|sum|bucket|max)$", ""));
-        }
-      }
-    }
-    return names.isEmpty()
-        ? registry.scrape()
-        : registry.scrape("text/plain; version=0.0.4; charset=utf-8", names);
+  /** Live unless a stream thread keeps failing or the app stopped; a refused state stays live. */
+  private Health liveness() {
+    KafkaStreams.State s = streams.state();
+    long now = System.currentTimeMillis();
+    boolean live =
+        stateRefused != null
+            || (threadFailures.healthy(now)
+                && s != KafkaStreams.State.ERROR
+                && s != KafkaStreams.State.NOT_RUNNING);
+    Health h = Health.of(live, s.toString()).with("threadFailures", threadFailures.recent(now));
+    return stateRefused == null ? h : h.with("stateRefused", stateRefused);
   }
 
-  private static void respond(HttpExchange ex, int status, String type, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(status, bytes.length);
-    ex.getResponseBody().write(bytes);
-    ex.close();
+  /** Ready while every task runs. */
+  private Health readiness() {
+    KafkaStreams.State s = streams.state();
+    Health h = Health.of(s == KafkaStreams.State.RUNNING, s.toString());
+    return stateRefused == null ? h : h.with("stateRefused", stateRefused);
   }
 
   @Override
@@ -297,7 +225,7 @@ public final class StreamsApp implements AutoCloseable {
     streamsMetrics.close();
     inputEnds.close();
     retentionLosses.close();
-    admin.stop(0);
+    admin.close();
     LOG.info("streams app stopped");
   }
 }

@@ -2,6 +2,7 @@ package io.otelstream.streams.app;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.otelstream.schemas.metrics.MetricNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
@@ -69,16 +70,16 @@ final class StreamsAppMetrics {
 
   void bindTo(MeterRegistry registry, Collection<String> inputTopics) {
     restored =
-        io.micrometer.core.instrument.Counter.builder("otelstream.streams.restore.records")
+        io.micrometer.core.instrument.Counter.builder(MetricNames.STREAMS_RESTORE_RECORDS.name())
             .description(
                 "Changelog records restored into state stores (decision cache, watermarks)")
             .register(registry);
-    Gauge.builder("otelstream.streams.restoring.partitions", restoring, Number::doubleValue)
+    Gauge.builder(MetricNames.STREAMS_RESTORING_PARTITIONS.name(), restoring, Number::doubleValue)
         .description("Changelog partitions being restored right now")
         .strongReference(true)
         .register(registry);
     for (String topic : inputTopics) {
-      Gauge.builder("otelstream.streams.input.lag.records", this, m -> m.lag(topic))
+      Gauge.builder(MetricNames.STREAMS_INPUT_LAG_RECORDS.name(), this, m -> m.lag(topic))
           .description(
               "Records of the input topic not yet committed by this instance's active tasks")
           .tag("topic", topic)
@@ -86,21 +87,22 @@ final class StreamsAppMetrics {
           .register(registry);
     }
     Gauge.builder(
-            "otelstream.streams.ready",
+            MetricNames.STREAMS_READY.name(),
             this,
             m -> m.streams.state() == KafkaStreams.State.RUNNING ? 1 : 0)
         .description("1 while /health/ready answers 200 (every task rebuilt and running)")
         .strongReference(true)
         .register(registry);
-    Gauge.builder("otelstream.streams.state.disk.used.bytes", this, StreamsAppMetrics::usedBytes)
+    Gauge.builder(
+            MetricNames.STREAMS_STATE_DISK_USED_BYTES.name(), this, StreamsAppMetrics::usedBytes)
         .description("Bytes under the state directory (RocksDB of in-flight traces and decisions)")
         .strongReference(true)
         .register(registry);
-    Gauge.builder("otelstream.streams.state.disk.free.bytes", this, m -> m.store(true))
+    Gauge.builder(MetricNames.STREAMS_STATE_DISK_FREE_BYTES.name(), this, m -> m.store(true))
         .description("Bytes free to this process on the state directory's file system")
         .strongReference(true)
         .register(registry);
-    Gauge.builder("otelstream.streams.state.disk.size.bytes", this, m -> m.store(false))
+    Gauge.builder(MetricNames.STREAMS_STATE_DISK_SIZE_BYTES.name(), this, m -> m.store(false))
         .description("Size of the state directory's file system")
         .strongReference(true)
         .register(registry);

@@ -3,6 +3,7 @@ package io.otelstream.streams.processing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.otelstream.schemas.Signal;
+import io.otelstream.schemas.metrics.MetricNames;
 
 /**
  * {@code otelstream_streams_processor_dropped_items_total{signal, processor}}: spans, data points
@@ -31,14 +32,14 @@ public final class ProcessorDrops implements Pipelines.Drops {
   }
 
   private Counter dropped(String processor) {
-    return Counter.builder("otelstream.streams.processor.dropped.items")
+    return Counter.builder(MetricNames.STREAMS_PROCESSOR_DROPPED_ITEMS.name())
         .description("Items removed by a filter processor, by signal and processor")
         .tags("signal", signal.key(), "processor", processor)
         .register(registry);
   }
 
   private Counter redactedCounter(String processor, String reason) {
-    return Counter.builder("otelstream.streams.processor.redacted.values")
+    return Counter.builder(MetricNames.STREAMS_PROCESSOR_REDACTED_VALUES.name())
         .description("Values a redaction processor removed or masked, by signal, processor, reason")
         .tags("signal", signal.key(), "processor", processor, "reason", reason)
         .register(registry);

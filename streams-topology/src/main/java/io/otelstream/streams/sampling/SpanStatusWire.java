@@ -1,6 +1,7 @@
 package io.otelstream.streams.sampling;
 
 import io.opentelemetry.proto.trace.v1.Status;
+import io.otelstream.schemas.wire.TraceFields;
 import io.otelstream.schemas.wire.WireReader;
 import java.util.Set;
 
@@ -10,11 +11,11 @@ import java.util.Set;
  * wins, an absent code is UNSET), without decoding anything else.
  */
 final class SpanStatusWire {
-  private static final int RESOURCE_SPANS = 1 << 3 | WireReader.LEN; // request.resource_spans
-  private static final int SCOPE_SPANS = 2 << 3 | WireReader.LEN; // resource_spans.scope_spans
-  private static final int SPANS = 2 << 3 | WireReader.LEN; // scope_spans.spans
-  private static final int STATUS = 15 << 3 | WireReader.LEN; // span.status
-  private static final int CODE = 3 << 3 | WireReader.VARINT; // status.code
+  private static final int RESOURCE_SPANS = TraceFields.RESOURCE_SPANS;
+  private static final int SCOPE_SPANS = TraceFields.SCOPE_SPANS;
+  private static final int SPANS = TraceFields.SPANS;
+  private static final int STATUS = TraceFields.STATUS;
+  private static final int CODE = TraceFields.STATUS_CODE;
 
   private SpanStatusWire() {}
 

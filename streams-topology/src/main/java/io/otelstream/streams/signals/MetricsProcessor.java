@@ -9,12 +9,10 @@ import io.otelstream.schemas.Headers;
 import io.otelstream.schemas.Signal;
 import io.otelstream.streams.aggregation.SeriesKeys;
 import io.otelstream.streams.traces.DeadLetters;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -127,9 +125,7 @@ public final class MetricsProcessor implements Processor<byte[], byte[], byte[],
 
   /** One record per metric name (its points from every scope), keyed by tenant and name. */
   private void toAggregation(Record<byte[], byte[]> record, ExportMetricsServiceRequest request) {
-    Header tenantHeader = record.headers().lastHeader(Headers.TENANT);
-    String tenant =
-        tenantHeader == null ? null : new String(tenantHeader.value(), StandardCharsets.UTF_8);
+    String tenant = Headers.tenant(record.headers());
     long kept = 0;
     long dropped = 0;
     for (ResourceMetrics rm : request.getResourceMetricsList()) {

@@ -3,6 +3,7 @@ package io.otelstream.streams.signals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.otelstream.schemas.Signal;
+import io.otelstream.schemas.metrics.MetricNames;
 
 /** Counters of the metric and log processors: every dropped item is counted with its signal. */
 public final class SignalMetrics {
@@ -18,13 +19,13 @@ public final class SignalMetrics {
 
   void items(Signal signal, long kept, long dropped) {
     count(
-        "otelstream.streams.items",
+        MetricNames.STREAMS_ITEMS.name(),
         "Data points and log records processed, by outcome",
         signal,
         "kept",
         kept);
     count(
-        "otelstream.streams.items",
+        MetricNames.STREAMS_ITEMS.name(),
         "Data points and log records processed, by outcome",
         signal,
         "dropped",
@@ -32,7 +33,7 @@ public final class SignalMetrics {
   }
 
   void deadLettered(Signal signal, String reason) {
-    Counter.builder("otelstream.streams.deadletter.records")
+    Counter.builder(MetricNames.STREAMS_DEADLETTER_RECORDS.name())
         .description("Records sent to the dead-letter topic, by source topic and reason")
         .tags("topic", signal.key(), "reason", reason)
         .register(registry)

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -286,10 +285,7 @@ public final class MetricDeltas {
                       .addResourceMetrics(rb));
           byTenant.forEach(
               (tenant, request) -> {
-                RecordHeaders headers = new RecordHeaders();
-                if (tenant != null) {
-                  headers.add(Headers.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
-                }
+                org.apache.kafka.common.header.Headers headers = Headers.withTenant(tenant);
                 context.forward(
                     new Record<>(
                         SeriesKeys.metric(tenant, name),

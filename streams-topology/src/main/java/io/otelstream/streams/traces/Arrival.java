@@ -3,7 +3,6 @@ package io.otelstream.streams.traces;
 import io.otelstream.schemas.Headers;
 import io.otelstream.schemas.RecordKeys;
 import io.otelstream.schemas.wire.InvalidWireException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One input record as tail sampling sees it: its trace, the key the trace is gathered under (the
@@ -37,8 +36,7 @@ record Arrival(
     } catch (InvalidWireException e) {
       return invalid("undecodable", offset, timestampMs, value);
     }
-    var h = headers.lastHeader(Headers.TENANT);
-    String tenant = h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    String tenant = Headers.tenant(headers);
     return new Arrival(
         traceId, TenantKeys.of(tenant, traceId), offset, timestampMs, value, spans, tenant, null);
   }

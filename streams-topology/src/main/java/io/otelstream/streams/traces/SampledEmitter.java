@@ -2,9 +2,7 @@ package io.otelstream.streams.traces;
 
 import io.otelstream.schemas.Headers;
 import io.otelstream.schemas.RecordKeys;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -53,10 +51,6 @@ final class SampledEmitter {
   }
 
   private static org.apache.kafka.common.header.Headers tenantHeaders(String tenant) {
-    RecordHeaders headers = new RecordHeaders();
-    if (tenant != null) {
-      headers.add(Headers.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
-    }
-    return headers;
+    return Headers.withTenant(tenant);
   }
 }

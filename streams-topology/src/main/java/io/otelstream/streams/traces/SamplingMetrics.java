@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.otelstream.schemas.metrics.MetricNames;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,33 +34,33 @@ public final class SamplingMetrics {
     recordTimeCounter("ahead");
     recordTimeCounter("behind");
     if (heap != null) {
-      Gauge.builder("otelstream.streams.in.flight.heap.used", heap, InFlightHeap::usedBytes)
+      Gauge.builder(MetricNames.STREAMS_IN_FLIGHT_HEAP_USED.name(), heap, InFlightHeap::usedBytes)
           .description("Heap held by in-flight traces in this instance")
           .baseUnit("bytes")
           .register(registry);
-      Gauge.builder("otelstream.streams.in.flight.heap.limit", heap, InFlightHeap::limitBytes)
+      Gauge.builder(MetricNames.STREAMS_IN_FLIGHT_HEAP_LIMIT.name(), heap, InFlightHeap::limitBytes)
           .description("Heap in-flight traces may hold (in_flight_heap); the rest go to RocksDB")
           .baseUnit("bytes")
           .register(registry);
     }
     rebuildUnread =
-        Counter.builder("otelstream.streams.rebuild.unread.offsets")
+        Counter.builder(MetricNames.STREAMS_REBUILD_UNREAD_OFFSETS.name())
             .description(
                 "Input offsets a rebuild did not read again within max_rebuild (spans of traces in"
                     + " flight there are lost)")
             .register(registry);
     spilled =
-        Counter.builder("otelstream.streams.traces.spilled")
+        Counter.builder(MetricNames.STREAMS_TRACES_SPILLED.name())
             .description(
                 "Traces gathered in the local RocksDB because the in-flight heap budget was spent")
             .register(registry);
-    Gauge.builder("otelstream.streams.traces.in.flight", inFlight, AtomicLong::get)
+    Gauge.builder(MetricNames.STREAMS_TRACES_IN_FLIGHT.name(), inFlight, AtomicLong::get)
         .description("Traces waiting for their decision in this instance")
         .register(registry);
     keptSpans = spans("kept");
     droppedSpans = spans("dropped");
     decisionLatency =
-        Timer.builder("otelstream.streams.decision.latency")
+        Timer.builder(MetricNames.STREAMS_DECISION_LATENCY.name())
             .description("Record time from a trace's first span to its decision")
             .publishPercentileHistogram()
             .maximumExpectedValue(Duration.ofMinutes(5))
@@ -81,7 +82,7 @@ public final class SamplingMetrics {
 
   /** Spans the service graph could not pair with their peer, by kind (or late). */
   void unpairedSpans(String kind, int spans) {
-    Counter.builder("otelstream.streams.service.graph.unpaired.spans")
+    Counter.builder(MetricNames.STREAMS_SERVICE_GRAPH_UNPAIRED_SPANS.name())
         .description(
             "Client, server, producer or consumer spans in no service-graph edge: the peer is not"
                 + " in the trace (uninstrumented, or a late span after its trace was decided)")
@@ -105,7 +106,7 @@ public final class SamplingMetrics {
         .computeIfAbsent(
             (policy == null ? "none" : policy) + '\0' + sampled + '\0' + rule,
             k ->
-                Counter.builder("otelstream.streams.traces.decided")
+                Counter.builder(MetricNames.STREAMS_TRACES_DECIDED.name())
                     .description("Traces decided, by deciding policy and decision")
                     .tags(
                         "policy",
@@ -121,7 +122,7 @@ public final class SamplingMetrics {
   }
 
   private Counter spans(String outcome) {
-    return Counter.builder("otelstream.streams.spans")
+    return Counter.builder(MetricNames.STREAMS_SPANS.name())
         .description("Spans kept or dropped by tail sampling")
         .tags("outcome", outcome)
         .register(registry);
@@ -136,7 +137,7 @@ public final class SamplingMetrics {
   }
 
   private Counter recordTimeCounter(String direction) {
-    return Counter.builder("otelstream.streams.record.time.adjusted")
+    return Counter.builder(MetricNames.STREAMS_RECORD_TIME_ADJUSTED.name())
         .description(
             "Input records whose time was bounded by max_clock_skew, by direction (ahead, behind)")
         .tags("direction", direction)
@@ -144,7 +145,7 @@ public final class SamplingMetrics {
   }
 
   void lateSpans(String outcome, int spans) {
-    Counter.builder("otelstream.streams.late.spans")
+    Counter.builder(MetricNames.STREAMS_LATE_SPANS.name())
         .description("Spans of already decided traces, by outcome")
         .tags("outcome", outcome)
         .register(registry)
@@ -156,14 +157,14 @@ public final class SamplingMetrics {
   }
 
   private Counter earlyDecisions(String reason) {
-    return Counter.builder("otelstream.streams.early.decisions")
+    return Counter.builder(MetricNames.STREAMS_EARLY_DECISIONS.name())
         .description("Traces decided before decision_wait, by reason")
         .tags("reason", reason)
         .register(registry);
   }
 
   void policyErrors(String policy) {
-    Counter.builder("otelstream.streams.policy.errors")
+    Counter.builder(MetricNames.STREAMS_POLICY_ERRORS.name())
         .description("Policy evaluations that failed and cast no vote")
         .tags("policy", policy)
         .register(registry)
@@ -171,7 +172,7 @@ public final class SamplingMetrics {
   }
 
   void spansDropped(String reason, int spans) {
-    Counter.builder("otelstream.streams.spans.dropped")
+    Counter.builder(MetricNames.STREAMS_SPANS_DROPPED.name())
         .description("Kept spans that could not be written, by reason")
         .tags("reason", reason)
         .register(registry)
@@ -185,20 +186,20 @@ public final class SamplingMetrics {
   }
 
   void rebuilt(long records, long traces, long lostOffsets, long millis) {
-    Counter.builder("otelstream.streams.rebuild.records")
+    Counter.builder(MetricNames.STREAMS_REBUILD_RECORDS.name())
         .description("Input records re-read to rebuild in-flight traces after a start or move")
         .register(registry)
         .increment(records);
-    Counter.builder("otelstream.streams.rebuild.traces")
+    Counter.builder(MetricNames.STREAMS_REBUILD_TRACES.name())
         .description("In-flight traces rebuilt from the input topic")
         .register(registry)
         .increment(traces);
-    Counter.builder("otelstream.streams.rebuild.lost.offsets")
+    Counter.builder(MetricNames.STREAMS_REBUILD_LOST_OFFSETS.name())
         .description(
             "Input offsets a rebuild needed but retention had already deleted (spans lost)")
         .register(registry)
         .increment(lostOffsets);
-    Timer.builder("otelstream.streams.rebuild.duration")
+    Timer.builder(MetricNames.STREAMS_REBUILD_DURATION.name())
         .description("Time one task spent rebuilding its in-flight traces")
         .register(registry)
         .record(Duration.ofMillis(millis));
@@ -217,7 +218,7 @@ public final class SamplingMetrics {
   }
 
   private Counter deadLetters(String topic, String reason) {
-    return Counter.builder("otelstream.streams.deadletter.records")
+    return Counter.builder(MetricNames.STREAMS_DEADLETTER_RECORDS.name())
         .description("Records sent to the dead-letter topic, by source topic and reason")
         .tags("topic", topic, "reason", reason)
         .register(registry);

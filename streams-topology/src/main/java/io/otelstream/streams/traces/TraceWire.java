@@ -2,6 +2,7 @@ package io.otelstream.streams.traces;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otelstream.schemas.wire.InvalidWireException;
+import io.otelstream.schemas.wire.TraceFields;
 import io.otelstream.schemas.wire.WireReader;
 import io.otelstream.schemas.wire.WireValidator;
 
@@ -13,9 +14,9 @@ import io.otelstream.schemas.wire.WireValidator;
 final class TraceWire {
   private static final WireValidator VALIDATOR =
       new WireValidator(ExportTraceServiceRequest.getDescriptor());
-  private static final int RESOURCE_SPANS = 1 << 3 | WireReader.LEN;
-  private static final int SCOPE_SPANS = 2 << 3 | WireReader.LEN;
-  private static final int SPANS = 2 << 3 | WireReader.LEN;
+  private static final int RESOURCE_SPANS = TraceFields.RESOURCE_SPANS;
+  private static final int SCOPE_SPANS = TraceFields.SCOPE_SPANS;
+  private static final int SPANS = TraceFields.SPANS;
 
   private TraceWire() {}
 
