@@ -86,7 +86,6 @@ public final class EdgeServer implements AutoCloseable {
       }
       this.grpcPort = resolve(config.grpc().port());
       this.httpPort = resolve(config.http().port());
-      this.adminPort = resolve(config.admin().port());
       EdgeVerticle.Ports ports = new EdgeVerticle.Ports(grpcPort, httpPort);
       await(
           vertx.deployVerticle(
@@ -100,11 +99,13 @@ public final class EdgeServer implements AutoCloseable {
                       metrics::connectionAged),
               new DeploymentOptions().setInstances(config.eventLoops())));
       // Off the event loops: a scrape or a probe never waits behind export requests.
+      // Bound at once, so port 0 (tests) needs no free-port guess.
       this.admin =
           AdminEndpoint.forComponent("edge")
               .metrics(registry)
               .ready(state::health)
-              .listen(config.admin().host(), adminPort);
+              .listen(config.admin().host(), config.admin().port());
+      this.adminPort = admin.port();
       readiness.startPolling(vertx);
       LOG.info("edge configuration (secrets masked): {}", EffectiveConfig.describe(config));
       LOG.info(
