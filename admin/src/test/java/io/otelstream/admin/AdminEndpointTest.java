@@ -47,9 +47,24 @@ class AdminEndpointTest {
       assertThat(get(base + "/health/ready").statusCode()).isEqualTo(200);
       assertThat(get(base + "/health/live").body()).isEqualTo("{\"status\":\"live\"}");
       assertThat(get(base + "/extra").body()).isEqualTo("{\"x\":1}");
+      assertThat(raw(admin.port(), "GET /metrics?name[]=%zz HTTP/1.1")).startsWith("HTTP/1.1 400");
+      assertThat(get(base + "/health/live").statusCode()).as("still serving").isEqualTo(200);
       HttpResponse<String> unknown = get(base + "/nope");
       assertThat(unknown.statusCode()).isEqualTo(404);
       assertThat(unknown.body()).contains("/extra /health/live /health/ready /metrics");
+    }
+  }
+
+  /** A request line no URI class would build (HttpClient refuses bad %-escapes). */
+  private static String raw(int port, String requestLine) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket
+          .getOutputStream()
+          .write(
+              (requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 

@@ -118,8 +118,8 @@ public record EdgeConfig(
     p.put("compression.type", "lz4");
     // Adaptive batching, as the Collector's franz-go producer does it: with no produce request in
     // flight a request's records go out at once; those arriving meanwhile ride the next request.
-    // At 50k spans/s this took the ack latency p50 from 6.1 to 1.4 ms and, with 16 requests in
-    // flight, the maximum rate from 425k to 736k spans/s, at the same CPU (perf/RESULTS.md, #24).
+    // At 50k spans/s this took the ack latency p50 from 6.1 to 1.35 ms and, with 16 requests in
+    // flight, the maximum rate from 425k to 730k spans/s, at no more CPU (perf/RESULTS.md, #24).
     p.put("linger.ms", "0");
     p.put("max.in.flight.requests.per.connection", "1");
     p.put("batch.size", Integer.toString(256 * 1024));

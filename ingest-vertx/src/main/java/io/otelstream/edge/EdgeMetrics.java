@@ -22,7 +22,7 @@ final class EdgeMetrics {
     this.registry = registry;
     Gauge.builder(MetricNames.EDGE_INFLIGHT_BYTES.name(), inflightBytes)
         .description("Request bytes awaiting Kafka acknowledgement")
-        .baseUnit("bytes")
+        .baseUnit(MetricNames.EDGE_INFLIGHT_BYTES.unit())
         .register(registry);
     Gauge.builder(MetricNames.EDGE_INFLIGHT_REQUESTS.name(), inflightRequests)
         .description("Requests awaiting Kafka acknowledgement")

@@ -36,11 +36,11 @@ public final class SamplingMetrics {
     if (heap != null) {
       Gauge.builder(MetricNames.STREAMS_IN_FLIGHT_HEAP_USED.name(), heap, InFlightHeap::usedBytes)
           .description("Heap held by in-flight traces in this instance")
-          .baseUnit("bytes")
+          .baseUnit(MetricNames.STREAMS_IN_FLIGHT_HEAP_USED.unit())
           .register(registry);
       Gauge.builder(MetricNames.STREAMS_IN_FLIGHT_HEAP_LIMIT.name(), heap, InFlightHeap::limitBytes)
           .description("Heap in-flight traces may hold (in_flight_heap); the rest go to RocksDB")
-          .baseUnit("bytes")
+          .baseUnit(MetricNames.STREAMS_IN_FLIGHT_HEAP_LIMIT.unit())
           .register(registry);
     }
     rebuildUnread =
