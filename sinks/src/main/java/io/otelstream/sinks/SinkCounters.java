@@ -3,6 +3,7 @@ package io.otelstream.sinks;
 import io.otelstream.schemas.metrics.MetricNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import org.apache.kafka.common.metrics.Measurable;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -13,6 +14,14 @@ import org.apache.kafka.common.metrics.stats.Max;
 
 /** Per-task metrics through Connect's plugin metrics (JMX and any configured reporter). */
 final class SinkCounters {
+  /**
+   * Sensor names are global in a worker's metrics registry (PluginMetrics only tags the metric
+   * names), so each task's sensors carry a prefix of their own: a shared "records-sent-total"
+   * sensor would add every task's records to every task's count.
+   */
+  private static final AtomicLong INSTANCES = new AtomicLong();
+
+  private final String sensorPrefix = "otelstream-sink-" + INSTANCES.incrementAndGet() + "-";
   private final PluginMetrics metrics;
   private final LinkedHashMap<String, String> tags;
   private final Map<String, Sensor> byReason = new java.util.HashMap<>();
@@ -58,7 +67,7 @@ final class SinkCounters {
       this.latency = null;
       this.latencySum = null;
     } else {
-      this.latency = metrics.addSensor("backend-latency");
+      this.latency = addSensor("backend-latency");
       latency.add(
           metrics.metricName(
               MetricNames.SINK_BACKEND_LATENCY_AVG_MS.name(),
@@ -75,7 +84,7 @@ final class SinkCounters {
         LinkedHashMap<String, String> t = new LinkedHashMap<>(tags);
         double le = LATENCY_BUCKETS[i];
         t.put("le", Double.isInfinite(le) ? "+Inf" : Double.toString(le));
-        latencyBuckets[i] = metrics.addSensor("backend-latency-bucket-" + i);
+        latencyBuckets[i] = addSensor("backend-latency-bucket-" + i);
         latencyBuckets[i].add(
             metrics.metricName(
                 MetricNames.SINK_BACKEND_LATENCY_SECONDS_BUCKET.name(),
@@ -102,11 +111,15 @@ final class SinkCounters {
     }
   }
 
+  private Sensor addSensor(String name) {
+    return metrics.addSensor(sensorPrefix + name);
+  }
+
   private Sensor sum(String name, String description) {
     if (metrics == null) {
       return null;
     }
-    Sensor s = metrics.addSensor(name);
+    Sensor s = addSensor(name);
     s.add(metrics.metricName(name, description, tags), new CumulativeSum());
     return s;
   }
@@ -155,7 +168,7 @@ final class SinkCounters {
               LinkedHashMap<String, String> t = new LinkedHashMap<>(tags);
               t.put("topic", tp.topic());
               t.put("partition", Integer.toString(tp.partition()));
-              Sensor created = metrics.addSensor(sensorName);
+              Sensor created = addSensor(sensorName);
               created.add(
                   metrics.metricName(
                       name,
@@ -186,7 +199,7 @@ final class SinkCounters {
         byReason.computeIfAbsent(
             name + "-" + reason,
             sensorName -> {
-              Sensor created = metrics.addSensor(sensorName);
+              Sensor created = addSensor(sensorName);
               created.add(metrics.metricName(name, description, t), new CumulativeSum());
               return created;
             });
