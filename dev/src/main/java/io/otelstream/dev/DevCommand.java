@@ -23,7 +23,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "dev",
@@ -32,6 +35,8 @@ import picocli.CommandLine.Option;
     description = "Run the whole pipeline on this machine on an embedded single-node Kafka.")
 final class DevCommand implements Callable<Integer> {
   private static final String DEV_STREAMS = "/io/otelstream/streams/dev-streams.yaml";
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--data-dir",
@@ -50,6 +55,13 @@ final class DevCommand implements Callable<Integer> {
       names = "--kafka-only",
       description = "start only the embedded Kafka and apply the topics; run the rest yourself")
   boolean kafkaOnly;
+
+  @Option(
+      names = "--connect-only",
+      description =
+          "start only the Kafka Connect worker with the sinks, against a dev Kafka already on"
+              + " --kafka-port (a --kafka-only run): the pipeline's stages as separate processes")
+  boolean connectOnly;
 
   @Option(
       names = "--edge-config",
@@ -102,7 +114,7 @@ final class DevCommand implements Callable<Integer> {
   @Option(
       names = "--streams-config",
       description =
-          "streams YAML file (default: the built-in dev policies: errors, slow traces, 10% of the rest)")
+          "streams YAML file (default: the built-in dev policies: errors, slow traces, 10%% of the rest)")
   Path streamsConfig;
 
   @Override
@@ -112,6 +124,13 @@ final class DevCommand implements Callable<Integer> {
         edgeConfig == null
             ? EdgeConfig.defaults()
             : ConfigLoader.withSystemEnv().load(edgeConfig, EdgeConfig.class);
+    if (kafkaOnly && connectOnly) {
+      throw new ParameterException(
+          spec.commandLine(), "--kafka-only and --connect-only exclude each other");
+    }
+    if (connectOnly) {
+      return connectOnly(shutdown, base);
+    }
     PortCheck ports = new PortCheck().port(kafkaPort, "--kafka-port");
     if (!kafkaOnly) {
       ports
@@ -169,6 +188,29 @@ final class DevCommand implements Callable<Integer> {
       kafka.close();
       throw e;
     }
+    shutdown.awaitSignalAndStop();
+    return 0;
+  }
+
+  private int connectOnly(Shutdown shutdown, EdgeConfig base) {
+    new PortCheck()
+        .port(connectPort, "--connect-port")
+        .port(connectMetricsPort, "--connect-metrics-port")
+        .requireFree();
+    Path files = dataDir.toAbsolutePath().resolve("files");
+    DevConnect sinks =
+        new DevConnect(
+            "localhost:" + kafkaPort,
+            connectPort,
+            connectMetricsPort,
+            new TopicCatalog(withSingleBrokerTopics(base).topics()),
+            files,
+            sinks().withFlags(tempo, mimir, loki));
+    shutdown.then("Connect", sinks);
+    System.out.printf(
+        "%notelstream dev: Kafka Connect only, against localhost:%d; REST on %d, metrics on %d"
+            + " (Ctrl-C stops it)%n",
+        kafkaPort, connectPort, connectMetricsPort);
     shutdown.awaitSignalAndStop();
     return 0;
   }

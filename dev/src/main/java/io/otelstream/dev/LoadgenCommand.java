@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
     name = "loadgen",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Send synthetic OTLP traces to an edge and report rate and ack latency.")
+    description =
+        "Send synthetic OTLP traces, metrics or logs to an edge and report rate and ack latency.")
 final class LoadgenCommand implements Callable<Integer> {
   @Mixin LoadOptions options;
 

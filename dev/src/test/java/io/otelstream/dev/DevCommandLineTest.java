@@ -18,6 +18,24 @@ class DevCommandLineTest {
     assertThat(run(prefix, "--version")).startsWith("otelstream ").doesNotContain("unknown");
   }
 
+  @org.junit.jupiter.api.Test
+  void kafkaOnlyAndConnectOnlyExcludeEachOther() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = OtelstreamDev.commandLine();
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("dev", "--kafka-only", "--connect-only")).isEqualTo(2);
+    assertThat(err.toString()).contains("--kafka-only and --connect-only exclude each other");
+  }
+
+  @org.junit.jupiter.api.Test
+  void devHelpNamesConnectOnlyAndTheDevPolicies() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = OtelstreamDev.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.execute("dev", "--help");
+    assertThat(out.toString()).contains("10% of the rest").contains("--connect-only");
+  }
+
   private static String run(String[] prefix, String option) {
     StringWriter out = new StringWriter();
     CommandLine cli = OtelstreamDev.commandLine();

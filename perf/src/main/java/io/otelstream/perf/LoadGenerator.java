@@ -1,5 +1,6 @@
 package io.otelstream.perf;
 
+import io.otelstream.schemas.Signal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -23,14 +24,13 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Sends trace exports at a target rate (or as fast as they are acknowledged) with a fixed number of
- * requests in flight, and records the acknowledgement latency of each.
+ * Sends exports of one signal at a target rate of items (or as fast as they are acknowledged) with
+ * a fixed number of requests in flight, and records the acknowledgement latency of each.
  */
 public final class LoadGenerator {
-  private static final String METHOD = "opentelemetry.proto.collector.trace.v1.TraceService/Export";
-
   private final LoadOptions o;
-  private final RequestTemplates templates;
+  private final Signal signal;
+  private final ExportTemplates templates;
   private final Recorder latency = new Recorder(3);
   private final AtomicLong okRequests = new AtomicLong();
   private final AtomicLong failedRequests = new AtomicLong();
@@ -45,10 +45,11 @@ public final class LoadGenerator {
 
   public LoadGenerator(LoadOptions options) {
     this.o = options;
-    this.templates = new RequestTemplates(options);
+    this.signal = Signal.of(options.signal);
+    this.templates = ExportTemplates.of(options);
   }
 
-  /** Summary of one measured run. */
+  /** Summary of one measured run; "spans" are the signal's items (spans, points or logs). */
   public record Result(
       LoadOptions options,
       int requestBytes,
@@ -75,17 +76,21 @@ public final class LoadGenerator {
     }
 
     public String summary() {
+      String items = options.itemName();
       return String.format(
-          "protocol=%s rate_target=%s spans_per_request=%d request_bytes=%d%n"
-              + "achieved: %.0f spans/s, %.1f MB/s, %d requests ok, %d rejected %s in %.1fs%n"
+          "signal=%s protocol=%s rate_target=%s %s_per_request=%d request_bytes=%d%n"
+              + "achieved: %.0f %s/s, %.1f MB/s, %d requests ok, %d rejected %s in %.1fs%n"
               + "ack latency ms: p50=%.2f p99=%.2f p999=%.2f max=%.2f%n"
-              + "in all (warmup included): %d spans acknowledged, %d of them errors; %d requests"
+              + "in all (warmup included): %d %s acknowledged, %d of them errors; %d requests"
               + " failed",
+          options.signal,
           options.protocol,
-          options.rate == 0 ? "unlimited" : options.rate + " spans/s",
+          options.rate == 0 ? "unlimited" : options.rate + " " + items + "/s",
+          items,
           spansPerRequest,
           requestBytes,
           spansPerSecond(),
+          items,
           megabytesPerSecond(),
           okRequests,
           failedRequests,
@@ -96,6 +101,7 @@ public final class LoadGenerator {
           latencyMillis(99.9),
           latency.getMaxValue() / 1e6,
           acknowledgedSpans,
+          items,
           acknowledgedErrorSpans,
           failedRequestsInAll);
     }
@@ -131,7 +137,7 @@ public final class LoadGenerator {
       return new Result(
           o,
           templates.encodedBytes(),
-          templates.spansPerRequest(),
+          templates.itemsPerRequest(),
           seconds,
           ok,
           failed,
@@ -157,7 +163,7 @@ public final class LoadGenerator {
     }
     long delayNanos = 0;
     if (o.rate > 0) {
-      long interval = (long) (1e9 * templates.spansPerRequest() / o.rate);
+      long interval = (long) (1e9 * templates.itemsPerRequest() / o.rate);
       long slot = nextSlot.getAndAdd(interval);
       delayNanos = slot - System.nanoTime();
     }
@@ -169,7 +175,7 @@ public final class LoadGenerator {
   }
 
   private void send(Vertx vertx, Sender sender, SplittableRandom random, CountDownLatch finished) {
-    RequestTemplates.Body body = templates.next(random);
+    ExportTemplates.Body body = templates.next(random);
     long start = System.nanoTime();
     sender
         .send(body.bytes())
@@ -178,8 +184,8 @@ public final class LoadGenerator {
               boolean counted = measuring;
               String failure = ar.succeeded() ? ar.result() : ar.cause().getClass().getSimpleName();
               if (failure == null) {
-                ackedSpans.addAndGet(templates.spansPerRequest());
-                ackedErrorSpans.addAndGet(body.errorSpans());
+                ackedSpans.addAndGet(templates.itemsPerRequest());
+                ackedErrorSpans.addAndGet(body.errorItems());
               } else {
                 failedInAll.incrementAndGet();
               }
@@ -214,7 +220,7 @@ public final class LoadGenerator {
             .request(address)
             .compose(
                 req -> {
-                  req.fullMethodName(METHOD);
+                  req.fullMethodName(signal.grpcMethod());
                   if (o.token != null) {
                     req.headers().set("authorization", "Bearer " + o.token);
                   }
@@ -241,7 +247,7 @@ public final class LoadGenerator {
             .setMethod(HttpMethod.POST)
             .setHost(o.host)
             .setPort(o.port)
-            .setURI("/v1/traces")
+            .setURI(signal.httpPath())
             .putHeader("Content-Type", "application/x-protobuf");
     if (o.token != null) {
       options.putHeader("Authorization", "Bearer " + o.token);

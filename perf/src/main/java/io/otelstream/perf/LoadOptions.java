@@ -6,6 +6,30 @@ import picocli.CommandLine.Option;
 /** Load generator settings, shared by the CLI and the benchmark. */
 public final class LoadOptions {
   @Option(
+      names = "--signal",
+      defaultValue = "traces",
+      description =
+          "traces, metrics (SDK-like cumulative counters, one instance per request) or logs"
+              + " (default: ${DEFAULT-VALUE})")
+  public String signal;
+
+  @Option(
+      names = "--items-per-request",
+      defaultValue = "100",
+      description =
+          "metrics: data points (series) per request; logs: log records per request"
+              + " (default: ${DEFAULT-VALUE}); traces use --traces-per-request")
+  public int itemsPerRequest;
+
+  @Option(
+      names = "--instances",
+      defaultValue = "100",
+      description =
+          "metrics: SDK instances taking turns, each with its own service.instance.id and"
+              + " --items-per-request series (default: ${DEFAULT-VALUE})")
+  public int instances;
+
+  @Option(
       names = "--protocol",
       defaultValue = "grpc",
       description = "grpc or http (default: ${DEFAULT-VALUE})")
@@ -27,7 +51,8 @@ public final class LoadOptions {
       names = "--rate",
       defaultValue = "0",
       description =
-          "target spans per second, 0 for as fast as acknowledged (default: ${DEFAULT-VALUE})")
+          "target items (spans, data points, log records) per second, 0 for as fast as"
+              + " acknowledged (default: ${DEFAULT-VALUE})")
   public long rate;
 
   @Option(
@@ -100,6 +125,11 @@ public final class LoadOptions {
     if (!protocol.equals("grpc") && !protocol.equals("http")) {
       throw new IllegalArgumentException("--protocol must be grpc or http, was " + protocol);
     }
+    require(
+        signal.equals("traces") || signal.equals("metrics") || signal.equals("logs"),
+        "--signal must be traces, metrics or logs, was " + signal);
+    require(itemsPerRequest >= 1, "--items-per-request must be at least 1");
+    require(instances >= 1, "--instances must be at least 1");
     require(spansPerTrace >= 1, "--spans-per-trace must be at least 1");
     require(
         topology.equals("flat") || topology.equals("services"),
@@ -122,6 +152,15 @@ public final class LoadOptions {
 
   int spansPerRequest() {
     return spansPerTrace * tracesPerRequest;
+  }
+
+  /** What the load generator counts: spans, data points or log records. */
+  String itemName() {
+    return switch (signal) {
+      case "metrics" -> "points";
+      case "logs" -> "logs";
+      default -> "spans";
+    };
   }
 
   Duration duration() {

@@ -16,15 +16,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Pre-encoded export requests whose trace IDs are patched in place per request, so generating load
- * costs a copy and a few writes, not an encode.
+ * Pre-encoded trace export requests whose trace IDs and times are patched in place per request, so
+ * generating load costs a copy and a few writes, not an encode.
  */
-final class RequestTemplates {
+final class RequestTemplates implements ExportTemplates {
   private static final long MARKER = 0x4f54535452414345L; // "OTSTRACE"
   private static final int TEMPLATES = 8;
 
   private final List<byte[]> bodies = new ArrayList<>();
   private final List<int[]> traceIdOffsets = new ArrayList<>();
+  private final List<TimePatches> times = new ArrayList<>();
   private final List<Integer> errorSpans = new ArrayList<>();
   private final int spansPerRequest;
 
@@ -37,23 +38,24 @@ final class RequestTemplates {
       errorSpans.add(errorSpans(request));
       bodies.add(body);
       traceIdOffsets.add(offsets(body, o.tracesPerRequest));
+      times.add(TimePatches.find(body));
     }
     this.spansPerRequest = o.spansPerRequest();
   }
 
-  int spansPerRequest() {
+  @Override
+  public int itemsPerRequest() {
     return spansPerRequest;
   }
 
-  int encodedBytes() {
+  @Override
+  public int encodedBytes() {
     return bodies.get(0).length;
   }
 
-  /** A request body and how many of its spans have status ERROR. */
-  record Body(byte[] bytes, int errorSpans) {}
-
-  /** A fresh request body with new random trace IDs. */
-  Body next(SplittableRandom random) {
+  /** A fresh request body with new random trace IDs, its spans starting now. */
+  @Override
+  public Body next(SplittableRandom random) {
     int t = random.nextInt(TEMPLATES);
     byte[] body = bodies.get(t).clone();
     int[] offsets = traceIdOffsets.get(t);
@@ -69,6 +71,7 @@ final class RequestTemplates {
       buf.putLong(offsets[i], hi[offsets[i + 1]]);
       buf.putLong(offsets[i] + 8, lo[offsets[i + 1]]);
     }
+    times.get(t).apply(body, System.currentTimeMillis() * 1_000_000L);
     return new Body(body, errorSpans.get(t));
   }
 
@@ -92,7 +95,7 @@ final class RequestTemplates {
    * postgresql, which is not instrumented (a virtual node named by db.system).
    */
   private static ExportTraceServiceRequest services(LoadOptions o, SplittableRandom random) {
-    long now = System.currentTimeMillis() * 1_000_000L;
+    long now = TimePatches.BASE;
     ScopeSpans.Builder web = ScopeSpans.newBuilder().setScope(scope());
     ScopeSpans.Builder checkout = ScopeSpans.newBuilder().setScope(scope());
     for (int trace = 0; trace < o.tracesPerRequest; trace++) {
@@ -167,7 +170,7 @@ final class RequestTemplates {
                 InstrumentationScope.newBuilder()
                     .setName("otelstream-loadgen")
                     .setVersion("0.1.0"));
-    long now = System.currentTimeMillis() * 1_000_000L;
+    long now = TimePatches.BASE;
     for (int trace = 0; trace < o.tracesPerRequest; trace++) {
       ByteString traceId =
           ByteString.copyFrom(ByteBuffer.allocate(16).putLong(MARKER).putLong(trace).array());
