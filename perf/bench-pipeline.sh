@@ -259,6 +259,7 @@ YAML
     done
     g1=$(cpu $gateway); b1=$(cpu $kafka); p1=$(cpu $processor)
     summary collector "$rate" gateway=$((g1 - g0)) broker=$((b1 - b0)) processor=$((p1 - p0))
+    echo "  the Collectors' logs so far: $(grep -ci 'error' "$data/gateway.log") gateway and $(grep -ci 'error' "$data/processor.log") processor lines with 'error'$(grep -i 'error' "$data/processor.log" | tail -1 | cut -c1-300 | sed 's/^/; the last: /')"
   done
   stop $gateway; stop $processor
 }
