@@ -3,7 +3,6 @@ package io.otelstream.perf;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
@@ -89,24 +88,18 @@ final class LogTemplates implements ExportTemplates {
                               + " agent=Mozilla/5.0 (X11; Linux x86_64) request_id="
                               + Long.toHexString(random.nextLong())
                               + Long.toHexString(random.nextLong())))
-              .addAttributes(kv("http.request.method", "GET"))
-              .addAttributes(kv("http.route", "/api/orders/{id}"))
-              .addAttributes(kv("http.response.status_code", Integer.toString(status))));
+              .addAttributes(OtlpAttributes.string("http.request.method", "GET"))
+              .addAttributes(OtlpAttributes.string("http.route", "/api/orders/{id}"))
+              .addAttributes(
+                  OtlpAttributes.string("http.response.status_code", Integer.toString(status))));
     }
     Resource resource =
         Resource.newBuilder()
-            .addAttributes(kv("service.name", "shop-" + t % 4))
-            .addAttributes(kv("service.instance.id", "i-" + t))
+            .addAttributes(OtlpAttributes.string("service.name", "shop-" + t % 4))
+            .addAttributes(OtlpAttributes.string("service.instance.id", "i-" + t))
             .build();
     return ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(ResourceLogs.newBuilder().setResource(resource).addScopeLogs(scope))
-        .build();
-  }
-
-  private static KeyValue kv(String k, String v) {
-    return KeyValue.newBuilder()
-        .setKey(k)
-        .setValue(AnyValue.newBuilder().setStringValue(v))
         .build();
   }
 }

@@ -1,9 +1,7 @@
 package io.otelstream.perf;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -51,8 +49,8 @@ public final class MetricFill {
         for (int i = 0; i < instances; i++) {
           Resource resource =
               Resource.newBuilder()
-                  .addAttributes(kv("service.name", "bench"))
-                  .addAttributes(kv("service.instance.id", "i-" + i))
+                  .addAttributes(OtlpAttributes.string("service.name", "bench"))
+                  .addAttributes(OtlpAttributes.string("service.instance.id", "i-" + i))
                   .build();
           Sum.Builder sum =
               Sum.newBuilder()
@@ -62,8 +60,8 @@ public final class MetricFill {
           for (int s = 0; s < series; s++) {
             sum.addDataPoints(
                 NumberDataPoint.newBuilder()
-                    .addAttributes(kv("http.route", "/r" + (s % 10)))
-                    .addAttributes(kv("user_id", "u" + s))
+                    .addAttributes(OtlpAttributes.string("http.route", "/r" + (s % 10)))
+                    .addAttributes(OtlpAttributes.string("user_id", "u" + s))
                     .setStartTimeUnixNano(startTime)
                     .setTimeUnixNano(now)
                     .setAsInt((long) e * (s % 7 + 1)));
@@ -97,12 +95,5 @@ public final class MetricFill {
         exports,
         bytes / 1e6,
         (System.nanoTime() - start) / 1e9);
-  }
-
-  private static KeyValue kv(String k, String v) {
-    return KeyValue.newBuilder()
-        .setKey(k)
-        .setValue(AnyValue.newBuilder().setStringValue(v))
-        .build();
   }
 }

@@ -1,9 +1,7 @@
 package io.otelstream.perf;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -81,17 +79,18 @@ final class MetricTemplates implements ExportTemplates {
     for (int s = 0; s < points; s++) {
       sum.addDataPoints(
           NumberDataPoint.newBuilder()
-              .addAttributes(kv("http.route", "/api/r" + (s % 10)))
-              .addAttributes(kv("http.response.status_code", s % 17 == 0 ? "500" : "200"))
-              .addAttributes(kv("user_id", "u" + s))
+              .addAttributes(OtlpAttributes.string("http.route", "/api/r" + (s % 10)))
+              .addAttributes(
+                  OtlpAttributes.string("http.response.status_code", s % 17 == 0 ? "500" : "200"))
+              .addAttributes(OtlpAttributes.string("user_id", "u" + s))
               .setStartTimeUnixNano(start)
               .setTimeUnixNano(TimePatches.BASE)
               .setAsInt(VALUE_MARK | (s % 7 + 1)));
     }
     Resource resource =
         Resource.newBuilder()
-            .addAttributes(kv("service.name", "shop-" + instance % 5))
-            .addAttributes(kv("service.instance.id", "i-" + instance))
+            .addAttributes(OtlpAttributes.string("service.name", "shop-" + instance % 5))
+            .addAttributes(OtlpAttributes.string("service.instance.id", "i-" + instance))
             .build();
     return ExportMetricsServiceRequest.newBuilder()
         .addResourceMetrics(
@@ -122,12 +121,5 @@ final class MetricTemplates implements ExportTemplates {
     }
     valueOffsets.add(offsets.stream().mapToInt(Integer::intValue).toArray());
     valueSteps.add(steps.stream().mapToLong(Long::longValue).toArray());
-  }
-
-  private static KeyValue kv(String k, String v) {
-    return KeyValue.newBuilder()
-        .setKey(k)
-        .setValue(AnyValue.newBuilder().setStringValue(v))
-        .build();
   }
 }

@@ -174,33 +174,26 @@ public final class ProcessingBenchmark {
     return (mx.getCurrentThreadCpuTime() - start) / 1e9;
   }
 
-  private static KeyValue kv(String k, String v) {
-    return KeyValue.newBuilder()
-        .setKey(k)
-        .setValue(AnyValue.newBuilder().setStringValue(v))
-        .build();
-  }
-
   private static Resource resource(Random r) {
     return Resource.newBuilder()
-        .addAttributes(kv("service.name", "svc-" + r.nextInt(20)))
-        .addAttributes(kv("service.instance.id", "i-" + r.nextInt(1000)))
-        .addAttributes(kv("host.name", "host-" + r.nextInt(100)))
-        .addAttributes(kv("telemetry.sdk.language", "java"))
-        .addAttributes(kv("telemetry.sdk.version", "1.50.0"))
+        .addAttributes(OtlpAttributes.string("service.name", "svc-" + r.nextInt(20)))
+        .addAttributes(OtlpAttributes.string("service.instance.id", "i-" + r.nextInt(1000)))
+        .addAttributes(OtlpAttributes.string("host.name", "host-" + r.nextInt(100)))
+        .addAttributes(OtlpAttributes.string("telemetry.sdk.language", "java"))
+        .addAttributes(OtlpAttributes.string("telemetry.sdk.version", "1.50.0"))
         .build();
   }
 
   private static List<KeyValue> attributes(Random r) {
     return List.of(
-        kv("http.request.method", "GET"),
-        kv("http.route", "/api/orders/{id}"),
-        kv("http.response.status_code", "200"),
-        kv("url.full", "https://shop.example/api/orders/" + r.nextInt(100000)),
-        kv("user_id", "user-" + r.nextInt(100000)),
-        kv("request_id", Long.toHexString(r.nextLong())),
-        kv("server.address", "shop.example"),
-        kv("note", r.nextInt(50) == 0 ? "card 4111111111111111" : "no card"));
+        OtlpAttributes.string("http.request.method", "GET"),
+        OtlpAttributes.string("http.route", "/api/orders/{id}"),
+        OtlpAttributes.string("http.response.status_code", "200"),
+        OtlpAttributes.string("url.full", "https://shop.example/api/orders/" + r.nextInt(100000)),
+        OtlpAttributes.string("user_id", "user-" + r.nextInt(100000)),
+        OtlpAttributes.string("request_id", Long.toHexString(r.nextLong())),
+        OtlpAttributes.string("server.address", "shop.example"),
+        OtlpAttributes.string("note", r.nextInt(50) == 0 ? "card 4111111111111111" : "no card"));
   }
 
   private static byte[] spans(Random r) {

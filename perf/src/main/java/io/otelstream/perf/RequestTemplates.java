@@ -2,9 +2,7 @@ package io.otelstream.perf;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -116,7 +114,7 @@ final class RequestTemplates implements ExportTemplates {
       checkout.addSpans(server);
       checkout.addSpans(
           span(traceId, 4, 3, "SELECT orders", Span.SpanKind.SPAN_KIND_CLIENT, now, 5).toBuilder()
-              .addAttributes(attr("db.system", "postgresql")));
+              .addAttributes(OtlpAttributes.string("db.system", "postgresql")));
     }
     return ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(ResourceSpans.newBuilder().setResource(service("web")).addScopeSpans(web))
@@ -150,8 +148,8 @@ final class RequestTemplates implements ExportTemplates {
 
   private static Resource service(String name) {
     return Resource.newBuilder()
-        .addAttributes(attr("service.name", name))
-        .addAttributes(attr("service.instance.id", name + "-1"))
+        .addAttributes(OtlpAttributes.string("service.name", name))
+        .addAttributes(OtlpAttributes.string("service.instance.id", name + "-1"))
         .build();
   }
 
@@ -188,7 +186,7 @@ final class RequestTemplates implements ExportTemplates {
           span.setParentSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(1).array()));
         }
         for (int a = 0; a < o.attributes; a++) {
-          span.addAttributes(attr("attr." + a, "value-" + a));
+          span.addAttributes(OtlpAttributes.string("attr." + a, "value-" + a));
         }
         if (error && s == o.spansPerTrace - 1) {
           span.setStatus(
@@ -196,15 +194,15 @@ final class RequestTemplates implements ExportTemplates {
         }
         int pad = o.spanBytes - span.build().getSerializedSize() - 16;
         if (pad > 0) {
-          span.addAttributes(attr("payload", randomText(random, pad)));
+          span.addAttributes(OtlpAttributes.string("payload", randomText(random, pad)));
         }
         scope.addSpans(span);
       }
     }
     Resource resource =
         Resource.newBuilder()
-            .addAttributes(attr("service.name", "loadgen"))
-            .addAttributes(attr("service.instance.id", "loadgen-1"))
+            .addAttributes(OtlpAttributes.string("service.name", "loadgen"))
+            .addAttributes(OtlpAttributes.string("service.instance.id", "loadgen-1"))
             .build();
     return ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(ResourceSpans.newBuilder().setResource(resource).addScopeSpans(scope))
@@ -219,13 +217,6 @@ final class RequestTemplates implements ExportTemplates {
       sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
     }
     return sb.toString();
-  }
-
-  private static KeyValue attr(String key, String value) {
-    return KeyValue.newBuilder()
-        .setKey(key)
-        .setValue(AnyValue.newBuilder().setStringValue(value))
-        .build();
   }
 
   /** Pairs (offset, trace index) of every placeholder trace ID in the encoded body. */

@@ -3,7 +3,6 @@ package io.otelstream.perf;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
@@ -29,13 +28,6 @@ final class SinkPayloads {
   }
 
   /** One resource with 20 cumulative monotonic sums, ~1.8 KB. */
-  private static KeyValue kv(String k, String v) {
-    return KeyValue.newBuilder()
-        .setKey(k)
-        .setValue(AnyValue.newBuilder().setStringValue(v))
-        .build();
-  }
-
   static byte[] metrics(int i) {
     ScopeMetrics.Builder scope = ScopeMetrics.newBuilder();
     for (int m = 0; m < 20; m++) {
@@ -52,15 +44,16 @@ final class SinkPayloads {
                           NumberDataPoint.newBuilder()
                               .setTimeUnixNano(System.currentTimeMillis() * 1_000_000L)
                               .setAsInt(i)
-                              .addAttributes(kv("http.route", "/api/" + (i % 50))))));
+                              .addAttributes(
+                                  OtlpAttributes.string("http.route", "/api/" + (i % 50))))));
     }
     return ExportMetricsServiceRequest.newBuilder()
         .addResourceMetrics(
             ResourceMetrics.newBuilder()
                 .setResource(
                     Resource.newBuilder()
-                        .addAttributes(kv("service.name", "bench"))
-                        .addAttributes(kv("host.name", "h" + (i % 10))))
+                        .addAttributes(OtlpAttributes.string("service.name", "bench"))
+                        .addAttributes(OtlpAttributes.string("host.name", "h" + (i % 10))))
                 .addScopeMetrics(scope))
         .build()
         .toByteArray();
@@ -76,15 +69,15 @@ final class SinkPayloads {
               .setSeverityNumberValue(9)
               .setBody(
                   AnyValue.newBuilder().setStringValue("order " + i + " line " + l + " processed"))
-              .addAttributes(kv("order.id", "o-" + i)));
+              .addAttributes(OtlpAttributes.string("order.id", "o-" + i)));
     }
     return ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(
             ResourceLogs.newBuilder()
                 .setResource(
                     Resource.newBuilder()
-                        .addAttributes(kv("service.name", "bench"))
-                        .addAttributes(kv("deployment.environment", "prod")))
+                        .addAttributes(OtlpAttributes.string("service.name", "bench"))
+                        .addAttributes(OtlpAttributes.string("deployment.environment", "prod")))
                 .addScopeLogs(scope))
         .build()
         .toByteArray();

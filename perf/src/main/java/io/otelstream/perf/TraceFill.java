@@ -2,8 +2,6 @@ package io.otelstream.perf;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -140,10 +138,11 @@ public final class TraceFill {
               .setKind(s == 0 ? Span.SpanKind.SPAN_KIND_SERVER : Span.SpanKind.SPAN_KIND_CLIENT)
               .setStartTimeUnixNano(start + s * 1_000_000L)
               .setEndTimeUnixNano(start + s * 1_000_000L + random.nextInt(50_000_000))
-              .addAttributes(attr("http.route", "/api/orders/" + random.nextInt(1000)))
-              .addAttributes(attr("db.system", "postgresql"))
               .addAttributes(
-                  attr(
+                  OtlpAttributes.string("http.route", "/api/orders/" + random.nextInt(1000)))
+              .addAttributes(OtlpAttributes.string("db.system", "postgresql"))
+              .addAttributes(
+                  OtlpAttributes.string(
                       "payload",
                       Long.toHexString(random.nextLong())
                           + Long.toHexString(random.nextLong())
@@ -160,16 +159,11 @@ public final class TraceFill {
     return ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(
             ResourceSpans.newBuilder()
-                .setResource(Resource.newBuilder().addAttributes(attr("service.name", "orders")))
+                .setResource(
+                    Resource.newBuilder()
+                        .addAttributes(OtlpAttributes.string("service.name", "orders")))
                 .addScopeSpans(scope))
         .build()
         .toByteArray();
-  }
-
-  private static KeyValue attr(String k, String v) {
-    return KeyValue.newBuilder()
-        .setKey(k)
-        .setValue(AnyValue.newBuilder().setStringValue(v))
-        .build();
   }
 }
