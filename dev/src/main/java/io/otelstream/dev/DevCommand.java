@@ -197,10 +197,12 @@ final class DevCommand implements Callable<Integer> {
         .port(connectPort, "--connect-port")
         .port(connectMetricsPort, "--connect-metrics-port")
         .requireFree();
+    String bootstrap = "localhost:" + kafkaPort;
+    requireKafka(bootstrap);
     Path files = dataDir.toAbsolutePath().resolve("files");
     DevConnect sinks =
         new DevConnect(
-            "localhost:" + kafkaPort,
+            bootstrap,
             connectPort,
             connectMetricsPort,
             new TopicCatalog(withSingleBrokerTopics(base).topics()),
@@ -213,6 +215,27 @@ final class DevCommand implements Callable<Integer> {
         kafkaPort, connectPort, connectMetricsPort);
     shutdown.awaitSignalAndStop();
     return 0;
+  }
+
+  /** Fails in seconds, naming the address, instead of Connect's minute-long start-up timeout. */
+  private static void requireKafka(String bootstrap) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                "bootstrap.servers", bootstrap,
+                "request.timeout.ms", "5000",
+                "default.api.timeout.ms", "10000"))) {
+      admin.describeCluster().clusterId().get(15, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(
+          "--connect-only: no Kafka answered on "
+              + bootstrap
+              + " within 10 s; start one with `otelstream dev --kafka-only --kafka-port N` and"
+              + " give the same --kafka-port");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("--connect-only: interrupted while looking for Kafka");
+    }
   }
 
   private DevSinks sinks() {

@@ -28,6 +28,31 @@ class DevCommandLineTest {
   }
 
   @org.junit.jupiter.api.Test
+  void connectOnlyWithoutKafkaSaysWhereItLookedAndExits() throws Exception {
+    StringWriter err = new StringWriter();
+    CommandLine cli = OtelstreamDev.commandLine();
+    cli.setErr(new PrintWriter(err));
+    int port = io.otelstream.kafka.FreePorts.next(); // nothing listens there
+    java.nio.file.Path data = java.nio.file.Files.createTempDirectory("connect-only");
+    int status =
+        cli.execute(
+            "dev",
+            "--connect-only",
+            "--kafka-port",
+            Integer.toString(port),
+            "--connect-port",
+            Integer.toString(io.otelstream.kafka.FreePorts.next()),
+            "--connect-metrics-port",
+            Integer.toString(io.otelstream.kafka.FreePorts.next()),
+            "--data-dir",
+            data.toString());
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("no Kafka answered on localhost:" + port)
+        .contains("--kafka-only");
+  }
+
+  @org.junit.jupiter.api.Test
   void devHelpNamesConnectOnlyAndTheDevPolicies() {
     StringWriter out = new StringWriter();
     CommandLine cli = OtelstreamDev.commandLine();
