@@ -287,6 +287,12 @@ public record StreamsAppConfig(
     p.put("commit.interval.ms", "1000");
     p.put("producer.linger.ms", "1000");
     p.put("producer.batch.size", Integer.toString(256 * 1024));
+    // Kafka's metrics reach /metrics through Micrometer, which reads them from the clients. A JMX
+    // registration of each of the thousands of thread, task, processor and store metrics, and
+    // client telemetry pushed to the broker (KIP-714), served nobody and cost about a CPU-second
+    // at every start (perf/RESULTS.md). Either comes back with an override.
+    p.put("metric.reporters", "");
+    p.put("enable.metrics.push", "false");
     p.put("rocksdb.config.setter", BoundedRocksDbConfig.class.getName());
     p.put(RocksDbMemory.MEMORY_BYTES, Long.toString(rocksdbMemory.bytes()));
     p.put("default.key.serde", "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");

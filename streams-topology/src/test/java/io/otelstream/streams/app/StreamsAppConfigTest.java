@@ -33,6 +33,20 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void kafkaMetricsStayOffJmxAndOffTheBrokerUnlessAskedFor() {
+    assertThat(parse("").streamsProperties())
+        .containsEntry("metric.reporters", "")
+        .containsEntry("enable.metrics.push", "false");
+    assertThat(
+            parse(
+                    "kafka: {metric.reporters: org.apache.kafka.common.metrics.JmxReporter,"
+                        + " enable.metrics.push: true}\n")
+                .streamsProperties())
+        .containsEntry("metric.reporters", "org.apache.kafka.common.metrics.JmxReporter")
+        .containsEntry("enable.metrics.push", "true");
+  }
+
+  @Test
   void theTransactionTimeoutAndPollIntervalOutlastTheLongestRebuild() {
     assertThat(parse("").streamsProperties())
         .containsEntry("producer.transaction.timeout.ms", "330000")
