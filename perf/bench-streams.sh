@@ -19,6 +19,8 @@
 # BENCH_STREAMS_YAML adds top-level YAML to the sampling app's configuration (for example span_metrics and service_graph sections).
 # BENCH_COLLECTOR=connectors runs the reference Collector with span_metrics and service_graph connectors before tail_sampling (perf/collector/build.sh connectors builds it) instead of Jaeger v2's plain tail_sampling.
 # BENCH_WORKLOADS picks workloads (default "single fragments"); BENCH_APP_OPTS adds JVM options to the sampling app (for example a JFR recording to profile it).
+# BENCH_CDS=1 runs the sampling app as the image does: from the production launcher (launcher/target)
+# with the class-data sharing archive launcher/cds-archives.sh writes first (as the image's build).
 set -eu
 cd "$(dirname "$0")/.."
 traces=${1:-600000}
@@ -27,6 +29,17 @@ spans=$((traces * 10))
 ./otelstream --version >/dev/null   # builds on first use
 data=$(mktemp -d)
 cp="dev/target/otelstream-dev.jar:dev/target/lib/*"
+sampler() { # JVM options, then the streams command's arguments: the app as ./otelstream runs it, or as the image does
+  # exec: run in the background, the app's process is the one whose PID the caller measures
+  opts=$1; shift
+  if [ "${BENCH_CDS:-}" = 1 ]; then
+    # shellcheck disable=SC2086
+    exec java $opts -XX:SharedArchiveFile="$data/cds/streams.jsa" -Xshare:on \
+      -cp "$PWD/launcher/target/otelstream-launcher.jar:$PWD/launcher/target/lib/*" io.otelstream.cli.Otelstream streams "$@"
+  else
+    OTELSTREAM_JAVA_OPTS="$opts" exec ./otelstream streams "$@"
+  fi
+}
 tck=$(getconf CLK_TCK)
 OTELSTREAM_JAVA_OPTS="-Xmx1g" ./otelstream dev --kafka-only --data-dir "$data" > "$data/kafka.log" 2>&1 &
 kafka=$!
@@ -59,6 +72,9 @@ heap() {
   curl -s localhost:13134/metrics | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}'
 }
 
+if [ "${BENCH_CDS:-}" = 1 ]; then
+  CDS_STREAMS_OPTS="-Xmx512m ${BENCH_APP_OPTS:-}" launcher/cds-archives.sh launcher/target dev/target "$data/cds" > "$data/cds.log" 2>&1 || { cat "$data/cds.log"; exit 1; }
+fi
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1); $(date -u +%Y-%m-%d)"
 
 run() { # workload-name prefix fragments
@@ -95,7 +111,7 @@ YAML
   b0=$(cpu "$kafka")
   start=$(date +%s.%N)
   # Compiler threads that come and go would take their CPU time with them: keep them.
-  OTELSTREAM_JAVA_OPTS="-Xmx512m -XX:-UseDynamicNumberOfCompilerThreads ${BENCH_APP_OPTS:-}" ./otelstream streams --config "$data/$name.yaml" > "$data/$name.log" 2>&1 &
+  sampler "-Xmx512m -XX:-UseDynamicNumberOfCompilerThreads ${BENCH_APP_OPTS:-}" --config "$data/$name.yaml" > "$data/$name.log" 2>&1 &
   app=$!
   # Steady state: from 20% of traces decided (JIT compilation and startup behind) to the end.
   i=0; until [ "$(metric otelstream_streams_traces_decided_total)" -ge $((traces / 5)) ] 2>/dev/null; do
