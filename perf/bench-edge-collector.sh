@@ -11,7 +11,8 @@
 # Usage: perf/bench-edge-collector.sh [seconds-per-step (30)] [rate (50000)]
 # BENCH_SERVERS picks what runs (default "edge collector").
 # EDGE_HEAP sets the edge's heap (default 512m); EDGE_KAFKA adds producer settings to the edge's
-# configuration, ';' between them ("linger.ms: 0; max.in.flight.requests.per.connection: 1"); EDGE_JAVA_OPTS adds JVM options (a JFR recording).
+# configuration, ';' between them ("linger.ms: 0; max.in.flight.requests.per.connection: 1"); EDGE_YAML adds top-level
+# configuration ("event_loops: 1"); EDGE_JAVA_OPTS adds JVM options (a JFR recording).
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-30}
@@ -69,6 +70,7 @@ servers=${BENCH_SERVERS:-edge collector}
 case " $servers " in *" edge "*)
 printf 'kafka:\n  bootstrap.servers: localhost:9092\n' > "$data/edge.yaml"
 if [ -n "${EDGE_KAFKA:-}" ]; then printf '%s\n' "$EDGE_KAFKA" | tr ';' '\n' | sed 's/^ */  /' >> "$data/edge.yaml"; fi
+if [ -n "${EDGE_YAML:-}" ]; then printf '%s\n' "$EDGE_YAML" >> "$data/edge.yaml"; fi
 OTELSTREAM_JAVA_OPTS="-Xmx${EDGE_HEAP:-512m} ${EDGE_JAVA_OPTS:-}" ./otelstream edge --config "$data/edge.yaml" > "$data/edge.log" 2>&1 &
 server=$!
 i=0; until curl -sf localhost:13133/health/ready >/dev/null; do i=$((i+1)); [ $i -lt 120 ] || { cat "$data/edge.log"; exit 1; }; sleep 1; done
