@@ -6,7 +6,8 @@
 # (perf/RESULTS.md measures what it saves). The image's Dockerfile runs this at build time.
 #
 # An archive is valid only for the same JVM build and the same jars at the same paths: run it where
-# the image runs from. A JVM that cannot use an archive (another JDK, other jars) starts without it.
+# the image runs from. A JVM that cannot use an archive (another JDK, other jars) starts without it
+# after one warning line.
 #
 # Usage: launcher/cds-archives.sh INSTALL_DIR DEV_DIR OUT_DIR
 #   INSTALL_DIR  holds otelstream-launcher.jar and lib/ as the image runs them (/opt/otelstream)
