@@ -148,6 +148,25 @@ class SpanMetricsIT {
     assertThat(value("sum(traces_span_metrics_calls_total{status_code=\"STATUS_CODE_ERROR\"})"))
         .isEqualTo(errors);
 
+    // The service graph: user -> web -> checkout -> postgresql, one request each per trace. Its
+    // edges are counted when a trace is decided, a decision wait after its spans' metrics, so
+    // they are awaited; once there, every trace is decided and its kept spans committed.
+    Map<String, Double> topology =
+        Map.of(
+            "user->web/virtual_node", (double) traces,
+            "web->checkout/", (double) traces,
+            "checkout->postgresql/virtual_node", (double) traces);
+    Awaitility.await("the service graph")
+        .atMost(120, TimeUnit.SECONDS)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        byEdge(
+                            "sum by (client, server, connection_type)"
+                                + " (traces_service_graph_request_total)"))
+                    .containsExactlyInAnyOrderEntriesOf(topology));
+
     // Dev mode keeps errors and 10% of the rest.
     Set<String> kept = keptTraceIds();
     double share = kept.size() / (double) traces;
@@ -162,25 +181,23 @@ class SpanMetricsIT {
             + " %d exemplar trace IDs, all kept%n",
         traces, spans, errors, kept.size(), 100 * share, exemplarTraces.size());
 
-    // The service graph: user -> web -> checkout -> postgresql, one request each per trace.
-    Map<String, Double> edges =
-        byEdge("sum by (client, server, connection_type) (traces_service_graph_request_total)");
-    assertThat(edges)
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "user->web/virtual_node", (double) traces,
-                "web->checkout/", (double) traces,
-                "checkout->postgresql/virtual_node", (double) traces));
-    assertThat(
-            byEdge(
-                "sum by (client, server, connection_type)"
-                    + " (traces_service_graph_request_failed_total)"))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("web->checkout/", (double) errors));
-    assertThat(
-            value(
-                "sum(traces_service_graph_request_server_seconds_count{client=\"web\","
-                    + "server=\"checkout\"})"))
-        .isEqualTo(traces);
+    // The failures and latencies may come in a later remote write than the requests.
+    Awaitility.await("the service graph's failures and latencies")
+        .atMost(60, TimeUnit.SECONDS)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      byEdge(
+                          "sum by (client, server, connection_type)"
+                              + " (traces_service_graph_request_failed_total)"))
+                  .containsExactlyInAnyOrderEntriesOf(Map.of("web->checkout/", (double) errors));
+              assertThat(
+                      value(
+                          "sum(traces_service_graph_request_server_seconds_count{client=\"web\","
+                              + "server=\"checkout\"})"))
+                  .isEqualTo(traces);
+            });
   }
 
   /** Trace IDs in dev mode's otlp-traces-sampled, read committed from the start to the end. */
