@@ -2,6 +2,8 @@ package io.otelstream.streams.traces;
 
 import io.otelstream.schemas.AvroState;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -12,9 +14,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Decided traces, remembered for the decision cache TTL in the changelogged ts-decisions store so
  * that late spans follow the decision at once, and so that a rebuild from the input topic skips
- * traces already decided. Their expiry index lives in the task's {@link LocalTraceStore}: it is
- * derived from the decisions, so it is built again from them whenever the task starts instead of
- * costing two changelog records (a put and a tombstone) per trace.
+ * traces already decided. Their expiry index lives in the task's {@link LocalTraceStore}, and a
+ * {@link DecisionFilter} on the heap says which traces may have a decision: both are derived from
+ * the decisions, so they are built again from them whenever the task starts instead of costing
+ * changelog records. Every change to the store goes through this class, which keeps both exact: one
+ * index entry per decision, and no decision the filter denies.
  *
  * <p>A decision is forgotten only when its TTL has passed <em>and</em> the partition's committed
  * low watermark has passed the last input record it covered: a rebuild re-reads the input from that
@@ -25,6 +29,7 @@ final class DecisionCache {
 
   private final KeyValueStore<Bytes, byte[]> store;
   private final DecisionExpiryIndex expiry;
+  private final DecisionFilter filter;
   // Expiry entries are deleted from the low end; scans start at the lowest one that may be live.
   private long expiryFloor;
 
@@ -44,34 +49,45 @@ final class DecisionCache {
   }
 
   /**
-   * Opens the cache over the task's restored decisions and indexes their expiries in {@code
-   * expiry}, which it owns from then on (a scan of the decisions: the same order of work as their
-   * restore).
+   * Opens the cache over the task's restored decisions, indexing their expiries in {@code expiry},
+   * which it owns from then on, and filling a filter for a TTL of {@code ttlMs} (one scan of the
+   * decisions: the same order of work as their restore).
    */
-  DecisionCache(KeyValueStore<Bytes, byte[]> store, DecisionExpiryIndex expiry) {
+  DecisionCache(KeyValueStore<Bytes, byte[]> store, DecisionExpiryIndex expiry, long ttlMs) {
     this.store = store;
     this.expiry = expiry;
+    this.filter = new DecisionFilter(ttlMs);
     long floor = Long.MAX_VALUE;
     try (KeyValueIterator<Bytes, byte[]> it =
         store.prefixScan(Bytes.wrap(new byte[] {DECISION}), new BytesSerializer())) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
-        long expiresAt = decode(kv.value).expiresAtMs();
-        expiry.add(expiresAt, traceIdOf(kv.key));
-        floor = Math.min(floor, expiresAt);
+        Decision d = decode(kv.value);
+        byte[] traceId = traceIdOf(kv.key);
+        expiry.put(d.expiresAtMs(), traceId, d.lastOffset());
+        filter.add(d.expiresAtMs(), traceId);
+        floor = Math.min(floor, d.expiresAtMs());
       }
     }
     expiryFloor = floor == Long.MAX_VALUE ? 0 : floor;
   }
 
   Decision lookup(byte[] traceId) {
+    if (!filter.mightContain(traceId)) {
+      return null; // certain, and nearly every new trace's answer
+    }
     byte[] v = store.get(key(traceId));
     return v == null ? null : decode(v);
   }
 
   void remember(byte[] traceId, Decision d) {
+    Decision replaced = lookup(traceId); // a trace decided again after its TTL
+    if (replaced != null && replaced.expiresAtMs() != d.expiresAtMs()) {
+      expiry.remove(replaced.expiresAtMs(), traceId);
+    }
     store.put(key(traceId), encode(d));
-    expiry.add(d.expiresAtMs(), traceId);
+    expiry.put(d.expiresAtMs(), traceId, d.lastOffset());
+    filter.add(d.expiresAtMs(), traceId);
     expiryFloor = Math.min(expiryFloor, d.expiresAtMs());
   }
 
@@ -83,7 +99,13 @@ final class DecisionCache {
           encode(
               new Decision(
                   d.sampled(), d.policy(), d.decidedAtMs(), d.expiresAtMs(), d.tenant(), offset)));
+      expiry.put(d.expiresAtMs(), traceId, offset);
     }
+  }
+
+  /** Heap held by the filter in front of the store. */
+  long filterBytes() {
+    return filter.bytes();
   }
 
   /**
@@ -95,19 +117,27 @@ final class DecisionCache {
       return;
     }
     long blocked = Long.MAX_VALUE;
+    List<DecisionExpiryIndex.Entry> forgotten = new ArrayList<>();
     for (DecisionExpiryIndex.Entry e : expiry.range(expiryFloor, timeMs)) {
-      Decision d = lookup(e.traceId());
-      // A trace decided again has a newer expiry entry: this one only goes.
-      if (d != null && d.expiresAtMs() == e.timeMs()) {
-        if (d.lastOffset() >= lowWatermark) {
-          blocked = Math.min(blocked, e.timeMs());
-          continue; // a rebuild could still meet a record this decision covered
-        }
-        store.delete(key(e.traceId()));
+      if (e.lastOffset() >= lowWatermark) {
+        blocked = Math.min(blocked, e.timeMs());
+        continue; // a rebuild could still meet a record this decision covered
       }
-      expiry.remove(e.timeMs(), e.traceId());
+      store.delete(key(e.traceId()));
+      forgotten.add(e);
+    }
+    // The entries before the first blocked one's time go in one call, the rest one by one.
+    long unblockedEnd = Math.min(timeMs, blocked - 1);
+    if (unblockedEnd >= expiryFloor) {
+      expiry.removeRange(expiryFloor, unblockedEnd);
+    }
+    for (DecisionExpiryIndex.Entry e : forgotten) {
+      if (e.timeMs() > unblockedEnd) {
+        expiry.remove(e.timeMs(), e.traceId());
+      }
     }
     expiryFloor = Math.min(blocked, timeMs + 1);
+    filter.forgetBefore(expiryFloor);
   }
 
   private static byte[] traceIdOf(Bytes key) {

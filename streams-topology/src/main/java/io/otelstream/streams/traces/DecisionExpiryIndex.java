@@ -15,11 +15,12 @@ import org.rocksdb.WriteOptions;
  * The {@link DecisionCache}'s index of its decisions by expiry time, which the cache owns: derived
  * from the changelogged decisions when a task opens, so it costs no changelog record. It lives in
  * the task's local RocksDB beside the in-flight traces ({@link DiskTraces}), under keys of its own
- * ({@code E} expiry time + trace ID), and is wiped with it.
+ * ({@code E} expiry time + trace ID), and is wiped with it. Each entry's value is the last input
+ * offset its decision covers, so that expiring a decision needs no read of it: the cache keeps
+ * exactly one entry per decision it holds.
  */
 final class DecisionExpiryIndex {
   static final byte KIND = 'E';
-  private static final byte[] EMPTY = new byte[0];
 
   private final RocksDB db;
   private final WriteOptions noWal;
@@ -29,12 +30,16 @@ final class DecisionExpiryIndex {
     this.noWal = noWal;
   }
 
-  /** An entry: the decision of {@code traceId} expires at {@code timeMs}. */
-  record Entry(long timeMs, byte[] traceId) {}
+  /**
+   * An entry: the decision of {@code traceId} expires at {@code timeMs} and covers input records up
+   * to {@code lastOffset}.
+   */
+  record Entry(long timeMs, byte[] traceId, long lastOffset) {}
 
-  void add(long timeMs, byte[] traceId) {
+  /** Adds the entry, or replaces its last offset. */
+  void put(long timeMs, byte[] traceId, long lastOffset) {
     try {
-      db.put(noWal, key(timeMs, traceId), EMPTY);
+      db.put(noWal, key(timeMs, traceId), ByteBuffer.allocate(8).putLong(lastOffset).array());
     } catch (RocksDBException e) {
       throw new IllegalStateException("decision expiry index: cannot index a decision", e);
     }
@@ -48,6 +53,15 @@ final class DecisionExpiryIndex {
     }
   }
 
+  /** Removes every entry from {@code fromMs} to {@code toMs} inclusive, in one call. */
+  void removeRange(long fromMs, long toMs) {
+    try {
+      db.deleteRange(noWal, key(fromMs, new byte[16]), key(toMs + 1, new byte[16]));
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("decision expiry index: cannot unindex decisions", e);
+    }
+  }
+
   /** Entries from {@code fromMs} to {@code toMs} inclusive, oldest first. */
   List<Entry> range(long fromMs, long toMs) {
     List<Entry> out = new ArrayList<>();
@@ -56,7 +70,11 @@ final class DecisionExpiryIndex {
         RocksIterator it = db.newIterator(read)) {
       for (it.seek(key(fromMs, new byte[16])); it.isValid(); it.next()) {
         byte[] k = it.key();
-        out.add(new Entry(ByteBuffer.wrap(k).getLong(1), Arrays.copyOfRange(k, 9, 25)));
+        out.add(
+            new Entry(
+                ByteBuffer.wrap(k).getLong(1),
+                Arrays.copyOfRange(k, 9, 25),
+                ByteBuffer.wrap(it.value()).getLong()));
       }
     }
     return out;

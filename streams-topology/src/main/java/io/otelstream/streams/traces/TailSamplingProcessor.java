@@ -136,7 +136,9 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
             metrics.inFlight());
     KeyValueStore<Bytes, byte[]> decisionStore =
         context.getStateStore(TraceStores.DECISIONS + run.storeSuffix());
-    decisions = new DecisionCache(decisionStore, local.expiryIndex());
+    decisions =
+        new DecisionCache(
+            decisionStore, local.expiryIndex(), settings.decisionCacheTtl().toMillis());
     watermark =
         new PartitionWatermark(
             context.getStateStore(TraceStores.WATERMARKS + run.storeSuffix()), partition);

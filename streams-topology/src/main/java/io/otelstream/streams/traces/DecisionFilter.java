@@ -1,0 +1,181 @@
+package io.otelstream.streams.traces;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which traces may have a decision in the {@link DecisionCache}'s store, on the heap: a "no" is
+ * certain, so a trace's first record, nearly always of a new trace, skips the store's read. A "yes"
+ * is wrong for under one in a hundred traces that have none, which then read the store as before.
+ *
+ * <p>Bloom filters, one series per slice of expiry time (a quarter of the TTL wide), so that a
+ * slice is dropped whole once the cache has forgotten every decision expiring in it: the cache says
+ * when, from its expiry floor. Each filter is blocked (every bit of a trace in one 64-byte block,
+ * one cache miss to test) and holds 12 bits per trace; a slice whose filter fills starts another of
+ * twice the size, and the next slice starts at the size the last one reached.
+ */
+final class DecisionFilter {
+  private static final int BITS_PER_TRACE = 12;
+  private static final int HASHES = 7;
+  private static final int MIN_CAPACITY = 1 << 12;
+
+  private final long sliceMs;
+  private final TreeMap<Long, Slice> slices = new TreeMap<>();
+  private Bloom[] all = new Bloom[0]; // every slice's filters, for the lookups
+  private int lastCapacity = MIN_CAPACITY;
+
+  /** Slices a quarter of the decision cache TTL wide, at least a second. */
+  DecisionFilter(long ttlMs) {
+    this.sliceMs = Math.max(1_000, ttlMs / 4);
+  }
+
+  /** The decision of {@code traceId} that expires at {@code expiresAtMs} is in the store. */
+  void add(long expiresAtMs, byte[] traceId) {
+    long h = hash(traceId);
+    Slice s = slices.get(Math.floorDiv(expiresAtMs, sliceMs));
+    if (s == null) {
+      s = new Slice(lastCapacity);
+      slices.put(Math.floorDiv(expiresAtMs, sliceMs), s);
+      refresh();
+    }
+    if (s.add(h)) {
+      refresh();
+    }
+    lastCapacity = Math.max(MIN_CAPACITY, s.count);
+  }
+
+  /** False only when no decision of {@code traceId} is in the store. */
+  boolean mightContain(byte[] traceId) {
+    long h = hash(traceId);
+    for (Bloom b : all) {
+      if (b.mightContain(h)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The cache holds no decision expiring before {@code floorMs}: the slices wholly before it go.
+   */
+  void forgetBefore(long floorMs) {
+    boolean changed = false;
+    for (Iterator<Map.Entry<Long, Slice>> it = slices.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, Slice> e = it.next();
+      if ((e.getKey() + 1) * sliceMs > floorMs) {
+        break;
+      }
+      it.remove();
+      changed = true;
+    }
+    if (changed) {
+      refresh();
+    }
+  }
+
+  /** Heap held by the filters' bits. */
+  long bytes() {
+    long bytes = 0;
+    for (Bloom b : all) {
+      bytes += 8L * b.words.length;
+    }
+    return bytes;
+  }
+
+  int slices() {
+    return slices.size();
+  }
+
+  private void refresh() {
+    List<Bloom> blooms = new ArrayList<>();
+    for (Slice s : slices.values()) {
+      blooms.addAll(s.blooms);
+    }
+    all = blooms.toArray(new Bloom[0]);
+  }
+
+  /** 64 well-mixed bits of a trace ID, which a client may have made anything but random. */
+  private static long hash(byte[] traceId) {
+    ByteBuffer b = ByteBuffer.wrap(traceId);
+    long hi = b.getLong(0);
+    long lo = b.getLong(8);
+    return mix(hi ^ mix(lo ^ 0x9E3779B97F4A7C15L));
+  }
+
+  /** MurmurHash3's 64-bit finaliser. */
+  private static long mix(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  /** One expiry slice's filters; only the newest takes new traces. */
+  private static final class Slice {
+    final List<Bloom> blooms = new ArrayList<>();
+    int count;
+
+    Slice(int capacity) {
+      blooms.add(new Bloom(capacity));
+    }
+
+    /** Adds; true when a new filter was started. */
+    boolean add(long h) {
+      Bloom last = blooms.get(blooms.size() - 1);
+      boolean grew = false;
+      if (last.count >= last.capacity) {
+        last = new Bloom(last.capacity * 2);
+        blooms.add(last);
+        grew = true;
+      }
+      last.add(h);
+      count++;
+      return grew;
+    }
+  }
+
+  /** A blocked Bloom filter: a trace's bits all lie in one block of eight words. */
+  private static final class Bloom {
+    final long[] words;
+    final int capacity;
+    final int blockMask;
+    int count;
+
+    Bloom(int capacity) {
+      this.capacity = capacity;
+      int blocks = Integer.highestOneBit(Math.max(1, capacity * BITS_PER_TRACE / 512 - 1)) << 1;
+      this.words = new long[blocks * 8];
+      this.blockMask = blocks - 1;
+    }
+
+    void add(long h) {
+      int base = ((int) (h >>> 40) & blockMask) << 3;
+      long bits = h;
+      for (int i = 0; i < HASHES; i++) {
+        int bit = (int) (bits & 511);
+        words[base + (bit >>> 6)] |= 1L << bit;
+        bits = Long.rotateRight(bits, 9) * 0x9E3779B97F4A7C15L;
+      }
+      count++;
+    }
+
+    boolean mightContain(long h) {
+      int base = ((int) (h >>> 40) & blockMask) << 3;
+      long bits = h;
+      for (int i = 0; i < HASHES; i++) {
+        int bit = (int) (bits & 511);
+        if ((words[base + (bit >>> 6)] & (1L << bit)) == 0) {
+          return false;
+        }
+        bits = Long.rotateRight(bits, 9) * 0x9E3779B97F4A7C15L;
+      }
+      return true;
+    }
+  }
+}

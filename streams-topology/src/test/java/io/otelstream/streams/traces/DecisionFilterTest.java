@@ -1,0 +1,85 @@
+package io.otelstream.streams.traces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The heap filter in front of the decision store: never a "no" for a trace it was told of, rarely a
+ * "yes" for one it was not (random or sequential trace IDs alike), and a slice of expiry time goes
+ * only once the cache's floor has passed all of it.
+ */
+class DecisionFilterTest {
+  private static final long TTL = 60_000;
+
+  @Test
+  void neverDeniesAnAddedTraceAndRarelyAdmitsAnother() {
+    DecisionFilter filter = new DecisionFilter(TTL);
+    Random random = new Random(7);
+    byte[][] added = new byte[300_000][];
+    for (int i = 0; i < added.length; i++) {
+      added[i] = randomId(random);
+      filter.add(i / 5_000 * 1_000L, added[i]); // a TTL of expiries: five slices, grown
+    }
+    for (byte[] id : added) {
+      assertThat(filter.mightContain(id)).isTrue();
+    }
+    assertThat(falsePositives(filter, random, false)).as("random IDs").isLessThan(0.03);
+    assertThat(falsePositives(filter, random, true)).as("sequential IDs").isLessThan(0.03);
+    assertThat(filter.bytes()).as("bits per trace").isLessThan(added.length * 4L);
+  }
+
+  @Test
+  void sequentialTraceIdsSpreadAsWellAsRandomOnes() {
+    DecisionFilter filter = new DecisionFilter(TTL);
+    for (int i = 0; i < 100_000; i++) {
+      filter.add(0, sequentialId(i));
+    }
+    for (int i = 0; i < 100_000; i++) {
+      assertThat(filter.mightContain(sequentialId(i))).isTrue();
+    }
+    assertThat(falsePositives(filter, new Random(3), false)).isLessThan(0.02);
+  }
+
+  @Test
+  void aSliceGoesOnlyWhenTheFloorHasPassedAllOfIt() {
+    DecisionFilter filter = new DecisionFilter(TTL); // slices of 15 s
+    byte[] early = sequentialId(1);
+    byte[] late = sequentialId(2);
+    filter.add(16_000, early); // slice [15 s, 30 s)
+    filter.add(31_000, late); // slice [30 s, 45 s)
+    assertThat(filter.slices()).isEqualTo(2);
+
+    filter.forgetBefore(29_999); // 29.999 s may still be held
+    assertThat(filter.mightContain(early)).isTrue();
+    filter.forgetBefore(30_000);
+    assertThat(filter.slices()).isEqualTo(1);
+    assertThat(filter.mightContain(late)).isTrue();
+
+    filter.add(20_000, early); // a decision expiring behind the floor starts its slice again
+    assertThat(filter.mightContain(early)).isTrue();
+  }
+
+  private static double falsePositives(DecisionFilter filter, Random random, boolean sequential) {
+    int n = 100_000;
+    int yes = 0;
+    for (int i = 0; i < n; i++) {
+      if (filter.mightContain(sequential ? sequentialId(10_000_000 + i) : randomId(random))) {
+        yes++;
+      }
+    }
+    return yes / (double) n;
+  }
+
+  private static byte[] randomId(Random random) {
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    return id;
+  }
+
+  private static byte[] sequentialId(long i) {
+    return ByteBuffer.allocate(16).putLong(0).putLong(i).array();
+  }
+}
