@@ -131,6 +131,7 @@ YAML
   echo "$name sampling, steady (last $((steady / 10)) traces): $(awk -v s="$steady" -v a="$s20" -v e="$end" 'BEGIN {printf "%.0f spans/s", s/(e-a)}'); CPU-s per million spans: app $(per_million $((a - a20)) "$steady"), broker $(per_million $((b1 - b20)) "$steady"), together $(per_million $((a - a20 + b1 - b20)) "$steady")"
   jit=$(( ${jg%% *} - ${jg20%% *} )); gc=$(( ${jg##* } - ${jg20##* } ))
   echo "$name sampling, steady, app CPU-s per million spans by thread: JIT compiler $(per_million "$jit" "$steady"), GC $(per_million "$gc" "$steady"), the rest $(per_million $((a - a20 - jit - gc)) "$steady")"
+  echo "$name sampling, whole run, app CPU-s per million spans by thread: JIT compiler $(per_million "${jg%% *}" "$spans"), GC $(per_million "${jg##* }" "$spans"), the rest $(per_million $((a - ${jg%% *} - ${jg##* })) "$spans")"
   kill "$app"; wait "$app" 2>/dev/null || true; app=""
 }
 

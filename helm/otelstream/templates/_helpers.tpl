@@ -67,9 +67,14 @@ checkov.io/skip2: "CKV_K8S_43=the image is pinned by digest when image.digest / 
 {{- printf "%s%s" (default "" $config.prefix) (default .name $override.name) -}}
 {{- end -}}
 
+{{/* The launcher's command; javaOpts is split at whitespace, the JVM takes one option per argument. */}}
 {{- define "otelstream.javaCommand" -}}
 - java
-- {{ .javaOpts | quote }}
+{{- range regexSplit "\\s+" (trim .javaOpts) -1 }}
+{{- if . }}
+- {{ . | quote }}
+{{- end }}
+{{- end }}
 - -cp
 - /opt/otelstream/otelstream-launcher.jar:/opt/otelstream/lib/*
 - io.otelstream.cli.Otelstream

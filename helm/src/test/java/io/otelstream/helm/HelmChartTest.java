@@ -83,11 +83,28 @@ class HelmChartTest {
     return out;
   }
 
-  private static void parsesAsLauncherCommand(JsonNode container) {
+  private static void parsesAsLauncherCommand(JsonNode container) throws Exception {
     String[] args = strings(container.path("args")).toArray(String[]::new);
     CommandLine.ParseResult parsed = new CommandLine(new Otelstream()).parseArgs(args);
     assertThat(parsed.hasSubcommand()).isTrue();
     assertThat(strings(container.path("command"))).contains("io.otelstream.cli.Otelstream");
+    jvmAcceptsItsOptions(container);
+  }
+
+  /**
+   * The JVM options before {@code -cp}, one argument each, start this machine's JVM (Java 17, as
+   * the image's): a list of options passed as one argument would stop the pod at once.
+   */
+  private static void jvmAcceptsItsOptions(JsonNode container) throws Exception {
+    List<String> command = strings(container.path("command"));
+    List<String> options = command.subList(1, command.indexOf("-cp"));
+    List<String> probe = new ArrayList<>();
+    probe.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    probe.addAll(options);
+    probe.add("-version");
+    Process java = new ProcessBuilder(probe).redirectErrorStream(true).start();
+    String out = new String(java.getInputStream().readAllBytes());
+    assertThat(java.waitFor()).as("java %s -version:%n%s", options, out).isZero();
   }
 
   @Test
