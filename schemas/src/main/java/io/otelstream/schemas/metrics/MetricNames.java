@@ -47,6 +47,8 @@ public final class MetricNames {
       MetricName.gauge("otelstream.streams.cardinality.overflowing.metrics");
   public static final MetricName STREAMS_DEADLETTER_RECORDS =
       MetricName.counter("otelstream.streams.deadletter.records");
+  public static final MetricName STREAMS_DECISION_FILTER_HEAP =
+      MetricName.gauge("otelstream.streams.decision.filter.heap", "bytes");
   public static final MetricName STREAMS_DECISION_LATENCY =
       MetricName.timer("otelstream.streams.decision.latency");
   public static final MetricName STREAMS_EARLY_DECISIONS =
@@ -162,6 +164,7 @@ public final class MetricNames {
           STREAMS_CARDINALITY_OVERFLOW_POINTS,
           STREAMS_CARDINALITY_OVERFLOWING_METRICS,
           STREAMS_DEADLETTER_RECORDS,
+          STREAMS_DECISION_FILTER_HEAP,
           STREAMS_DECISION_LATENCY,
           STREAMS_EARLY_DECISIONS,
           STREAMS_IN_FLIGHT_HEAP_LIMIT,

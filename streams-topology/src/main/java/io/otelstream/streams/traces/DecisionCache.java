@@ -50,13 +50,18 @@ final class DecisionCache {
 
   /**
    * Opens the cache over the task's restored decisions, indexing their expiries in {@code expiry},
-   * which it owns from then on, and filling a filter for a TTL of {@code ttlMs} (one scan of the
-   * decisions: the same order of work as their restore).
+   * which it owns from then on, and filling a filter for a TTL of {@code ttlMs} whose heap changes
+   * {@code filterHeap} hears of (one scan of the decisions: the same order of work as their
+   * restore).
    */
-  DecisionCache(KeyValueStore<Bytes, byte[]> store, DecisionExpiryIndex expiry, long ttlMs) {
+  DecisionCache(
+      KeyValueStore<Bytes, byte[]> store,
+      DecisionExpiryIndex expiry,
+      long ttlMs,
+      java.util.function.LongConsumer filterHeap) {
     this.store = store;
     this.expiry = expiry;
-    this.filter = new DecisionFilter(ttlMs);
+    this.filter = new DecisionFilter(ttlMs, filterHeap);
     long floor = Long.MAX_VALUE;
     try (KeyValueIterator<Bytes, byte[]> it =
         store.prefixScan(Bytes.wrap(new byte[] {DECISION}), new BytesSerializer())) {
@@ -103,9 +108,9 @@ final class DecisionCache {
     }
   }
 
-  /** Heap held by the filter in front of the store. */
-  long filterBytes() {
-    return filter.bytes();
+  /** The task closes: the filter's heap goes (the store and the index are closed by others). */
+  void close() {
+    filter.clear();
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongConsumer;
 
 /**
  * Which traces may have a decision in the {@link DecisionCache}'s store, on the heap: a "no" is
@@ -24,13 +25,19 @@ final class DecisionFilter {
   private static final int MIN_CAPACITY = 1 << 12;
 
   private final long sliceMs;
+  private final LongConsumer heapChange;
+  private long bytes;
   private final TreeMap<Long, Slice> slices = new TreeMap<>();
   private Bloom[] all = new Bloom[0]; // every slice's filters, for the lookups
   private int lastCapacity = MIN_CAPACITY;
 
-  /** Slices a quarter of the decision cache TTL wide, at least a second. */
-  DecisionFilter(long ttlMs) {
+  /**
+   * Slices a quarter of the decision cache TTL wide, at least a second; {@code heapChange} hears of
+   * every change to the heap the filters hold, in bytes.
+   */
+  DecisionFilter(long ttlMs, LongConsumer heapChange) {
     this.sliceMs = Math.max(1_000, ttlMs / 4);
+    this.heapChange = heapChange;
   }
 
   /** The decision of {@code traceId} that expires at {@code expiresAtMs} is in the store. */
@@ -79,11 +86,13 @@ final class DecisionFilter {
 
   /** Heap held by the filters' bits. */
   long bytes() {
-    long bytes = 0;
-    for (Bloom b : all) {
-      bytes += 8L * b.words.length;
-    }
     return bytes;
+  }
+
+  /** Drops every filter (the task closes), telling {@code heapChange}. */
+  void clear() {
+    slices.clear();
+    refresh();
   }
 
   int slices() {
@@ -96,6 +105,12 @@ final class DecisionFilter {
       blooms.addAll(s.blooms);
     }
     all = blooms.toArray(new Bloom[0]);
+    long now = 0;
+    for (Bloom b : all) {
+      now += 8L * b.words.length;
+    }
+    heapChange.accept(now - bytes);
+    bytes = now;
   }
 
   /** 64 well-mixed bits of a trace ID, which a client may have made anything but random. */

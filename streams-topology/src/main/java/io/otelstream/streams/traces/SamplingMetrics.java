@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SamplingMetrics {
   private final MeterRegistry registry;
   private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong decisionFilterBytes = new AtomicLong();
   private final java.util.Map<String, Counter> decidedCounters =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final Counter keptSpans;
@@ -54,6 +55,13 @@ public final class SamplingMetrics {
             .description(
                 "Traces gathered in the local RocksDB because the in-flight heap budget was spent")
             .register(registry);
+    Gauge.builder(
+            MetricNames.STREAMS_DECISION_FILTER_HEAP.name(), decisionFilterBytes, AtomicLong::get)
+        .description(
+            "Heap held by the filters that answer, without RocksDB, that a trace has no cached"
+                + " decision")
+        .baseUnit(MetricNames.STREAMS_DECISION_FILTER_HEAP.unit())
+        .register(registry);
     Gauge.builder(MetricNames.STREAMS_TRACES_IN_FLIGHT.name(), inFlight, AtomicLong::get)
         .description("Traces waiting for their decision in this instance")
         .register(registry);
@@ -96,6 +104,11 @@ public final class SamplingMetrics {
   }
 
   /** Shared by every task of the instance: the in-flight bound is per instance. */
+  /** The instance's decision filters' heap, which each task's cache adds its changes to. */
+  AtomicLong decisionFilterBytes() {
+    return decisionFilterBytes;
+  }
+
   AtomicLong inFlight() {
     return inFlight;
   }

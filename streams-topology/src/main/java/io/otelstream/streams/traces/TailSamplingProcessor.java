@@ -138,7 +138,10 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
         context.getStateStore(TraceStores.DECISIONS + run.storeSuffix());
     decisions =
         new DecisionCache(
-            decisionStore, local.expiryIndex(), settings.decisionCacheTtl().toMillis());
+            decisionStore,
+            local.expiryIndex(),
+            settings.decisionCacheTtl().toMillis(),
+            metrics.decisionFilterBytes()::addAndGet);
     watermark =
         new PartitionWatermark(
             context.getStateStore(TraceStores.WATERMARKS + run.storeSuffix()), partition);
@@ -448,6 +451,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
   @Override
   public void close() {
     // The task moves or stops: its in-flight traces are rebuilt from the input where it resumes.
+    decisions.close();
     local.close();
   }
 }

@@ -35,6 +35,8 @@ class DecisionCacheTest {
           .withLoggingDisabled()
           .build();
   private LocalTraceStore local;
+  private DecisionCache cache;
+  private final AtomicLong filterHeap = new AtomicLong();
   private int opened;
 
   @AfterEach
@@ -48,7 +50,7 @@ class DecisionCacheTest {
   @Test
   void answersAsItsContractSaysThroughRedecisionsExpiriesAndRestarts() {
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-    DecisionCache cache = open();
+    cache = open();
     Random random = new Random(11);
     byte[][] ids = new byte[1_000][];
     for (int i = 0; i < ids.length; i++) {
@@ -126,7 +128,7 @@ class DecisionCacheTest {
   @Test
   void aDecisionForgottenBesideAHeldOneLeavesNothingBehindToForgetItsSuccessor() {
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-    DecisionCache cache = open();
+    cache = open();
     byte[] a = new byte[16];
     byte[] b = new byte[16];
     a[15] = 1; // sorts before b within the same expiry time
@@ -146,6 +148,10 @@ class DecisionCacheTest {
   }
 
   private DecisionCache open() {
+    if (cache != null) {
+      cache.close();
+      assertThat(filterHeap).as("a closed cache's filter heap").hasValue(0);
+    }
     if (local != null) {
       local.close();
     }
@@ -156,6 +162,7 @@ class DecisionCacheTest {
             new InFlightHeap(1 << 20),
             () -> {},
             new AtomicLong());
-    return new DecisionCache(store, local.expiryIndex(), TTL);
+    cache = new DecisionCache(store, local.expiryIndex(), TTL, filterHeap::addAndGet);
+    return cache;
   }
 }

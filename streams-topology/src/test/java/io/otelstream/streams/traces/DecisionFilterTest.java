@@ -13,10 +13,12 @@ import org.junit.jupiter.api.Test;
  */
 class DecisionFilterTest {
   private static final long TTL = 60_000;
+  private final java.util.concurrent.atomic.AtomicLong heap =
+      new java.util.concurrent.atomic.AtomicLong();
 
   @Test
   void neverDeniesAnAddedTraceAndRarelyAdmitsAnother() {
-    DecisionFilter filter = new DecisionFilter(TTL);
+    DecisionFilter filter = new DecisionFilter(TTL, heap::addAndGet);
     Random random = new Random(7);
     byte[][] added = new byte[300_000][];
     for (int i = 0; i < added.length; i++) {
@@ -29,11 +31,14 @@ class DecisionFilterTest {
     assertThat(falsePositives(filter, random, false)).as("random IDs").isLessThan(0.03);
     assertThat(falsePositives(filter, random, true)).as("sequential IDs").isLessThan(0.03);
     assertThat(filter.bytes()).as("bits per trace").isLessThan(added.length * 4L);
+    assertThat(heap).as("the heap reported").hasValue(filter.bytes());
+    filter.clear();
+    assertThat(heap).as("the heap reported once the task closes").hasValue(0);
   }
 
   @Test
   void sequentialTraceIdsSpreadAsWellAsRandomOnes() {
-    DecisionFilter filter = new DecisionFilter(TTL);
+    DecisionFilter filter = new DecisionFilter(TTL, heap::addAndGet);
     for (int i = 0; i < 100_000; i++) {
       filter.add(0, sequentialId(i));
     }
@@ -45,7 +50,7 @@ class DecisionFilterTest {
 
   @Test
   void aSliceGoesOnlyWhenTheFloorHasPassedAllOfIt() {
-    DecisionFilter filter = new DecisionFilter(TTL); // slices of 15 s
+    DecisionFilter filter = new DecisionFilter(TTL, heap::addAndGet); // slices of 15 s
     byte[] early = sequentialId(1);
     byte[] late = sequentialId(2);
     filter.add(16_000, early); // slice [15 s, 30 s)
@@ -54,8 +59,10 @@ class DecisionFilterTest {
 
     filter.forgetBefore(29_999); // 29.999 s may still be held
     assertThat(filter.mightContain(early)).isTrue();
+    long twoSlices = heap.get();
     filter.forgetBefore(30_000);
     assertThat(filter.slices()).isEqualTo(1);
+    assertThat(heap.get()).as("a dropped slice's heap is reported").isLessThan(twoSlices);
     assertThat(filter.mightContain(late)).isTrue();
 
     filter.add(20_000, early); // a decision expiring behind the floor starts its slice again
