@@ -11,7 +11,7 @@ import java.util.function.LongConsumer;
 /**
  * Which traces may have a decision in the {@link DecisionCache}'s store, on the heap: a "no" is
  * certain, so a trace's first record, nearly always of a new trace, skips the store's read. A "yes"
- * is wrong for under one in a hundred traces that have none, which then read the store as before.
+ * is wrong for one or two in a hundred traces that have none, which then read the store as before.
  *
  * <p>Bloom filters, one series per slice of expiry time (a quarter of the TTL wide), so that a
  * slice is dropped whole once the cache has forgotten every decision expiring in it: the cache says
