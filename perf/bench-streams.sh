@@ -18,6 +18,7 @@
 # BENCH_KAFKA adds Kafka Streams properties to the sampling app ("commit.interval.ms: 1000").
 # BENCH_STREAMS_YAML adds top-level YAML to the sampling app's configuration (for example span_metrics and service_graph sections).
 # BENCH_COLLECTOR=connectors runs the reference Collector with span_metrics and service_graph connectors before tail_sampling (perf/collector/build.sh connectors builds it) instead of Jaeger v2's plain tail_sampling.
+# BENCH_SIGNALS sets the sampling app's signals (default [traces]: the sampler alone, as the chart's perSignal runs it).
 # BENCH_WORKLOADS picks workloads (default "single fragments"); BENCH_APP_OPTS adds JVM options to the sampling app (for example a JFR recording to profile it).
 # BENCH_CDS=1 runs the sampling app as the image does: from the production launcher (launcher/target)
 # with the class-data sharing archive launcher/cds-archives.sh writes first (as the image's build).
@@ -96,6 +97,9 @@ run() { # workload-name prefix fragments
 application_id: bench-$name
 state_dir: $data/$name-state
 num_stream_threads: 1
+# The sampler alone, as the chart's perSignal runs it and as the Collector's pipeline here is:
+# BENCH_SIGNALS="[traces, metrics, logs]" adds the other signals' idle tasks and stores.
+signals: ${BENCH_SIGNALS:-[traces]}
 kafka: {bootstrap.servers: "localhost:9092"${BENCH_KAFKA:+, $BENCH_KAFKA}}
 topics: {prefix: "$prefix", replication_factor: 1, min_insync_replicas: 1}
 tail_sampling:
