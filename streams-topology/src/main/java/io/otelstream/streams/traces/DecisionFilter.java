@@ -16,8 +16,9 @@ import java.util.function.LongConsumer;
  * <p>Bloom filters, one series per slice of expiry time (a quarter of the TTL wide), so that a
  * slice is dropped whole once the cache has forgotten every decision expiring in it: the cache says
  * when, from its expiry floor. Each filter is blocked (every bit of a trace in one 64-byte block,
- * one cache miss to test) and holds 12 bits per trace; a slice whose filter fills starts another of
- * twice the size, and the next slice starts at the size the last one reached.
+ * one cache miss to test) and holds 12 to 24 bits per trace (its blocks a power of two); a slice
+ * whose filter fills starts another of twice the size, and the next slice starts at the size the
+ * last one reached.
  */
 final class DecisionFilter {
   private static final int BITS_PER_TRACE = 12;
@@ -52,7 +53,10 @@ final class DecisionFilter {
     if (s.add(h)) {
       refresh();
     }
-    lastCapacity = Math.max(MIN_CAPACITY, s.count);
+    if (s == slices.lastEntry().getValue()) {
+      // Sized by the newest slice: a late decision in an old, small slice does not shrink it.
+      lastCapacity = Math.max(MIN_CAPACITY, s.count);
+    }
   }
 
   /** False only when no decision of {@code traceId} is in the store. */
