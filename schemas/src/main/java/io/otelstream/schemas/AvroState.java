@@ -87,6 +87,9 @@ public final class AvroState {
   /** A decided trace in the decision cache (changelogged). */
   public static final AvroState TRACE_DECISION = new AvroState("TraceDecision");
 
+  /** Traces decided together, expiring in one slice of the decision cache TTL (changelogged). */
+  public static final AvroState TRACE_DECISION_BATCH = new AvroState("TraceDecisionBatch");
+
   /** A tail-sampling task's low watermark and resume offset (changelogged). */
   public static final AvroState PARTITION_WATERMARK = new AvroState("PartitionWatermark");
 

@@ -1,11 +1,10 @@
 package io.otelstream.streams.traces;
 
-import io.otelstream.schemas.AvroState;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.common.serialization.BytesSerializer;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -14,24 +13,31 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Decided traces, remembered for the decision cache TTL in the changelogged ts-decisions store so
  * that late spans follow the decision at once, and so that a rebuild from the input topic skips
- * traces already decided. Their expiry index lives in the task's {@link LocalTraceStore}, and a
- * {@link DecisionFilter} on the heap says which traces may have a decision: both are derived from
- * the decisions, so they are built again from them whenever the task starts instead of costing
- * changelog records. Every change to the store goes through this class, which keeps both exact: one
- * index entry per decision, and no decision the filter denies.
+ * traces already decided. Every change to the store goes through this class.
  *
- * <p>A decision is forgotten only when its TTL has passed <em>and</em> the partition's committed
- * low watermark has passed the last input record it covered: a rebuild re-reads the input from that
- * watermark and must find, for every record it meets, the same decision live processing met.
+ * <p>Decisions are kept by slice of expiry time (a quarter of the TTL, the {@link DecisionFilter}'s
+ * slices). The traces a task decides together are changelogged as one batch record per slice
+ * ({@link DecisionRecords}), written by {@link #flush} before the task's processing returns to
+ * Kafka Streams, so in the same transaction as their output; a slice is forgotten whole: its few
+ * records deleted, its entries in the {@link DecisionIndex} dropped in one range delete, its filter
+ * dropped. Per decision that is no changelog record and no delete of its own. The index and the
+ * filter are derived from the store whenever the task starts, so they cost no changelog record.
+ *
+ * <p>A slice is forgotten only when the TTL of every decision in it has passed <em>and</em> the
+ * partition's committed low watermark has passed the last input record any of them covered: a
+ * rebuild re-reads the input from that watermark and must find, for every record it meets, the
+ * decision live processing met. A decision may so be found up to a slice after its TTL; it then
+ * covers no record stamped at or after its expiry, which starts its trace anew, as the TTL says.
  */
 final class DecisionCache {
-  private static final byte DECISION = 'T';
+  /** Decisions per batch record: about 100 KB, far below a record's size limit. */
+  static final int BATCH_SIZE = 2_048;
 
   private final KeyValueStore<Bytes, byte[]> store;
-  private final DecisionExpiryIndex expiry;
+  private final DecisionIndex index;
   private final DecisionFilter filter;
-  // Expiry entries are deleted from the low end; scans start at the lowest one that may be live.
-  private long expiryFloor;
+  private final TreeMap<Long, Slice> slices = new TreeMap<>();
+  private final List<DecisionRecords.Entry> unwritten = new ArrayList<>();
 
   /** One cached decision. */
   record Decision(
@@ -46,132 +52,179 @@ final class DecisionCache {
     boolean covers(long timestampMs) {
       return expiresAtMs > timestampMs;
     }
+
+    Decision coveringUpTo(long offset) {
+      return new Decision(sampled, policy, decidedAtMs, expiresAtMs, tenant, offset);
+    }
+  }
+
+  /** What the cache knows of one slice of expiry time without reading the store. */
+  private static final class Slice {
+    long lastOffset = -1; // the last input record any of its decisions covers
+    long nextSequence; // of its next batch record
+    List<Bytes> singleKeys = List.of(); // records of one decision, from releases before batches
   }
 
   /**
-   * Opens the cache over the task's restored decisions, indexing their expiries in {@code expiry},
-   * which it owns from then on, and filling a filter for a TTL of {@code ttlMs} whose heap changes
-   * {@code filterHeap} hears of (one scan of the decisions: the same order of work as their
-   * restore).
+   * Opens the cache over the task's restored decisions, indexing them in {@code index}, which it
+   * owns from then on, and filling a filter for a TTL of {@code ttlMs} whose heap changes {@code
+   * filterHeap} hears of (one scan of the store: the same order of work as its restore).
    */
   DecisionCache(
       KeyValueStore<Bytes, byte[]> store,
-      DecisionExpiryIndex expiry,
+      DecisionIndex index,
       long ttlMs,
       java.util.function.LongConsumer filterHeap) {
     this.store = store;
-    this.expiry = expiry;
+    this.index = index;
     this.filter = new DecisionFilter(ttlMs, filterHeap);
-    long floor = Long.MAX_VALUE;
-    try (KeyValueIterator<Bytes, byte[]> it =
-        store.prefixScan(Bytes.wrap(new byte[] {DECISION}), new BytesSerializer())) {
+    // Key order: every batch, then the extended decisions, then single ones; within a slice,
+    // batches
+    // in the order they were written, so a later decision of a trace replaces an earlier one.
+    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
-        Decision d = decode(kv.value);
-        byte[] traceId = traceIdOf(kv.key);
-        expiry.put(d.expiresAtMs(), traceId, d.lastOffset());
-        filter.add(d.expiresAtMs(), traceId);
-        floor = Math.min(floor, d.expiresAtMs());
+        byte kind = kv.key.get()[0];
+        if (kind == DecisionRecords.BATCH) {
+          long slice = DecisionRecords.sliceOf(kv.key);
+          Slice s = slice(slice);
+          s.nextSequence = Math.max(s.nextSequence, DecisionRecords.sequenceOf(kv.key) + 1);
+          for (DecisionRecords.Entry e : DecisionRecords.decodeBatch(kv.value)) {
+            hold(slice, e.traceId(), e.decision());
+          }
+        } else if (kind == DecisionRecords.COVERED || kind == DecisionRecords.SINGLE) {
+          Decision d = DecisionRecords.decode(kv.value);
+          byte[] traceId = DecisionRecords.traceIdOf(kv.key);
+          long slice = filter.sliceOf(d.expiresAtMs());
+          Decision held = index.get(slice, traceId);
+          // Not over a later decision of the trace in the same slice.
+          if (held == null || held.expiresAtMs() <= d.expiresAtMs()) {
+            hold(slice, traceId, d);
+          }
+          if (kind == DecisionRecords.SINGLE) {
+            Slice s = slice(slice);
+            s.singleKeys = s.singleKeys.isEmpty() ? new ArrayList<>() : s.singleKeys;
+            s.singleKeys.add(kv.key);
+          }
+        }
       }
     }
-    expiryFloor = floor == Long.MAX_VALUE ? 0 : floor;
   }
 
   Decision lookup(byte[] traceId) {
     if (!filter.mightContain(traceId)) {
       return null; // certain, and nearly every new trace's answer
     }
-    byte[] v = store.get(key(traceId));
-    return v == null ? null : decode(v);
+    for (long slice : filter.slicesMightContain(traceId)) {
+      Decision d = index.get(slice, traceId); // the newest decision first
+      if (d != null) {
+        return d;
+      }
+    }
+    return null;
   }
 
+  /** Holds a new decision; the store has it once {@link #flush} has run. */
   void remember(byte[] traceId, Decision d) {
-    Decision replaced = lookup(traceId); // a trace decided again after its TTL
-    if (replaced != null && replaced.expiresAtMs() != d.expiresAtMs()) {
-      expiry.remove(replaced.expiresAtMs(), traceId);
-    }
-    store.put(key(traceId), encode(d));
-    expiry.put(d.expiresAtMs(), traceId, d.lastOffset());
-    filter.add(d.expiresAtMs(), traceId);
-    expiryFloor = Math.min(expiryFloor, d.expiresAtMs());
+    hold(filter.sliceOf(d.expiresAtMs()), traceId, d);
+    unwritten.add(new DecisionRecords.Entry(traceId, d));
   }
 
   /** A late record at {@code offset} followed the decision: it covers that offset too. */
   void covered(byte[] traceId, Decision d, long offset) {
     if (offset > d.lastOffset()) {
-      store.put(
-          key(traceId),
-          encode(
-              new Decision(
-                  d.sampled(), d.policy(), d.decidedAtMs(), d.expiresAtMs(), d.tenant(), offset)));
-      expiry.put(d.expiresAtMs(), traceId, offset);
+      long slice = filter.sliceOf(d.expiresAtMs());
+      Decision extended = d.coveringUpTo(offset);
+      hold(slice, traceId, extended);
+      store.put(DecisionRecords.coveredKey(slice, traceId), DecisionRecords.encode(extended));
     }
+  }
+
+  /**
+   * Writes the decisions remembered since the last flush to the store, one batch record per slice
+   * and {@link #BATCH_SIZE} decisions. The processor calls it before it returns to Kafka Streams,
+   * so they are committed with the output they decided.
+   */
+  void flush() {
+    if (unwritten.isEmpty()) {
+      return;
+    }
+    Map<Long, List<DecisionRecords.Entry>> bySlice = new TreeMap<>();
+    for (DecisionRecords.Entry e : unwritten) {
+      bySlice
+          .computeIfAbsent(filter.sliceOf(e.decision().expiresAtMs()), x -> new ArrayList<>())
+          .add(e);
+    }
+    unwritten.clear();
+    bySlice.forEach(
+        (slice, entries) -> {
+          Slice s = slice(slice);
+          for (int from = 0; from < entries.size(); from += BATCH_SIZE) {
+            List<DecisionRecords.Entry> chunk =
+                entries.subList(from, Math.min(entries.size(), from + BATCH_SIZE));
+            store.put(
+                DecisionRecords.batchKey(slice, s.nextSequence++),
+                DecisionRecords.encodeBatch(chunk));
+          }
+        });
   }
 
   /** The task closes: the filter's heap goes (the store and the index are closed by others). */
   void close() {
+    unwritten.clear(); // only after an error: processing flushes before it returns
     filter.clear();
   }
 
   /**
-   * Forgets the decisions whose TTL passed by {@code timeMs} and whose last covered record lies
-   * before {@code lowWatermark}; the others stay until the watermark passes them.
+   * Forgets the slices whose every decision's TTL passed by {@code timeMs} and whose last covered
+   * record lies before {@code lowWatermark}; the others stay until the watermark passes them.
    */
   void expire(long timeMs, long lowWatermark) {
-    if (timeMs < expiryFloor) {
-      return;
-    }
-    long blocked = Long.MAX_VALUE;
-    List<DecisionExpiryIndex.Entry> forgotten = new ArrayList<>();
-    for (DecisionExpiryIndex.Entry e : expiry.range(expiryFloor, timeMs)) {
-      if (e.lastOffset() >= lowWatermark) {
-        blocked = Math.min(blocked, e.timeMs());
-        continue; // a rebuild could still meet a record this decision covered
+    flush(); // nothing it holds is due, but a slice's records are deleted by key range
+    for (Iterator<Map.Entry<Long, Slice>> it = slices.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, Slice> e = it.next();
+      long slice = e.getKey();
+      if (filter.sliceEndMs(slice) - 1 > timeMs) {
+        return; // this slice and every later one hold a decision not yet due
       }
-      store.delete(key(e.traceId()));
-      forgotten.add(e);
+      if (e.getValue().lastOffset >= lowWatermark) {
+        continue; // a rebuild could still meet a record one of its decisions covered
+      }
+      deleteRecords(DecisionRecords.BATCH, slice);
+      deleteRecords(DecisionRecords.COVERED, slice);
+      e.getValue().singleKeys.forEach(store::delete);
+      index.removeSlice(slice);
+      filter.forget(slice);
+      it.remove();
     }
-    // The entries before the first blocked one's time go in one call, the rest one by one.
-    long unblockedEnd = Math.min(timeMs, blocked - 1);
-    if (unblockedEnd >= expiryFloor) {
-      expiry.removeRange(expiryFloor, unblockedEnd);
-    }
-    for (DecisionExpiryIndex.Entry e : forgotten) {
-      if (e.timeMs() > unblockedEnd) {
-        expiry.remove(e.timeMs(), e.traceId());
+  }
+
+  /** The slices of expiry time the cache holds decisions of. */
+  int slices() {
+    return slices.size();
+  }
+
+  private void hold(long slice, byte[] traceId, Decision d) {
+    index.put(slice, traceId, d);
+    filter.add(d.expiresAtMs(), traceId);
+    Slice s = slice(slice);
+    s.lastOffset = Math.max(s.lastOffset, d.lastOffset());
+  }
+
+  private Slice slice(long slice) {
+    return slices.computeIfAbsent(slice, x -> new Slice());
+  }
+
+  private void deleteRecords(byte kind, long slice) {
+    List<Bytes> keys = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it =
+        store.range(
+            DecisionRecords.slicePrefix(kind, slice),
+            DecisionRecords.slicePrefix(kind, slice + 1))) {
+      while (it.hasNext()) {
+        keys.add(it.next().key);
       }
     }
-    expiryFloor = Math.min(blocked, timeMs + 1);
-    filter.forgetBefore(expiryFloor);
-  }
-
-  private static byte[] traceIdOf(Bytes key) {
-    return java.util.Arrays.copyOfRange(key.get(), 1, 17);
-  }
-
-  private static Bytes key(byte[] traceId) {
-    return Bytes.wrap(ByteBuffer.allocate(17).put(DECISION).put(traceId).array());
-  }
-
-  private static byte[] encode(Decision d) {
-    GenericRecord r = AvroState.TRACE_DECISION.newRecord();
-    r.put("sampled", d.sampled());
-    r.put("policy", d.policy());
-    r.put("decidedAtMs", d.decidedAtMs());
-    r.put("expiresAtMs", d.expiresAtMs());
-    r.put("tenant", d.tenant());
-    r.put("lastOffset", d.lastOffset());
-    return AvroState.TRACE_DECISION.encode(r);
-  }
-
-  private static Decision decode(byte[] v) {
-    GenericRecord r = AvroState.TRACE_DECISION.decode(v);
-    return new Decision(
-        (boolean) r.get("sampled"),
-        r.get("policy") == null ? null : r.get("policy").toString(),
-        (long) r.get("decidedAtMs"),
-        (long) r.get("expiresAtMs"),
-        r.get("tenant") == null ? null : r.get("tenant").toString(),
-        (long) r.get("lastOffset"));
+    keys.forEach(store::delete);
   }
 }

@@ -2,7 +2,6 @@ package io.otelstream.streams.traces;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,16 +13,16 @@ import java.util.function.LongConsumer;
  * is wrong for one or two in a hundred traces that have none, which then read the store as before.
  *
  * <p>Bloom filters, one series per slice of expiry time (a quarter of the TTL wide), so that a
- * slice is dropped whole once the cache has forgotten every decision expiring in it: the cache says
- * when, from its expiry floor. Each filter is blocked (every bit of a trace in one 64-byte block,
- * one cache miss to test) and holds 12 to 24 bits per trace (its blocks a power of two); a slice
- * whose filter fills starts another of twice the size, and the next slice starts at the size the
- * last one reached.
+ * slice is dropped whole when the cache forgets the slice's decisions. Each filter is blocked
+ * (every bit of a trace in one 64-byte block, one cache miss to test) and holds 12 to 24 bits per
+ * trace (its blocks a power of two); a slice whose filter fills starts another of twice the size,
+ * and the next slice starts at the size the last one reached.
  */
 final class DecisionFilter {
   private static final int BITS_PER_TRACE = 12;
   private static final int HASHES = 7;
   private static final int MIN_CAPACITY = 1 << 12;
+  private static final long[] NONE = new long[0];
 
   private final long sliceMs;
   private final LongConsumer heapChange;
@@ -41,13 +40,24 @@ final class DecisionFilter {
     this.heapChange = heapChange;
   }
 
+  /** The slice of expiry time {@code expiresAtMs} falls in (never negative). */
+  long sliceOf(long expiresAtMs) {
+    return Math.max(0, expiresAtMs) / sliceMs;
+  }
+
+  /** The first time after {@code slice}. */
+  long sliceEndMs(long slice) {
+    return (slice + 1) * sliceMs;
+  }
+
   /** The decision of {@code traceId} that expires at {@code expiresAtMs} is in the store. */
   void add(long expiresAtMs, byte[] traceId) {
     long h = hash(traceId);
-    Slice s = slices.get(Math.floorDiv(expiresAtMs, sliceMs));
+    long slice = sliceOf(expiresAtMs);
+    Slice s = slices.get(slice);
     if (s == null) {
       s = new Slice(lastCapacity);
-      slices.put(Math.floorDiv(expiresAtMs, sliceMs), s);
+      slices.put(slice, s);
       refresh();
     }
     if (s.add(h)) {
@@ -70,20 +80,28 @@ final class DecisionFilter {
     return false;
   }
 
-  /**
-   * The cache holds no decision expiring before {@code floorMs}: the slices wholly before it go.
-   */
-  void forgetBefore(long floorMs) {
-    boolean changed = false;
-    for (Iterator<Map.Entry<Long, Slice>> it = slices.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Long, Slice> e = it.next();
-      if ((e.getKey() + 1) * sliceMs > floorMs) {
-        break;
+  /** The slices that may hold a decision of {@code traceId}, newest first (most often none). */
+  long[] slicesMightContain(byte[] traceId) {
+    long h = hash(traceId);
+    long[] found = null;
+    int n = 0;
+    for (Map.Entry<Long, Slice> e : slices.descendingMap().entrySet()) {
+      for (Bloom b : e.getValue().blooms) {
+        if (b.mightContain(h)) {
+          if (found == null) {
+            found = new long[slices.size()];
+          }
+          found[n++] = e.getKey();
+          break;
+        }
       }
-      it.remove();
-      changed = true;
     }
-    if (changed) {
+    return found == null ? NONE : java.util.Arrays.copyOf(found, n);
+  }
+
+  /** The cache holds no decision of {@code slice} any more. */
+  void forget(long slice) {
+    if (slices.remove(slice) != null) {
       refresh();
     }
   }

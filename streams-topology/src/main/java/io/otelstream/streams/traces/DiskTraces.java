@@ -25,16 +25,16 @@ import org.rocksdb.WriteOptions;
 /**
  * The in-flight traces of a task that did not fit the heap budget ({@link HeapTraces}): their
  * fragments, gathering state, deadlines and arrival offsets, in a RocksDB of the task's own that
- * has no changelog and no write-ahead log; it also holds the {@link DecisionExpiryIndex}. It is
- * wiped whenever it opens: the input partition is the durable record of in-flight spans, and {@link
+ * has no changelog and no write-ahead log; it also holds the {@link DecisionIndex}. It is wiped
+ * whenever it opens: the input partition is the durable record of in-flight spans, and {@link
  * InputRebuilder} fills the task's stores again from it.
  *
  * <p>Keys start with a kind byte: {@code F} trace ID (the trace's fragments, appended in arrival
  * order by RocksDB's string-append merge operator, each framed by its length, so adding one is a
  * blind write and reading all of them one point lookup), {@code S} trace ID (gathering state),
  * {@code D} deadline + trace ID, {@code A} first offset + trace ID (the oldest is the low
- * watermark); {@code E} keys are the decision expiry index's. The store is wiped at every open, so
- * a trace's fragments are never appended twice.
+ * watermark); {@code E} keys are the decision index's. The store is wiped at every open, so a
+ * trace's fragments are never appended twice.
  */
 final class DiskTraces implements AutoCloseable {
   private static final byte FRAGMENT = 'F';
@@ -311,9 +311,9 @@ final class DiskTraces implements AutoCloseable {
     return otherwise;
   }
 
-  /** The decision cache's expiry index, kept in this store's RocksDB and wiped with it. */
-  DecisionExpiryIndex expiryIndex() {
-    return new DecisionExpiryIndex(db, noWal);
+  /** The decision cache's index, kept in this store's RocksDB and wiped with it. */
+  DecisionIndex decisionIndex() {
+    return new DecisionIndex(db, noWal);
   }
 
   @Override

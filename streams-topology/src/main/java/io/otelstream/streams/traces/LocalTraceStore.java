@@ -170,9 +170,9 @@ final class LocalTraceStore implements AutoCloseable {
     return low == Long.MAX_VALUE ? otherwise : low;
   }
 
-  /** The decision cache's expiry index, kept in the disk tier's RocksDB and wiped with it. */
-  DecisionExpiryIndex expiryIndex() {
-    return disk.expiryIndex();
+  /** The decision cache's index, kept in the disk tier's RocksDB and wiped with it. */
+  DecisionIndex decisionIndex() {
+    return disk.decisionIndex();
   }
 
   /** Closes the store; its traces no longer count as in flight here (a rebuild gathers them). */

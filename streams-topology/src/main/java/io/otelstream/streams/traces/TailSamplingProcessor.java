@@ -139,7 +139,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
     decisions =
         new DecisionCache(
             decisionStore,
-            local.expiryIndex(),
+            local.decisionIndex(),
             settings.decisionCacheTtl().toMillis(),
             metrics.decisionFilterBytes()::addAndGet);
     watermark =
@@ -269,6 +269,14 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    try {
+      processRecord(record);
+    } finally {
+      decisions.flush(); // in the transaction of the output they decided
+    }
+  }
+
+  private void processRecord(Record<byte[], byte[]> record) {
     long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
     if (offset >= run.stopOffset(partition.partition())) {
       finish();
@@ -425,6 +433,7 @@ public final class TailSamplingProcessor implements Processor<byte[], byte[], by
    */
   private void onWallClock(long wallMs) {
     releaseIdle(wallMs);
+    decisions.flush();
     commitTraceMetrics();
   }
 

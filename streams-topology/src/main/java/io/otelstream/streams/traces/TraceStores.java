@@ -12,8 +12,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class TraceStores {
   /**
-   * Decision cache: 'T' + trace ID → Avro TraceDecision, for the decision cache TTL (its expiry
-   * index is local, rebuilt from these at task start).
+   * Decision cache: batches of decisions by slice of expiry time, for the decision cache TTL
+   * ({@link DecisionRecords}; their index is local, rebuilt from these at task start).
    */
   public static final String DECISIONS = "ts-decisions";
 
@@ -25,8 +25,8 @@ public final class TraceStores {
   private TraceStores() {}
 
   public static StoreBuilder<KeyValueStore<Bytes, byte[]>> builder(String name) {
-    // Both are written rarely (a decision once per trace, a watermark once a second) and read at
-    // once: no record cache.
+    // Both are written rarely (a batch of decisions and a watermark about once a second) and read
+    // at once: no record cache.
     return Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
         .withCachingDisabled();

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -23,18 +25,34 @@ final class Outcome {
   private Outcome() {}
 
   /**
-   * Committed decisions per trace key, from the decision cache's changelog. A decision is rewritten
-   * when a late span follows it (same decidedAtMs); a second decision of a trace would have its own
-   * decidedAtMs, so distinct decision times are counted.
+   * Committed decisions per trace key, from the decision cache's changelog: its batches ({@code B}
+   * keys, Avro TraceDecisionBatch) and single decisions ({@code C} and {@code T} keys, Avro
+   * TraceDecision). A decision is written again when a late span follows it (same decidedAtMs); a
+   * second decision of a trace would have its own decidedAtMs, so distinct decision times are
+   * counted.
    */
   static Map<String, Integer> decisions(KafkaBroker kafka, String appId) {
     Map<String, Set<Long>> times = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(appId + "-ts-decisions-changelog")) {
       byte[] k = r.key();
-      if (r.value() != null && k.length == 17 && k[0] == 'T') {
+      if (r.value() == null) {
+        continue;
+      }
+      if (k[0] == 'B') {
+        @SuppressWarnings("unchecked")
+        List<GenericRecord> batch =
+            (List<GenericRecord>) AvroState.TRACE_DECISION_BATCH.decode(r.value()).get("decisions");
+        for (GenericRecord d : batch) {
+          byte[] id = ((GenericData.Fixed) d.get("traceId")).bytes();
+          times
+              .computeIfAbsent(HexFormat.of().formatHex(id), x -> new HashSet<>())
+              .add((long) d.get("decidedAtMs"));
+        }
+      } else if (k[0] == 'C' || k[0] == 'T') {
         long decidedAt = (long) AvroState.TRACE_DECISION.decode(r.value()).get("decidedAtMs");
         times
-            .computeIfAbsent(HexFormat.of().formatHex(k, 1, 17), x -> new HashSet<>())
+            .computeIfAbsent(
+                HexFormat.of().formatHex(k, k.length - 16, k.length), x -> new HashSet<>())
             .add(decidedAt);
       }
     }

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The decision cache against a plain model of its contract: a decision is found until its TTL has
- * passed and the low watermark has passed the last record it covers, then forgotten; a trace
- * decided again keeps its new decision whatever its old one's expiry does; and a task opened again
- * over the same store (its filter and index rebuilt) answers the same. Random decisions, late
- * records, re-decisions and expiries, with the filter's slices coming and going.
+ * passed and the low watermark has passed the last record it covers, and may be found no longer
+ * than until its slice of the TTL is forgotten with it; a trace decided again keeps its new
+ * decision whatever its old one's expiry does; and a task opened again over the same store (its
+ * filter and index rebuilt) answers the same. Random decisions, late records, re-decisions and
+ * expiries, with slices coming and going.
  */
 class DecisionCacheTest {
   private static final long TTL = 10_000;
@@ -58,6 +59,9 @@ class DecisionCacheTest {
       random.nextBytes(ids[i]);
     }
     Map<String, DecisionCache.Decision> model = new HashMap<>();
+    Map<String, DecisionCache.Decision> forgettable = new HashMap<>(); // may still be found
+    int stale = 0;
+    int lookups = 0;
     long now = 0;
     long offset = 0;
     long lowWatermark = 0;
@@ -80,6 +84,7 @@ class DecisionCacheTest {
               new DecisionCache.Decision(random.nextBoolean(), "p", now, now + TTL, "t", offset++);
           cache.remember(id, d);
           model.put(hex, d);
+          forgettable.remove(hex);
         }
       } else if (op < 60) {
         if (held != null && held.covers(now)) {
@@ -109,15 +114,47 @@ class DecisionCacheTest {
             blockedPastTtl++;
           }
         }
-        model.values().removeIf(d -> d.expiresAtMs() <= t && d.lastOffset() < lw);
+        model
+            .entrySet()
+            .removeIf(
+                e -> {
+                  boolean due = e.getValue().expiresAtMs() <= t && e.getValue().lastOffset() < lw;
+                  if (due) {
+                    forgettable.put(e.getKey(), e.getValue());
+                  }
+                  return due;
+                });
       } else {
+        cache.flush(); // as processing does before it returns
         cache = open(); // the task opened again: filter and index rebuilt from the store
       }
+      if (random.nextInt(10) == 0) {
+        cache.flush();
+      }
       DecisionCache.Decision found = cache.lookup(id);
-      assertThat(found).as("step %d, trace %s", step, hex).isEqualTo(model.get(hex));
+      lookups++;
+      if (model.containsKey(hex)) {
+        assertThat(found).as("step %d, trace %s", step, hex).isEqualTo(model.get(hex));
+      } else if (found != null) {
+        assertThat(found).as("step %d, trace %s", step, hex).isEqualTo(forgettable.get(hex));
+        assertThat(found.covers(now)).as("a decision past its TTL covers nothing new").isFalse();
+        stale++;
+      }
     }
     for (byte[] id : ids) {
-      assertThat(cache.lookup(id)).isEqualTo(model.get(HexFormat.of().formatHex(id)));
+      String hex = HexFormat.of().formatHex(id);
+      if (model.containsKey(hex)) {
+        assertThat(cache.lookup(id)).isEqualTo(model.get(hex));
+      }
+    }
+    assertThat(stale).as("decisions found after their TTL").isLessThan(lookups / 5);
+    cache.expire(now + TTL + TTL / 4, Long.MAX_VALUE);
+    for (byte[] id : ids) {
+      assertThat(cache.lookup(id)).as("all forgotten").isNull();
+    }
+    assertThat(cache.slices()).isZero();
+    try (var all = store.all()) {
+      assertThat(all.hasNext()).as("the store emptied").isFalse();
     }
     assertThat(redecided).as("traces decided again").isGreaterThan(1_000);
     assertThat(blockedPastTtl).as("decisions held past their TTL by the watermark").isPositive();
@@ -126,25 +163,97 @@ class DecisionCacheTest {
   }
 
   @Test
-  void aDecisionForgottenBesideAHeldOneLeavesNothingBehindToForgetItsSuccessor() {
+  void aSliceIsHeldByTheWatermarkAsAWholeAndATraceDecidedAgainOutlivesItsOldSlice() {
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
     cache = open();
     byte[] a = new byte[16];
     byte[] b = new byte[16];
-    a[15] = 1; // sorts before b within the same expiry time
+    a[15] = 1;
     b[15] = 2;
     cache.remember(a, new DecisionCache.Decision(true, "p", 0, TTL, "t", 1));
     cache.remember(b, new DecisionCache.Decision(true, "p", 0, TTL, "t", 10));
+    cache.flush();
 
-    cache.expire(TTL, 5); // a goes, b is held by the watermark
-    assertThat(cache.lookup(a)).isNull();
+    cache.expire(TTL + TTL / 4, 5); // past the slice, but b's record is above the watermark
     assertThat(cache.lookup(b)).isNotNull();
-
-    DecisionCache.Decision again = new DecisionCache.Decision(false, "p", TTL, 2 * TTL, "t", 20);
+    DecisionCache.Decision again =
+        new DecisionCache.Decision(false, "p", 2 * TTL, 3 * TTL, "t", 20);
     cache.remember(a, again); // a's trace starts again and is decided again
-    cache.expire(TTL + 1, 15); // b goes now
+    assertThat(cache.lookup(a)).isEqualTo(again);
+
+    cache.expire(2 * TTL, 15); // the first slice goes now
     assertThat(cache.lookup(b)).isNull();
     assertThat(cache.lookup(a)).isEqualTo(again);
+    cache.flush();
+    cache = open();
+    assertThat(cache.lookup(a)).isEqualTo(again);
+    assertThat(cache.lookup(b)).isNull();
+  }
+
+  @Test
+  void decisionsMadeTogetherAreOneRecordAndALateRecordOneMore() {
+    store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+    cache = open();
+    byte[][] ids = new byte[3_000][];
+    Random random = new Random(5);
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = new byte[16];
+      random.nextBytes(ids[i]);
+      cache.remember(ids[i], new DecisionCache.Decision(i % 2 == 0, "p", 0, TTL, "t", i));
+    }
+    cache.flush();
+    assertThat(records()).as("3,000 decisions in batches of 2,048").isEqualTo(2);
+    DecisionCache.Decision first = cache.lookup(ids[0]);
+    cache.covered(ids[0], first, 5_000);
+    assertThat(records()).isEqualTo(3);
+
+    cache = open();
+    assertThat(cache.lookup(ids[0]).lastOffset())
+        .as("the late record's extension")
+        .isEqualTo(5_000);
+    for (int i = 1; i < ids.length; i++) {
+      assertThat(cache.lookup(ids[i]))
+          .isEqualTo(new DecisionCache.Decision(i % 2 == 0, "p", 0, TTL, "t", i));
+    }
+  }
+
+  @Test
+  void readsAndForgetsTheSingleDecisionRecordsOfEarlierReleases() {
+    store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+    byte[] id = new byte[16];
+    id[0] = 7;
+    DecisionCache.Decision d = new DecisionCache.Decision(true, "errors", 0, TTL, null, 3);
+    store.put(
+        Bytes.wrap(java.nio.ByteBuffer.allocate(17).put((byte) 'T').put(id).array()),
+        io.otelstream.schemas.AvroState.TRACE_DECISION.encode(
+            singleRecord(d))); // as a release before batches wrote it
+    cache = open();
+    assertThat(cache.lookup(id)).isEqualTo(d);
+    cache.expire(TTL + TTL / 4, 4);
+    assertThat(cache.lookup(id)).isNull();
+    assertThat(records()).isZero();
+  }
+
+  private static org.apache.avro.generic.GenericRecord singleRecord(DecisionCache.Decision d) {
+    var r = io.otelstream.schemas.AvroState.TRACE_DECISION.newRecord();
+    r.put("sampled", d.sampled());
+    r.put("policy", d.policy());
+    r.put("decidedAtMs", d.decidedAtMs());
+    r.put("expiresAtMs", d.expiresAtMs());
+    r.put("tenant", d.tenant());
+    r.put("lastOffset", d.lastOffset());
+    return r;
+  }
+
+  private int records() {
+    int n = 0;
+    try (var all = store.all()) {
+      while (all.hasNext()) {
+        all.next();
+        n++;
+      }
+    }
+    return n;
   }
 
   private DecisionCache open() {
@@ -162,7 +271,7 @@ class DecisionCacheTest {
             new InFlightHeap(1 << 20),
             () -> {},
             new AtomicLong());
-    cache = new DecisionCache(store, local.expiryIndex(), TTL, filterHeap::addAndGet);
+    cache = new DecisionCache(store, local.decisionIndex(), TTL, filterHeap::addAndGet);
     return cache;
   }
 }

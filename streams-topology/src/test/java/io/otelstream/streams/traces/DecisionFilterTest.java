@@ -49,24 +49,31 @@ class DecisionFilterTest {
   }
 
   @Test
-  void aSliceGoesOnlyWhenTheFloorHasPassedAllOfIt() {
+  void aForgottenSliceGoesWholeAndTheOthersSayWhereATraceMayBe() {
     DecisionFilter filter = new DecisionFilter(TTL, heap::addAndGet); // slices of 15 s
     byte[] early = sequentialId(1);
     byte[] late = sequentialId(2);
+    byte[] both = sequentialId(3);
     filter.add(16_000, early); // slice [15 s, 30 s)
-    filter.add(31_000, late); // slice [30 s, 45 s)
+    filter.add(29_999, both);
+    filter.add(30_000, late); // slice [30 s, 45 s)
+    filter.add(44_999, both);
     assertThat(filter.slices()).isEqualTo(2);
+    assertThat(filter.sliceOf(29_999)).isEqualTo(1);
+    assertThat(filter.sliceEndMs(1)).isEqualTo(30_000);
+    assertThat(filter.slicesMightContain(both)).as("newest first").containsExactly(2, 1);
+    assertThat(filter.slicesMightContain(early)).containsExactly(1);
+    assertThat(filter.slicesMightContain(sequentialId(4))).isEmpty();
 
-    filter.forgetBefore(29_999); // 29.999 s may still be held
-    assertThat(filter.mightContain(early)).isTrue();
     long twoSlices = heap.get();
-    filter.forgetBefore(30_000);
+    filter.forget(1);
     assertThat(filter.slices()).isEqualTo(1);
     assertThat(heap.get()).as("a dropped slice's heap is reported").isLessThan(twoSlices);
-    assertThat(filter.mightContain(late)).isTrue();
+    assertThat(filter.mightContain(early)).isFalse();
+    assertThat(filter.slicesMightContain(both)).containsExactly(2);
 
-    filter.add(20_000, early); // a decision expiring behind the floor starts its slice again
-    assertThat(filter.mightContain(early)).isTrue();
+    filter.add(20_000, early); // a decision in a forgotten slice starts it again
+    assertThat(filter.slicesMightContain(early)).containsExactly(1);
   }
 
   private static double falsePositives(DecisionFilter filter, Random random, boolean sequential) {
