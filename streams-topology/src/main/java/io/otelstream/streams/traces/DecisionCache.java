@@ -30,8 +30,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * covers no record stamped at or after its expiry, which starts its trace anew, as the TTL says.
  */
 final class DecisionCache {
-  /** Decisions per batch record: about 100 KB, far below a record's size limit. */
+  /** Decisions per batch record at most: about 100 KB with short policy and tenant names. */
   static final int BATCH_SIZE = 2_048;
+
+  /** A batch record's size at most (long names), far below a record's size limit (1 MiB). */
+  static final int BATCH_BYTES = 256 * 1024;
 
   private final KeyValueStore<Bytes, byte[]> store;
   private final DecisionIndex index;
@@ -142,8 +145,8 @@ final class DecisionCache {
 
   /**
    * Writes the decisions remembered since the last flush to the store, one batch record per slice
-   * and {@link #BATCH_SIZE} decisions. The processor calls it before it returns to Kafka Streams,
-   * so they are committed with the output they decided.
+   * and {@link #BATCH_SIZE} decisions or {@link #BATCH_BYTES}. The processor calls it before it
+   * returns to Kafka Streams, so they are committed with the output they decided.
    */
   void flush() {
     if (unwritten.isEmpty()) {
@@ -158,15 +161,25 @@ final class DecisionCache {
     unwritten.clear();
     bySlice.forEach(
         (slice, entries) -> {
-          Slice s = slice(slice);
-          for (int from = 0; from < entries.size(); from += BATCH_SIZE) {
-            List<DecisionRecords.Entry> chunk =
-                entries.subList(from, Math.min(entries.size(), from + BATCH_SIZE));
-            store.put(
-                DecisionRecords.batchKey(slice, s.nextSequence++),
-                DecisionRecords.encodeBatch(chunk));
+          int from = 0;
+          int bytes = 0;
+          for (int i = 0; i < entries.size(); i++) {
+            int size = DecisionRecords.sizeAtMost(entries.get(i));
+            if (i > from && (i - from == BATCH_SIZE || bytes + size > BATCH_BYTES)) {
+              write(slice, entries.subList(from, i));
+              from = i;
+              bytes = 0;
+            }
+            bytes += size;
           }
+          write(slice, entries.subList(from, entries.size()));
         });
+  }
+
+  private void write(long slice, List<DecisionRecords.Entry> batch) {
+    store.put(
+        DecisionRecords.batchKey(slice, slice(slice).nextSequence++),
+        DecisionRecords.encodeBatch(batch));
   }
 
   /** The task closes: the filter's heap goes (the store and the index are closed by others). */

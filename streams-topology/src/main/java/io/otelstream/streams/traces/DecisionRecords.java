@@ -65,6 +65,20 @@ final class DecisionRecords {
     return Arrays.copyOfRange(k, k.length - 16, k.length);
   }
 
+  /** An entry's encoded size at most: its trace ID, five fields, and its names' UTF-8. */
+  static int sizeAtMost(Entry e) {
+    return 16
+        + 1
+        + 3 * 10
+        + 2 * 6
+        + utf8AtMost(e.decision().policy())
+        + utf8AtMost(e.decision().tenant());
+  }
+
+  private static int utf8AtMost(String s) {
+    return s == null ? 0 : 3 * s.length();
+  }
+
   static byte[] encodeBatch(List<Entry> entries) {
     List<GenericRecord> records = new ArrayList<>(entries.size());
     for (Entry e : entries) {

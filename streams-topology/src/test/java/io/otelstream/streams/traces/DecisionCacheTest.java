@@ -191,6 +191,24 @@ class DecisionCacheTest {
   }
 
   @Test
+  void aLaterDecisionInTheSameSliceOutlivesTheExtensionOfAnEarlierOneAcrossARestart() {
+    store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+    cache = open();
+    byte[] id = new byte[16];
+    id[3] = 9;
+    DecisionCache.Decision first = new DecisionCache.Decision(true, "p", 0, TTL, "t", 1);
+    cache.remember(id, first);
+    cache.flush();
+    cache.covered(id, first, 2); // a 'C' record, read after every batch at a restart
+    DecisionCache.Decision second = new DecisionCache.Decision(false, "q", 1, TTL + 1, "t", 3);
+    cache.remember(id, second); // the same slice of expiry time
+    cache.flush();
+    assertThat(cache.lookup(id)).isEqualTo(second);
+    cache = open();
+    assertThat(cache.lookup(id)).isEqualTo(second);
+  }
+
+  @Test
   void decisionsMadeTogetherAreOneRecordAndALateRecordOneMore() {
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
     cache = open();
@@ -215,6 +233,30 @@ class DecisionCacheTest {
       assertThat(cache.lookup(ids[i]))
           .isEqualTo(new DecisionCache.Decision(i % 2 == 0, "p", 0, TTL, "t", i));
     }
+  }
+
+  @Test
+  void longNamesMakeSmallerBatchesThatStayFarBelowTheRecordSizeLimit() {
+    store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+    cache = open();
+    String policy = "p".repeat(300) + "é".repeat(100);
+    String tenant = "t".repeat(250);
+    Random random = new Random(9);
+    for (int i = 0; i < 3_000; i++) {
+      byte[] id = new byte[16];
+      random.nextBytes(id);
+      cache.remember(id, new DecisionCache.Decision(true, policy, 0, TTL, tenant, i));
+    }
+    cache.flush();
+    int largest = 0;
+    try (var all = store.all()) {
+      while (all.hasNext()) {
+        largest = Math.max(largest, all.next().value.length);
+      }
+    }
+    assertThat(records()).isGreaterThan(2);
+    // Sized by an upper bound of the encoding (3 bytes a char): a third to all of the limit.
+    assertThat(largest).isBetween(DecisionCache.BATCH_BYTES / 3, DecisionCache.BATCH_BYTES);
   }
 
   @Test
