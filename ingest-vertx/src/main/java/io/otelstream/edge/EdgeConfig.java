@@ -116,11 +116,14 @@ public record EdgeConfig(
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
     p.put("compression.type", "lz4");
-    // Adaptive batching, as the Collector's franz-go producer does it: with no produce request in
-    // flight a request's records go out at once; those arriving meanwhile ride the next request.
-    // At 50k spans/s this took the ack latency p50 from 6.1 to 1.35 ms and, with 16 requests in
-    // flight, the maximum rate from 425k to 730k spans/s, at no more CPU (perf/RESULTS.md, #24).
-    p.put("linger.ms", "0");
+    // Adaptive batching, as the Collector's franz-go producer does it: one produce request in
+    // flight; records arriving meanwhile ride the next one. A millisecond's linger lets a
+    // request's records (one per trace, on many partitions) go out in one produce request: with
+    // none, the producer's thread woke at a request's first record and sent it nearly alone, the
+    // rest a round trip later. At 50k spans/s the linger took edge + broker from 11.3 to 8.9 CPU-s
+    // per million spans and the ack p99 from 15 to 9 ms, for 0.7 ms more at p50 (perf/RESULTS.md,
+    // #24, seventh session); 2 ms saved nothing more.
+    p.put("linger.ms", "1");
     p.put("max.in.flight.requests.per.connection", "1");
     p.put("batch.size", Integer.toString(256 * 1024));
     p.put("buffer.memory", Long.toString(64L << 20));
