@@ -120,9 +120,10 @@ public record EdgeConfig(
     // flight; records arriving meanwhile ride the next one. A millisecond's linger lets a
     // request's records (one per trace, on many partitions) go out in one produce request: with
     // none, the producer's thread woke at a request's first record and sent it nearly alone, the
-    // rest a round trip later. At 50k spans/s the linger took edge + broker from 11.3 to 8.9 CPU-s
-    // per million spans and the ack p99 from 15 to 9 ms, for 0.7 ms more at p50 (perf/RESULTS.md,
-    // #24, seventh session); 2 ms saved nothing more.
+    // rest a round trip later. At 50k spans/s, in two pairs of runs, edge + broker went from 11.3
+    // to 9.0 and from 7.7 to 6.8 CPU-s per million spans (the broker most), the ack p99 from 15 to
+    // 9 and from 7.0 to 6.6 ms, and the p50 up by 0.7-0.9 ms (perf/RESULTS.md, #24, seventh
+    // session); 2 ms saved nothing more.
     p.put("linger.ms", "1");
     p.put("max.in.flight.requests.per.connection", "1");
     p.put("batch.size", Integer.toString(256 * 1024));
