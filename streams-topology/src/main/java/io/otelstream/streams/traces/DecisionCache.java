@@ -41,6 +41,8 @@ final class DecisionCache {
   private final DecisionFilter filter;
   private final TreeMap<Long, Slice> slices = new TreeMap<>();
   private final List<DecisionRecords.Entry> unwritten = new ArrayList<>();
+  // Records of slices of another TTL, deleted at the first flush (which writes their decisions).
+  private final List<Bytes> replaced = new ArrayList<>();
 
   /** One cached decision. */
   record Decision(
@@ -82,35 +84,57 @@ final class DecisionCache {
     this.index = index;
     this.filter = new DecisionFilter(ttlMs, filterHeap);
     // Key order: every batch, then the extended decisions, then single ones; within a slice,
-    // batches
-    // in the order they were written, so a later decision of a trace replaces an earlier one.
+    // batches in the order they were written, so a later decision of a trace replaces an earlier
+    // one.
     try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
         byte kind = kv.key.get()[0];
         if (kind == DecisionRecords.BATCH) {
-          long slice = DecisionRecords.sliceOf(kv.key);
-          Slice s = slice(slice);
-          s.nextSequence = Math.max(s.nextSequence, DecisionRecords.sequenceOf(kv.key) + 1);
-          for (DecisionRecords.Entry e : DecisionRecords.decodeBatch(kv.value)) {
-            hold(slice, e.traceId(), e.decision());
-          }
+          restoreBatch(kv.key, DecisionRecords.decodeBatch(kv.value));
         } else if (kind == DecisionRecords.COVERED || kind == DecisionRecords.SINGLE) {
-          Decision d = DecisionRecords.decode(kv.value);
-          byte[] traceId = DecisionRecords.traceIdOf(kv.key);
-          long slice = filter.sliceOf(d.expiresAtMs());
-          Decision held = index.get(slice, traceId);
-          // Not over a later decision of the trace in the same slice.
-          if (held == null || held.expiresAtMs() <= d.expiresAtMs()) {
-            hold(slice, traceId, d);
-          }
-          if (kind == DecisionRecords.SINGLE) {
-            Slice s = slice(slice);
-            s.singleKeys = s.singleKeys.isEmpty() ? new ArrayList<>() : s.singleKeys;
-            s.singleKeys.add(kv.key);
-          }
+          restoreSingle(kind, kv.key, DecisionRecords.decode(kv.value));
         }
       }
+    }
+  }
+
+  private void restoreBatch(Bytes key, List<DecisionRecords.Entry> entries) {
+    long slice = DecisionRecords.sliceOf(key);
+    boolean resliced = false;
+    for (DecisionRecords.Entry e : entries) {
+      resliced |= filter.sliceOf(e.decision().expiresAtMs()) != slice;
+    }
+    if (!resliced) {
+      Slice s = slice(slice);
+      s.nextSequence = Math.max(s.nextSequence, DecisionRecords.sequenceOf(key) + 1);
+      entries.forEach(e -> hold(slice, e.traceId(), e.decision()));
+      return;
+    }
+    // Written with another TTL, so other slices: written again in this TTL's slices at the first
+    // flush, which deletes this record first.
+    replaced.add(key);
+    for (DecisionRecords.Entry e : entries) {
+      hold(filter.sliceOf(e.decision().expiresAtMs()), e.traceId(), e.decision());
+      unwritten.add(e);
+    }
+  }
+
+  private void restoreSingle(byte kind, Bytes key, Decision d) {
+    byte[] traceId = DecisionRecords.traceIdOf(key);
+    long slice = filter.sliceOf(d.expiresAtMs());
+    Decision held = index.get(slice, traceId);
+    // Not over a later decision of the trace in the same slice.
+    if (held == null || held.expiresAtMs() <= d.expiresAtMs()) {
+      hold(slice, traceId, d);
+    }
+    if (kind == DecisionRecords.SINGLE) {
+      Slice s = slice(slice);
+      s.singleKeys = s.singleKeys.isEmpty() ? new ArrayList<>() : s.singleKeys;
+      s.singleKeys.add(key);
+    } else if (DecisionRecords.sliceOf(key) != slice) {
+      replaced.add(key); // written with another TTL: written again as its trace's latest entry
+      unwritten.add(new DecisionRecords.Entry(traceId, index.get(slice, traceId)));
     }
   }
 
@@ -149,6 +173,8 @@ final class DecisionCache {
    * returns to Kafka Streams, so they are committed with the output they decided.
    */
   void flush() {
+    replaced.forEach(store::delete);
+    replaced.clear();
     if (unwritten.isEmpty()) {
       return;
     }
@@ -185,6 +211,7 @@ final class DecisionCache {
   /** The task closes: the filter's heap goes (the store and the index are closed by others). */
   void close() {
     unwritten.clear(); // only after an error: processing flushes before it returns
+    replaced.clear();
     filter.clear();
   }
 

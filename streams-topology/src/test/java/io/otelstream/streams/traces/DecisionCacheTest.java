@@ -209,6 +209,42 @@ class DecisionCacheTest {
   }
 
   @Test
+  void aTtlChangedBetweenRunsFindsEveryDecisionAndForgetsThemOnTime() {
+    store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+    cache = open();
+    Random random = new Random(13);
+    byte[][] ids = new byte[500][];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = new byte[16];
+      random.nextBytes(ids[i]);
+      long decidedAt = i * 40L; // over two TTLs: many slices of either TTL
+      cache.remember(
+          ids[i], new DecisionCache.Decision(true, "p", decidedAt, decidedAt + TTL, "t", i));
+    }
+    cache.flush();
+    DecisionCache.Decision extended = cache.lookup(ids[7]);
+    cache.covered(ids[7], extended, 1_000);
+
+    for (long ttl : new long[] {3 * TTL, TTL / 2}) {
+      cache = open(ttl); // a restart with another decision_cache.ttl: other slices
+      cache.flush(); // as the first record's processing does
+      cache = open(ttl);
+      assertThat(cache.lookup(ids[7]).lastOffset()).isEqualTo(1_000);
+      for (int i = 0; i < ids.length; i++) {
+        assertThat(cache.lookup(ids[i])).as("decision %d with ttl %d", i, ttl).isNotNull();
+      }
+    }
+    long lastExpiry = (ids.length - 1) * 40L + TTL;
+    cache.expire(lastExpiry - 1_000, Long.MAX_VALUE);
+    assertThat(cache.lookup(ids[ids.length - 1])).as("not yet due").isNotNull();
+    cache.expire(lastExpiry + TTL, Long.MAX_VALUE);
+    for (byte[] id : ids) {
+      assertThat(cache.lookup(id)).isNull();
+    }
+    assertThat(records()).as("every record forgotten").isZero();
+  }
+
+  @Test
   void decisionsMadeTogetherAreOneRecordAndALateRecordOneMore() {
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
     cache = open();
@@ -299,6 +335,11 @@ class DecisionCacheTest {
   }
 
   private DecisionCache open() {
+    return open(TTL);
+  }
+
+  /** The task opened again with a TTL of {@code ttl} (its slices a quarter of it). */
+  private DecisionCache open(long ttl) {
     if (cache != null) {
       cache.close();
       assertThat(filterHeap).as("a closed cache's filter heap").hasValue(0);
@@ -313,7 +354,7 @@ class DecisionCacheTest {
             new InFlightHeap(1 << 20),
             () -> {},
             new AtomicLong());
-    cache = new DecisionCache(store, local.decisionIndex(), TTL, filterHeap::addAndGet);
+    cache = new DecisionCache(store, local.decisionIndex(), ttl, filterHeap::addAndGet);
     return cache;
   }
 }
