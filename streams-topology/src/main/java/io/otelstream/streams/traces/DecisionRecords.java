@@ -82,15 +82,8 @@ final class DecisionRecords {
   static byte[] encodeBatch(List<Entry> entries) {
     List<GenericRecord> records = new ArrayList<>(entries.size());
     for (Entry e : entries) {
-      DecisionCache.Decision d = e.decision();
-      GenericRecord r = new GenericData.Record(ENTRY);
+      GenericRecord r = put(new GenericData.Record(ENTRY), e.decision());
       r.put("traceId", new GenericData.Fixed(TRACE_ID, e.traceId()));
-      r.put("sampled", d.sampled());
-      r.put("policy", d.policy());
-      r.put("decidedAtMs", d.decidedAtMs());
-      r.put("expiresAtMs", d.expiresAtMs());
-      r.put("tenant", d.tenant());
-      r.put("lastOffset", d.lastOffset());
       records.add(r);
     }
     GenericRecord batch = AvroState.TRACE_DECISION_BATCH.newRecord();
@@ -104,33 +97,31 @@ final class DecisionRecords {
         (List<GenericRecord>) AvroState.TRACE_DECISION_BATCH.decode(value).get("decisions");
     List<Entry> out = new ArrayList<>(records.size());
     for (GenericRecord r : records) {
-      out.add(
-          new Entry(
-              ((GenericData.Fixed) r.get("traceId")).bytes(),
-              new DecisionCache.Decision(
-                  (boolean) r.get("sampled"),
-                  string(r.get("policy")),
-                  (long) r.get("decidedAtMs"),
-                  (long) r.get("expiresAtMs"),
-                  string(r.get("tenant")),
-                  (long) r.get("lastOffset"))));
+      out.add(new Entry(((GenericData.Fixed) r.get("traceId")).bytes(), decision(r)));
     }
     return out;
   }
 
   static byte[] encode(DecisionCache.Decision d) {
-    GenericRecord r = AvroState.TRACE_DECISION.newRecord();
+    return AvroState.TRACE_DECISION.encode(put(AvroState.TRACE_DECISION.newRecord(), d));
+  }
+
+  static DecisionCache.Decision decode(byte[] v) {
+    return decision(AvroState.TRACE_DECISION.decode(v));
+  }
+
+  /** The decision's fields, which a TraceDecision and a batch's entry name alike. */
+  private static GenericRecord put(GenericRecord r, DecisionCache.Decision d) {
     r.put("sampled", d.sampled());
     r.put("policy", d.policy());
     r.put("decidedAtMs", d.decidedAtMs());
     r.put("expiresAtMs", d.expiresAtMs());
     r.put("tenant", d.tenant());
     r.put("lastOffset", d.lastOffset());
-    return AvroState.TRACE_DECISION.encode(r);
+    return r;
   }
 
-  static DecisionCache.Decision decode(byte[] v) {
-    GenericRecord r = AvroState.TRACE_DECISION.decode(v);
+  private static DecisionCache.Decision decision(GenericRecord r) {
     return new DecisionCache.Decision(
         (boolean) r.get("sampled"),
         string(r.get("policy")),

@@ -303,24 +303,12 @@ class DecisionCacheTest {
     DecisionCache.Decision d = new DecisionCache.Decision(true, "errors", 0, TTL, null, 3);
     store.put(
         Bytes.wrap(java.nio.ByteBuffer.allocate(17).put((byte) 'T').put(id).array()),
-        io.otelstream.schemas.AvroState.TRACE_DECISION.encode(
-            singleRecord(d))); // as a release before batches wrote it
+        DecisionRecords.encode(d)); // as a release before batches wrote it
     cache = open();
     assertThat(cache.lookup(id)).isEqualTo(d);
     cache.expire(TTL + TTL / 4, 4);
     assertThat(cache.lookup(id)).isNull();
     assertThat(records()).isZero();
-  }
-
-  private static org.apache.avro.generic.GenericRecord singleRecord(DecisionCache.Decision d) {
-    var r = io.otelstream.schemas.AvroState.TRACE_DECISION.newRecord();
-    r.put("sampled", d.sampled());
-    r.put("policy", d.policy());
-    r.put("decidedAtMs", d.decidedAtMs());
-    r.put("expiresAtMs", d.expiresAtMs());
-    r.put("tenant", d.tenant());
-    r.put("lastOffset", d.lastOffset());
-    return r;
   }
 
   private int records() {
