@@ -302,6 +302,24 @@ class TailSamplingTopologyTest {
   }
 
   @Test
+  void aDecisionIsInTheStoreWhenTheRecordThatTookItIsProcessed() {
+    start(POLICIES.replace("num_traces: 100", "num_traces: 2"));
+    send(id(1), 1, true, 0);
+    send(id(2), 1, true, 1);
+    send(id(3), 1, true, 2); // decides trace 1 early, with no second of record time crossed
+    assertThat(out.readRecordsToList()).hasSize(1);
+    // Committed with its output: in the store before processing returns to Kafka Streams.
+    org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>
+        decisions = driver.getKeyValueStore(TraceStores.DECISIONS);
+    java.util.List<byte[]> decided = new java.util.ArrayList<>();
+    try (var all = decisions.all()) {
+      all.forEachRemaining(
+          kv -> DecisionRecords.decodeBatch(kv.value).forEach(e -> decided.add(e.traceId())));
+    }
+    assertThat(decided).as("trace 1's decision (keyed with its tenant)").hasSize(1);
+  }
+
+  @Test
   void garbageGoesToTheDeadLetterTopicAndProcessingContinues() {
     start(POLICIES);
     in.pipeInput(
