@@ -13,6 +13,9 @@
 # EDGE_HEAP sets the edge's heap (default 512m); EDGE_KAFKA adds producer settings to the edge's
 # configuration, ';' between them ("linger.ms: 0; max.in.flight.requests.per.connection: 1"); EDGE_YAML adds top-level
 # configuration ("event_loops: 1"); EDGE_JAVA_OPTS adds JVM options (a JFR recording).
+# The topic keeps each server's batches as they come (compression.type=producer); EDGE_COMPRESSION
+# sets the edge's producer compression (default: the edge's default), COLLECTOR_COMPRESSION the
+# Collector's (default lz4).
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-30}
@@ -23,7 +26,8 @@ collector_bin="$receivers/otelcol-otelstream"
 ./otelstream --version >/dev/null   # builds on first use
 data=$(mktemp -d)
 tck=$(getconf CLK_TCK)
-OTELSTREAM_JAVA_OPTS="-Xmx1g" ./otelstream dev --kafka-only --data-dir "$data/kafka" > "$data/kafka.log" 2>&1 &
+printf 'topics:\n  compression: producer\n' > "$data/topics.yaml"
+OTELSTREAM_JAVA_OPTS="-Xmx1g" ./otelstream dev --kafka-only --edge-config "$data/topics.yaml" --data-dir "$data/kafka" > "$data/kafka.log" 2>&1 &
 kafka=$!
 server=""
 cleanup() {
@@ -42,14 +46,15 @@ threads() { # PID -> "thread-kind ticks" lines: CPU clock ticks so far by kind o
   done | awk -F'|' '{split($2, f, " "); k = $1; sub(/[-#0-9 ]+$/, "", k); u[k] += f[12] + f[13]}
     END {for (k in u) print k "|" u[k]}'
 }
+log_bytes() { du -cb "$data"/kafka/kafka/kraft/otlp-traces-[0-9]*/*.log | awk 'END {print $1}'; } # the topic's log segments
 per_million() { awk -v t="$1" -v s="$2" -v hz="$tck" 'BEGIN {printf "%.2f", t / hz / s * 1e6}'; }
 
 # One load step against whatever listens on 4317; prints its result line by line.
 step() { # name extra-loadgen-args...
   name=$1; shift
-  s0=$(cpu "$server"); b0=$(cpu "$kafka"); threads "$server" > "$data/threads0"
+  s0=$(cpu "$server"); b0=$(cpu "$kafka"); threads "$server" > "$data/threads0"; l0=$(log_bytes)
   ./otelstream loadgen --duration "$secs" --warmup 5 --concurrency 16 "$@" > "$data/$name.txt"
-  s1=$(cpu "$server"); b1=$(cpu "$kafka"); threads "$server" > "$data/threads1"
+  s1=$(cpu "$server"); b1=$(cpu "$kafka"); threads "$server" > "$data/threads1"; l1=$(log_bytes)
   spans=$(awk '/^in all/ {print $5}' "$data/$name.txt")
   failed=$(awk '/^in all/ {print $(NF-2)}' "$data/$name.txt")
   achieved=$(awk '/^achieved/ {print $2}' "$data/$name.txt")
@@ -58,6 +63,7 @@ step() { # name extra-loadgen-args...
     {d = $2 - a[$1]; if (d > 0) printf "%s %.2f, ", $1, d / hz / s * 1e6}' "$data/threads0" "$data/threads1")
   echo "$name: $achieved spans/s; $latency ms; $spans spans acknowledged, $failed requests failed; CPU-s per million spans: server $(per_million $((s1 - s0)) "$spans"), broker $(per_million $((b1 - b0)) "$spans"), together $(per_million $((s1 - s0 + b1 - b0)) "$spans")"
   echo "  server CPU-s per million spans by thread: ${by_thread%, }"
+  echo "  bytes on the broker's disk per span: $(awk -v b=$((l1 - l0)) -v s="$spans" 'BEGIN {printf "%.1f", b / s}')"
 }
 
 # Servers are measured warm: the edge's JIT compilation at start is not a cost per span.
@@ -74,6 +80,7 @@ echo "== load: $secs s per step after a 5 s warm-up, 200 spans per request (20 t
 servers=${BENCH_SERVERS:-edge collector}
 case " $servers " in *" edge "*)
 printf 'kafka:\n  bootstrap.servers: localhost:9092\n' > "$data/edge.yaml"
+[ -z "${EDGE_COMPRESSION:-}" ] || printf '  compression.type: %s\n' "$EDGE_COMPRESSION" >> "$data/edge.yaml"
 if [ -n "${EDGE_KAFKA:-}" ]; then printf '%s\n' "$EDGE_KAFKA" | tr ';' '\n' | sed 's/^ */  /' >> "$data/edge.yaml"; fi
 if [ -n "${EDGE_YAML:-}" ]; then printf '%s\n' "$EDGE_YAML" >> "$data/edge.yaml"; fi
 OTELSTREAM_JAVA_OPTS="-Xmx${EDGE_HEAP:-512m} ${EDGE_JAVA_OPTS:-}" ./otelstream edge --config "$data/edge.yaml" > "$data/edge.log" 2>&1 &
@@ -96,7 +103,7 @@ exporters:
     brokers: ["localhost:9092"]
     traces: {topic: otlp-traces, encoding: otlp_proto}
     partition_traces_by_id: true
-    producer: {required_acks: -1, compression: lz4}
+    producer: {required_acks: -1, compression: ${COLLECTOR_COMPRESSION:-lz4}}
     sending_queue: {enabled: false}
 service:
   telemetry: {metrics: {level: none}}

@@ -115,7 +115,12 @@ public record EdgeConfig(
     p.put("bootstrap.servers", "localhost:9092");
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
-    p.put("compression.type", "lz4");
+    // Snappy, not lz4: the Java client's lz4 stream allocates (and the JVM zeroes) two 64 KiB
+    // buffers for every batch, and a request's records go to a batch per partition, a record or
+    // two each at moderate rates; snappy-java reuses its buffers. Same bytes on disk (119 against
+    // 116 per span at 50k spans/s); edge + broker 5.8-6.1 against 7.4 CPU-s per million spans
+    // (perf/RESULTS.md, #24, eighth session). The raw topics keep the producer's compression.
+    p.put("compression.type", "snappy");
     // Adaptive batching, as the Collector's franz-go producer does it: one produce request in
     // flight; records arriving meanwhile ride the next one. A millisecond's linger lets a
     // request's records (one per trace, on many partitions) go out in one produce request: with

@@ -54,6 +54,7 @@ public final class EdgeServer implements AutoCloseable {
       topics.put(s, catalog.name(io.otelstream.topics.Topic.raw(s)));
     }
     Map<String, Object> producerProps = config.producerProperties();
+    CompressionCheck.require(producerProps.get("compression.type"));
     this.producer =
         new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
     this.readiness = new KafkaReadiness(producerProps, topics.values(), state);

@@ -36,7 +36,7 @@ public final class MetricFill {
             "bootstrap.servers", bootstrap,
             "acks", "all",
             "enable.idempotence", "true",
-            "compression.type", "lz4",
+            "compression.type", "snappy", // the edge's
             "linger.ms", "10",
             "batch.size", Integer.toString(256 * 1024));
     long start = System.nanoTime();

@@ -10,7 +10,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The limit the edge is measured against: the same request bytes written straight to the same topic
- * by a producer with the edge's settings (acks=all, idempotent, lz4), one record per trace.
+ * by a producer with the edge's settings (acks=all, idempotent, snappy), one record per trace.
  */
 public final class RawProducerBenchmark {
   private RawProducerBenchmark() {}
@@ -33,7 +33,7 @@ public final class RawProducerBenchmark {
             "enable.idempotence",
             "true",
             "compression.type",
-            "lz4",
+            "snappy",
             "linger.ms",
             "5",
             "batch.size",

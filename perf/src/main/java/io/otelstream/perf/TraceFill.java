@@ -47,7 +47,7 @@ public final class TraceFill {
             "enable.idempotence",
             "true",
             "compression.type",
-            "lz4",
+            "snappy", // the edge's
             "linger.ms",
             "10",
             "batch.size",

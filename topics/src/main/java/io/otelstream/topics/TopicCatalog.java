@@ -32,7 +32,11 @@ public final class TopicCatalog {
                       o.replicationFactor() == null ? null : (int) o.replicationFactor(),
                       config.replicationFactor()),
               o.retention() != null ? o.retention() : topic.defaultRetention(),
-              compression(path + "compression", o.compression(), config.compression()),
+              o.compression() != null
+                  ? compression(path + "compression", o.compression())
+                  : config.compression() != null
+                      ? compression("topics.compression", config.compression())
+                      : topic.defaultCompression(),
               positive(
                   path + "min_insync_replicas", o.minInsyncReplicas(), config.minInsyncReplicas()),
               positive(
@@ -72,11 +76,11 @@ public final class TopicCatalog {
     return v;
   }
 
-  private static String compression(String path, String value, String fallback) {
-    String v = value != null ? value : fallback;
-    if (!COMPRESSIONS.contains(v)) {
-      throw new IllegalArgumentException(path + " must be one of " + COMPRESSIONS + ", was " + v);
+  private static String compression(String path, String value) {
+    if (!COMPRESSIONS.contains(value)) {
+      throw new IllegalArgumentException(
+          path + " must be one of " + COMPRESSIONS + ", was " + value);
     }
-    return v;
+    return value;
   }
 }

@@ -11,7 +11,9 @@ import java.util.Map;
  * @param prefix prepended to every topic name (default none)
  * @param replicationFactor default replication factor (default 3; 1 in dev mode)
  * @param minInsyncReplicas default {@code min.insync.replicas} (default 2; 1 in dev mode)
- * @param compression default {@code compression.type} (default lz4, what the producers use)
+ * @param compression {@code compression.type} of every topic (default: by topic; the raw topics
+ *     {@code producer}, which keeps the edge's snappy batches as they are, the others lz4, which
+ *     the broker applies to the streams app's uncompressed batches); null keeps those defaults
  * @param maxMessageBytes default {@code max.message.bytes} (default 1MiB)
  * @param topics per-topic overrides keyed by the default topic name
  */
@@ -37,7 +39,6 @@ public record TopicsConfig(
     prefix = prefix == null ? "" : prefix;
     replicationFactor = replicationFactor == null ? 3 : replicationFactor;
     minInsyncReplicas = minInsyncReplicas == null ? 2 : minInsyncReplicas;
-    compression = compression == null ? "lz4" : compression;
     maxMessageBytes = maxMessageBytes == null ? ByteSize.ofMebibytes(1) : maxMessageBytes;
     topics = topics == null ? Map.of() : Map.copyOf(topics);
     for (String key : topics.keySet()) {

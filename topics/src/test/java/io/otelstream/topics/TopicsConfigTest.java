@@ -26,6 +26,44 @@ class TopicsConfigTest {
   }
 
   @Test
+  void theRawTopicsKeepTheEdgesCompressionAndTheOthersAreCompressedByTheBroker() {
+    TopicCatalog defaults = new TopicCatalog(TopicsConfig.defaults());
+    for (Topic raw : new Topic[] {Topic.TRACES, Topic.METRICS, Topic.LOGS}) {
+      assertThat(defaults.spec(raw).compression()).as(raw.name()).isEqualTo("producer");
+    }
+    for (Topic written :
+        new Topic[] {Topic.TRACES_SAMPLED, Topic.DEADLETTER, Topic.METRICS_AGGREGATION}) {
+      assertThat(defaults.spec(written).compression()).as(written.name()).isEqualTo("lz4");
+    }
+    TopicCatalog overridden =
+        new TopicCatalog(
+            loader.parse(
+                "compression: zstd\ntopics:\n  otlp-logs: {compression: gzip}\n",
+                TopicsConfig.class,
+                "t.yaml"));
+    assertThat(overridden.spec(Topic.TRACES).compression()).isEqualTo("zstd");
+    assertThat(overridden.spec(Topic.LOGS).compression()).isEqualTo("gzip");
+    assertThat(overridden.spec(Topic.TRACES_SAMPLED).compression()).isEqualTo("zstd");
+  }
+
+  @Test
+  void anUnknownCompressionIsNamedWhereItWasWritten() {
+    assertThatThrownBy(
+            () ->
+                new TopicCatalog(loader.parse("compression: lz5\n", TopicsConfig.class, "t.yaml")))
+        .hasMessageContaining("topics.compression must be one of")
+        .hasMessageContaining("was lz5");
+    assertThatThrownBy(
+            () ->
+                new TopicCatalog(
+                    loader.parse(
+                        "topics:\n  otlp-logs: {compression: lz5}\n",
+                        TopicsConfig.class,
+                        "t.yaml")))
+        .hasMessageContaining("topics.otlp-logs.compression must be one of");
+  }
+
+  @Test
   void shouldNameAnUnknownTopicOrKey() {
     assertThatThrownBy(
             () -> loader.parse("topics:\n  otlp-lags: {}\n", TopicsConfig.class, "t.yaml"))
