@@ -20,6 +20,7 @@
 # BENCH_COLLECTOR=connectors runs the reference Collector with span_metrics and service_graph connectors before tail_sampling (perf/collector/build.sh connectors builds it) instead of Jaeger v2's plain tail_sampling.
 # BENCH_SIGNALS sets the sampling app's signals (default [traces]: the sampler alone, as the chart's perSignal runs it).
 # BENCH_WORKLOADS picks workloads (default "single fragments"); BENCH_APP_OPTS adds JVM options to the sampling app (for example a JFR recording to profile it).
+# BENCH_FILL_OPTS adds JVM options to the load that fills the input topic (-Dotelstream.fill.compression=lz4: another codec than the edge's snappy).
 # BENCH_CDS=1 runs the sampling app as the image does: from the production launcher (launcher/target)
 # with the class-data sharing archive launcher/cds-archives.sh writes first (as the image's build).
 set -eu
@@ -83,7 +84,7 @@ run() { # workload-name prefix fragments
   printf 'prefix: "%s"\nreplication_factor: 1\nmin_insync_replicas: 1\n' "$prefix" > "$data/$name-topics.yaml"
   ./otelstream topics apply --bootstrap-server localhost:9092 --config "$data/$name-topics.yaml" > /dev/null
   echo "== $name: fill ${prefix}otlp-traces: $traces traces x 10 spans, fragments $fragments"
-  java -cp "$cp" io.otelstream.perf.TraceFill localhost:9092 "${prefix}otlp-traces" "$traces" 10 "$fragments"
+  java ${BENCH_FILL_OPTS:-} -cp "$cp" io.otelstream.perf.TraceFill localhost:9092 "${prefix}otlp-traces" "$traces" 10 "$fragments"
 
   b0=$(cpu "$kafka")
   /usr/bin/time -f "%U %S" -o "$data/$name-pt.time" java -Xmx512m -cp "$cp" io.otelstream.perf.PassThroughBenchmark \

@@ -47,7 +47,8 @@ public final class TraceFill {
             "enable.idempotence",
             "true",
             "compression.type",
-            "snappy", // the edge's
+            // the edge's; -Dotelstream.fill.compression=lz4 compares another codec
+            System.getProperty("otelstream.fill.compression", "snappy"),
             "linger.ms",
             "10",
             "batch.size",
