@@ -15,7 +15,7 @@
 # configuration ("event_loops: 1"); EDGE_JAVA_OPTS adds JVM options (a JFR recording).
 # The topic keeps each server's batches as they come (compression.type=producer); EDGE_COMPRESSION
 # sets the edge's producer compression (default: the edge's default), COLLECTOR_COMPRESSION the
-# Collector's (default lz4).
+# Collector's (default lz4). BENCH_PARTITIONS sets otlp-traces' partitions (default 12, DESIGN.md's).
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-30}
@@ -26,7 +26,7 @@ collector_bin="$receivers/otelcol-otelstream"
 ./otelstream --version >/dev/null   # builds on first use
 data=$(mktemp -d)
 tck=$(getconf CLK_TCK)
-printf 'topics:\n  compression: producer\n' > "$data/topics.yaml"
+printf 'topics:\n  compression: producer\n  topics:\n    otlp-traces: {partitions: %s}\n' "${BENCH_PARTITIONS:-12}" > "$data/topics.yaml"
 OTELSTREAM_JAVA_OPTS="-Xmx1g" ./otelstream dev --kafka-only --edge-config "$data/topics.yaml" --data-dir "$data/kafka" > "$data/kafka.log" 2>&1 &
 kafka=$!
 server=""
