@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** CORS, the admin endpoints and a 16 MiB gRPC export. */
+/** CORS, the admin endpoints, HTTP/2 settings and a 16 MiB gRPC export. */
 class HttpFeaturesIT {
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
   private static TestEdge edge;
@@ -92,6 +92,40 @@ class HttpFeaturesIT {
             "otelstream_edge_requests_rejected_total{reason=\"unsupported_media_type\",signal=\"traces\",transport=\"http\"}")
         .contains("otelstream_edge_inflight_bytes")
         .contains("jvm_memory_used_bytes");
+  }
+
+  /**
+   * Clients that honour the peer's SETTINGS_MAX_FRAME_SIZE (Netty, OkHttp) send an export in a few
+   * large DATA frames: the gRPC message is then assembled from few chunks instead of regrown at
+   * every 16 KiB frame (perf/RESULTS.md, #24, tenth session).
+   */
+  @Test
+  void bothPortsAdvertiseLargeFrames() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      for (int port : new int[] {edge.server.grpcPort(), edge.server.httpPort()}) {
+        io.vertx.core.http.HttpClientAgent client =
+            vertx.createHttpClient(
+                new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                    .setHttp2ClearTextUpgrade(false));
+        try {
+          int maxFrame =
+              client
+                  .request(io.vertx.core.http.HttpMethod.GET, port, "localhost", "/")
+                  .compose(
+                      req ->
+                          req.send()
+                              .map(resp -> req.connection().remoteSettings().getMaxFrameSize()))
+                  .await(30, java.util.concurrent.TimeUnit.SECONDS);
+          assertThat(maxFrame).as("max frame size on port %d", port).isEqualTo(1 << 20);
+        } finally {
+          client.close();
+        }
+      }
+    } finally {
+      vertx.close();
+    }
   }
 
   @Test
