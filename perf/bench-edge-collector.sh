@@ -49,12 +49,31 @@ threads() { # PID -> "thread-kind ticks" lines: CPU clock ticks so far by kind o
 log_bytes() { du -cb "$data"/kafka/kafka/kraft/otlp-traces-[0-9]*/*.log | awk 'END {print $1}'; } # the topic's log segments
 per_million() { awk -v t="$1" -v s="$2" -v hz="$tck" 'BEGIN {printf "%.2f", t / hz / s * 1e6}'; }
 
+# The edge's own histogram of first send -> Kafka's acknowledgement of a request's last record,
+# cumulative buckets "le count" for traces (empty for the Collector, which has no such metric).
+produce_buckets() {
+  curl -sf --max-time 5 localhost:13133/metrics 2>/dev/null |
+    awk -F'[{}]' '/^otelstream_edge_produce_latency_seconds_bucket/ && /signal="traces"/ {
+      match($2, /le="[^"]*"/); le = substr($2, RSTART + 4, RLENGTH - 5); split($3, v, " "); print le, v[1]}'
+}
+# Percentiles (ms) of the difference between two bucket snapshots: the step's requests alone.
+produce_percentiles() { # before after
+  awk 'NR == FNR {a[$1] = $2; next} {d[++n] = $2 - a[$1]; le[n] = $1}
+    END {if (n == 0 || d[n] == 0) exit
+      split("0.5 0.99 0.999", q, " "); out = ""
+      for (i = 1; i <= 3; i++) for (j = 1; j <= n; j++) if (d[j] >= q[i] * d[n]) {
+        out = out sprintf("%s%s", out == "" ? "" : " ", le[j] == "+Inf" ? "inf" : sprintf("%.2f", le[j] * 1000)); break }
+      print out}' "$1" "$2"
+}
+
 # One load step against whatever listens on 4317; prints its result line by line.
 step() { # name extra-loadgen-args...
   name=$1; shift
   s0=$(cpu "$server"); b0=$(cpu "$kafka"); threads "$server" > "$data/threads0"; l0=$(log_bytes)
+  produce_buckets > "$data/produce0"
   ./otelstream loadgen --duration "$secs" --warmup 5 --concurrency 16 "$@" > "$data/$name.txt"
   s1=$(cpu "$server"); b1=$(cpu "$kafka"); threads "$server" > "$data/threads1"; l1=$(log_bytes)
+  produce_buckets > "$data/produce1"
   spans=$(awk '/^in all/ {print $5}' "$data/$name.txt")
   failed=$(awk '/^in all/ {print $(NF-2)}' "$data/$name.txt")
   achieved=$(awk '/^achieved/ {print $2}' "$data/$name.txt")
@@ -64,6 +83,8 @@ step() { # name extra-loadgen-args...
   echo "$name: $achieved spans/s; $latency ms; $spans spans acknowledged, $failed requests failed; CPU-s per million spans: server $(per_million $((s1 - s0)) "$spans"), broker $(per_million $((b1 - b0)) "$spans"), together $(per_million $((s1 - s0 + b1 - b0)) "$spans")"
   echo "  server CPU-s per million spans by thread: ${by_thread%, }"
   echo "  bytes on the broker's disk per span: $(awk -v b=$((l1 - l0)) -v s="$spans" 'BEGIN {printf "%.1f", b / s}')"
+  kafka_part=$(produce_percentiles "$data/produce0" "$data/produce1")
+  [ -z "$kafka_part" ] || echo "  the edge's first send -> last acknowledgement p50 p99 p999 (histogram bucket bounds): $kafka_part ms"
 }
 
 # Servers are measured warm: the edge's JIT compilation at start is not a cost per span.

@@ -10,11 +10,16 @@ import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.topics.Topic;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.grpc.client.GrpcClientResponse;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,20 +109,20 @@ class HttpFeaturesIT {
     Vertx vertx = Vertx.vertx();
     try {
       for (int port : new int[] {edge.server.grpcPort(), edge.server.httpPort()}) {
-        io.vertx.core.http.HttpClientAgent client =
+        HttpClientAgent client =
             vertx.createHttpClient(
-                new io.vertx.core.http.HttpClientOptions()
-                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                new HttpClientOptions()
+                    .setProtocolVersion(HttpVersion.HTTP_2)
                     .setHttp2ClearTextUpgrade(false));
         try {
           int maxFrame =
               client
-                  .request(io.vertx.core.http.HttpMethod.GET, port, "localhost", "/")
+                  .request(HttpMethod.GET, port, "localhost", "/")
                   .compose(
                       req ->
                           req.send()
                               .map(resp -> req.connection().remoteSettings().getMaxFrameSize()))
-                  .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                  .await(30, TimeUnit.SECONDS);
           assertThat(maxFrame).as("max frame size on port %d", port).isEqualTo(1 << 20);
         } finally {
           client.close();
