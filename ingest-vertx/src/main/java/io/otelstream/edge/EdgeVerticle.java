@@ -20,14 +20,6 @@ final class EdgeVerticle extends VerticleBase {
 
   private static final int CONNECTION_WINDOW = 64 << 20;
 
-  /**
-   * Large DATA frames: vertx-grpc assembles a message by regrowing a buffer at every frame, and
-   * with 16 KiB frames that was three quarters of what an event loop allocated (perf/RESULTS.md,
-   * #24, tenth session). Clients that honour the setting (Netty, OkHttp) send an export in a few
-   * frames. Memory stays bounded by the in-flight budget, reserved per request before its body.
-   */
-  private static final int MAX_FRAME = 1 << 20;
-
   private final EdgeConfig config;
   private final Ports ports;
   private final GrpcTransport grpc;
@@ -103,7 +95,6 @@ final class EdgeVerticle extends VerticleBase {
             .setInitialSettings(
                 new Http2Settings()
                     .setInitialWindowSize(STREAM_WINDOW)
-                    .setMaxFrameSize(MAX_FRAME)
                     .setMaxConcurrentStreams(config.connections().maxConcurrentStreams()))
             // A connection with nothing read or written for this long is closed.
             .setIdleTimeout((int) Math.max(0, config.connections().idleTimeout().toSeconds()))

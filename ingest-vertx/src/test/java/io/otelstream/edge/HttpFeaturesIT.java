@@ -10,22 +10,17 @@ import io.otelstream.kafka.KafkaBroker;
 import io.otelstream.topics.Topic;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.grpc.client.GrpcClientResponse;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** CORS, the admin endpoints, HTTP/2 settings and a 16 MiB gRPC export. */
+/** CORS, the admin endpoints and a 16 MiB gRPC export. */
 class HttpFeaturesIT {
   @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
   private static TestEdge edge;
@@ -97,40 +92,6 @@ class HttpFeaturesIT {
             "otelstream_edge_requests_rejected_total{reason=\"unsupported_media_type\",signal=\"traces\",transport=\"http\"}")
         .contains("otelstream_edge_inflight_bytes")
         .contains("jvm_memory_used_bytes");
-  }
-
-  /**
-   * Clients that honour the peer's SETTINGS_MAX_FRAME_SIZE (Netty, OkHttp) send an export in a few
-   * large DATA frames: the gRPC message is then assembled from few chunks instead of regrown at
-   * every 16 KiB frame (perf/RESULTS.md, #24, tenth session).
-   */
-  @Test
-  void bothPortsAdvertiseLargeFrames() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      for (int port : new int[] {edge.server.grpcPort(), edge.server.httpPort()}) {
-        HttpClientAgent client =
-            vertx.createHttpClient(
-                new HttpClientOptions()
-                    .setProtocolVersion(HttpVersion.HTTP_2)
-                    .setHttp2ClearTextUpgrade(false));
-        try {
-          int maxFrame =
-              client
-                  .request(HttpMethod.GET, port, "localhost", "/")
-                  .compose(
-                      req ->
-                          req.send()
-                              .map(resp -> req.connection().remoteSettings().getMaxFrameSize()))
-                  .await(30, TimeUnit.SECONDS);
-          assertThat(maxFrame).as("max frame size on port %d", port).isEqualTo(1 << 20);
-        } finally {
-          client.close();
-        }
-      }
-    } finally {
-      vertx.close();
-    }
   }
 
   @Test
