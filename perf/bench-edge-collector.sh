@@ -9,7 +9,8 @@
 # queue; its other producer settings are the exporter's defaults (linger 10ms). It is the
 # otelcol-otelstream binary perf/collector/build.sh builds (.ci/run builds it too).
 # Usage: perf/bench-edge-collector.sh [seconds-per-step (30)] [rate (50000)]
-# BENCH_SERVERS picks what runs (default "edge collector").
+# BENCH_SERVERS picks what runs (default "edge collector"; "null" and "producer" are the bounds
+# below).
 # EDGE_HEAP sets the edge's heap (default 512m); EDGE_KAFKA adds producer settings to the edge's
 # configuration, ';' between them ("linger.ms: 0; max.in.flight.requests.per.connection: 1"); EDGE_YAML adds top-level
 # configuration ("event_loops: 1"); EDGE_JAVA_OPTS adds JVM options (a JFR recording).
@@ -111,6 +112,23 @@ warm
 step "edge at $rate" --rate "$rate"
 step "edge unlimited"
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
+;; esac
+
+# Bounds, not servers to run: what the edge's two libraries alone cost at the same rate.
+# "null": the edge's HTTP/2 and gRPC stack answering at once, no edge work, no Kafka (the
+# event loops' floor). "producer": the edge's Kafka work alone, its producer settings, a thread
+# sending a request's records every request period (the producer's floor, and the broker's).
+cp="dev/target/otelstream-dev.jar:dev/target/lib/*"
+case " $servers " in *" null "*)
+java -Xmx512m -cp "$cp" io.otelstream.perf.NullTraceServer 4317 > "$data/null.log" 2>&1 &
+server=$!
+i=0; until grep -q listening "$data/null.log"; do i=$((i+1)); [ $i -lt 60 ] || { cat "$data/null.log"; exit 1; }; sleep 1; done
+warm
+step "null gRPC server at $rate" --rate "$rate"
+kill "$server"; wait "$server" 2>/dev/null || true; server=""
+;; esac
+case " $servers " in *" producer "*)
+java -Xmx512m -cp "$cp" io.otelstream.perf.PacedProducer localhost:9092 otlp-traces "$rate" "${BENCH_WARM:-60}" "$secs" "$kafka"
 ;; esac
 
 case " $servers " in *" collector "*)

@@ -1,0 +1,157 @@
+package io.otelstream.perf;
+
+import io.otelstream.edge.EdgeConfig;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A bound, not a benchmark of otelstream: the edge's Kafka work alone at a fixed rate. One thread
+ * plays the event loop: every request period it sends a load-generator request's traces as one
+ * record each (keyed by a random trace ID, the edge's producer settings), and each request's last
+ * acknowledgement hops back to that thread, as the edge's answer does. Prints its own CPU and the
+ * broker's per million spans over the measured seconds (perf/bench-edge-collector.sh,
+ * BENCH_SERVERS=producer).
+ */
+public final class PacedProducer {
+  private PacedProducer() {}
+
+  /** args: bootstrap topic spans-per-second warm-up-seconds measured-seconds broker-pid */
+  public static void main(String[] args) throws Exception {
+    String bootstrap = args[0];
+    String topic = args[1];
+    long spansPerSecond = Long.parseLong(args[2]);
+    int warmSeconds = Integer.parseInt(args[3]);
+    int seconds = Integer.parseInt(args[4]);
+    ProcessHandle broker = ProcessHandle.of(Long.parseLong(args[5])).orElseThrow();
+    LoadOptions o = new LoadOptions();
+    picocli.CommandLine.populateCommand(o).validated();
+    RequestTemplates templates = new RequestTemplates(o);
+    int spansPerRequest = o.spansPerRequest();
+    int traceBytes = templates.encodedBytes() / o.tracesPerRequest;
+    Map<String, Object> props = new HashMap<>(EdgeConfig.defaults().producerProperties());
+    props.put("bootstrap.servers", bootstrap);
+    props.put("client.id", "paced-producer");
+    ScheduledExecutorService loop =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "paced-loop"));
+    AtomicLong answered = new AtomicLong(); // written by the loop thread only
+    AtomicLong failed = new AtomicLong();
+    SplittableRandom random = new SplittableRandom(1);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      Runnable request =
+          () -> {
+            byte[] body = templates.next(random).bytes();
+            AtomicInteger pending = new AtomicInteger(o.tracesPerRequest);
+            for (int t = 0; t < o.tracesPerRequest; t++) {
+              byte[] traceId = new byte[16];
+              random.nextBytes(traceId);
+              byte[] value = new byte[traceBytes];
+              System.arraycopy(body, t * traceBytes, value, 0, traceBytes);
+              producer.send(
+                  new ProducerRecord<>(topic, traceId, value),
+                  (m, e) -> {
+                    if (e != null) {
+                      failed.incrementAndGet();
+                    } else if (pending.decrementAndGet() == 0) {
+                      loop.execute(answered::incrementAndGet);
+                    }
+                  });
+            }
+          };
+      // The edge fetches its topics' metadata before it is ready; with max.block.ms=0 a send
+      // before that fails at once.
+      awaitMetadata(producer, topic);
+      long periodNanos = 1_000_000_000L * spansPerRequest / spansPerSecond;
+      var schedule = loop.scheduleAtFixedRate(request, 0, periodNanos, TimeUnit.NANOSECONDS);
+      Thread.sleep(TimeUnit.SECONDS.toMillis(warmSeconds));
+      Snapshot before = Snapshot.take(broker, answered.get());
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+      Snapshot after = Snapshot.take(broker, answered.get());
+      schedule.cancel(false);
+      producer.flush();
+      loop.shutdown();
+      loop.awaitTermination(10, TimeUnit.SECONDS);
+      double spans = (after.answered - before.answered) * (double) spansPerRequest;
+      System.out.printf(
+          "paced producer at %d spans/s: %.0f spans/s acknowledged, %d records failed; CPU-s per"
+              + " million spans: producer process %s, broker %s, together %s%n",
+          spansPerSecond,
+          spans / seconds,
+          failed.get(),
+          perMillion(after.process.minus(before.process), spans),
+          perMillion(after.broker.minus(before.broker), spans),
+          perMillion(
+              after.process.minus(before.process).plus(after.broker.minus(before.broker)), spans));
+      System.out.printf(
+          "  by thread: producer's network thread %s, the loop %s, the rest (JIT, GC, JVM) %s%n",
+          perMillion(after.sender.minus(before.sender), spans),
+          perMillion(after.loop.minus(before.loop), spans),
+          perMillion(
+              after
+                  .process
+                  .minus(before.process)
+                  .minus(after.sender.minus(before.sender))
+                  .minus(after.loop.minus(before.loop)),
+              spans));
+    }
+  }
+
+  private static void awaitMetadata(KafkaProducer<byte[], byte[]> producer, String topic)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        producer.partitionsFor(topic); // with max.block.ms=0 only asks for it, until it is there
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static String perMillion(Duration cpu, double spans) {
+    return String.format("%.2f", cpu.toNanos() / 1e9 / spans * 1e6);
+  }
+
+  /** CPU used so far by this process, its two busy threads and the broker. */
+  private record Snapshot(
+      Duration process, Duration broker, Duration sender, Duration loop, long answered) {
+    static Snapshot take(ProcessHandle broker, long answered) {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long sender = 0;
+      long loop = 0;
+      for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (info == null) {
+          continue;
+        }
+        long cpu = Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+        if (info.getThreadName().startsWith("kafka-producer-network-thread")) {
+          sender += cpu;
+        } else if (info.getThreadName().equals("paced-loop")) {
+          loop += cpu;
+        }
+      }
+      return new Snapshot(
+          ProcessHandle.current().info().totalCpuDuration().orElseThrow(),
+          broker.info().totalCpuDuration().orElseThrow(),
+          Duration.ofNanos(sender),
+          Duration.ofNanos(loop),
+          answered);
+    }
+  }
+}
