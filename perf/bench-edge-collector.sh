@@ -118,6 +118,7 @@ kill "$server"; wait "$server" 2>/dev/null || true; server=""
 # "null": the edge's HTTP/2 and gRPC stack answering at once, no edge work, no Kafka (the
 # event loops' floor). "producer": the edge's Kafka work alone, its producer settings, a thread
 # sending a request's records every request period (the producer's floor, and the broker's).
+# PRODUCER_KAFKA sets producer settings over the edge's for it ("linger.ms=0;...").
 cp="dev/target/otelstream-dev.jar:dev/target/lib/*"
 case " $servers " in *" null "*)
 java -Xmx512m -cp "$cp" io.otelstream.perf.NullTraceServer 4317 > "$data/null.log" 2>&1 &
@@ -128,7 +129,7 @@ step "null gRPC server at $rate" --rate "$rate"
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 ;; esac
 case " $servers " in *" producer "*)
-java -Xmx512m -cp "$cp" io.otelstream.perf.PacedProducer localhost:9092 otlp-traces "$rate" "${BENCH_WARM:-60}" "$secs" "$kafka"
+java -Xmx512m -cp "$cp" io.otelstream.perf.PacedProducer localhost:9092 otlp-traces "$rate" "${BENCH_WARM:-60}" "$secs" "$kafka" "${PRODUCER_KAFKA:-}"
 ;; esac
 
 case " $servers " in *" collector "*)

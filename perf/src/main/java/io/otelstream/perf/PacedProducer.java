@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,7 +28,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class PacedProducer {
   private PacedProducer() {}
 
-  /** args: bootstrap topic spans-per-second warm-up-seconds measured-seconds broker-pid */
+  /**
+   * args: bootstrap topic spans-per-second warm-up-seconds measured-seconds broker-pid [producer
+   * settings over the edge's, "key=value;key=value"]
+   */
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     String topic = args[1];
@@ -43,15 +47,26 @@ public final class PacedProducer {
     Map<String, Object> props = new HashMap<>(EdgeConfig.defaults().producerProperties());
     props.put("bootstrap.servers", bootstrap);
     props.put("client.id", "paced-producer");
+    if (args.length > 6) {
+      for (String setting : args[6].split(";")) {
+        if (!setting.isBlank()) {
+          String[] kv = setting.split("=", 2);
+          props.put(kv[0].trim(), kv[1].trim());
+        }
+      }
+    }
     ScheduledExecutorService loop =
         Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "paced-loop"));
     AtomicLong answered = new AtomicLong(); // written by the loop thread only
     AtomicLong failed = new AtomicLong();
+    // First send to the last acknowledgement of a request, in microseconds; the loop thread's.
+    Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     SplittableRandom random = new SplittableRandom(1);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       Runnable request =
           () -> {
+            long start = System.nanoTime();
             byte[] body = templates.next(random).bytes();
             AtomicInteger pending = new AtomicInteger(o.tracesPerRequest);
             for (int t = 0; t < o.tracesPerRequest; t++) {
@@ -65,7 +80,11 @@ public final class PacedProducer {
                     if (e != null) {
                       failed.incrementAndGet();
                     } else if (pending.decrementAndGet() == 0) {
-                      loop.execute(answered::incrementAndGet);
+                      loop.execute(
+                          () -> {
+                            answered.incrementAndGet();
+                            latency.recordValue((System.nanoTime() - start) / 1000);
+                          });
                     }
                   });
             }
@@ -76,6 +95,7 @@ public final class PacedProducer {
       long periodNanos = 1_000_000_000L * spansPerRequest / spansPerSecond;
       var schedule = loop.scheduleAtFixedRate(request, 0, periodNanos, TimeUnit.NANOSECONDS);
       Thread.sleep(TimeUnit.SECONDS.toMillis(warmSeconds));
+      loop.submit(latency::reset).get();
       Snapshot before = Snapshot.take(broker, answered.get());
       Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
       Snapshot after = Snapshot.take(broker, answered.get());
@@ -94,6 +114,11 @@ public final class PacedProducer {
           perMillion(after.broker.minus(before.broker), spans),
           perMillion(
               after.process.minus(before.process).plus(after.broker.minus(before.broker)), spans));
+      System.out.printf(
+          "  first send -> last acknowledgement p50 p99 p999: %.2f %.2f %.2f ms%n",
+          latency.getValueAtPercentile(50) / 1000.0,
+          latency.getValueAtPercentile(99) / 1000.0,
+          latency.getValueAtPercentile(99.9) / 1000.0);
       System.out.printf(
           "  by thread: producer's network thread %s, the loop %s, the rest (JIT, GC, JVM) %s%n",
           perMillion(after.sender.minus(before.sender), spans),
