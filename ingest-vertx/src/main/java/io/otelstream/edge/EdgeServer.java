@@ -2,6 +2,7 @@ package io.otelstream.edge;
 
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -39,6 +40,7 @@ public final class EdgeServer implements AutoCloseable {
   private final Vertx vertx;
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaReadiness readiness;
+  private KafkaClientMetrics producerMetrics;
   private final int grpcPort;
   private final int httpPort;
   private final int adminPort;
@@ -69,6 +71,10 @@ public final class EdgeServer implements AutoCloseable {
       new JvmGcMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
       new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+      // The producer's own view (kafka_producer_*): produce requests and records per request,
+      // request latency, buffer left, errors and retries; what the edge's counters cannot show.
+      producerMetrics = new KafkaClientMetrics(producer);
+      producerMetrics.bindTo(registry);
       io.micrometer.core.instrument.Gauge.builder(
               MetricNames.EDGE_READY.name(), state, s -> s.ready() ? 1 : 0)
           .description(
@@ -121,6 +127,9 @@ public final class EdgeServer implements AutoCloseable {
           producerProps.get("bootstrap.servers"));
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
+      if (producerMetrics != null) {
+        producerMetrics.close();
+      }
       readiness.close();
       throw e;
     }
@@ -177,6 +186,7 @@ public final class EdgeServer implements AutoCloseable {
     }
     producer.flush();
     producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    producerMetrics.close();
     readiness.close();
     admin.close();
     LOG.info("edge stopped");

@@ -91,7 +91,10 @@ class HttpFeaturesIT {
         .contains(
             "otelstream_edge_requests_rejected_total{reason=\"unsupported_media_type\",signal=\"traces\",transport=\"http\"}")
         .contains("otelstream_edge_inflight_bytes")
-        .contains("jvm_memory_used_bytes");
+        .contains("jvm_memory_used_bytes")
+        // the producer's own metrics: how many produce requests, how many records in each
+        .contains("kafka_producer_request_total")
+        .contains("kafka_producer_records_per_request_avg");
   }
 
   @Test

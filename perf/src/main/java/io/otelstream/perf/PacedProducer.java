@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
@@ -99,6 +100,7 @@ public final class PacedProducer {
       Snapshot before = Snapshot.take(broker, answered.get());
       Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
       Snapshot after = Snapshot.take(broker, answered.get());
+      printProducerMetrics(producer);
       schedule.cancel(false);
       producer.flush();
       loop.shutdown();
@@ -147,6 +149,30 @@ public final class PacedProducer {
         Thread.sleep(100);
       }
     }
+  }
+
+  /** How the producer grouped the records (its own 30 s windows). */
+  private static void printProducerMetrics(KafkaProducer<byte[], byte[]> producer) {
+    StringBuilder line = new StringBuilder("  producer:");
+    for (String name :
+        List.of(
+            "request-rate",
+            "records-per-request-avg",
+            "batch-size-avg",
+            "request-latency-avg",
+            "io-wait-ratio",
+            "select-rate")) {
+      producer.metrics().entrySet().stream()
+          .filter(
+              e -> e.getKey().group().equals("producer-metrics") && e.getKey().name().equals(name))
+          .findFirst()
+          .ifPresent(
+              e ->
+                  line.append(
+                      String.format(
+                          " %s %.2f", name, ((Number) e.getValue().metricValue()).doubleValue())));
+    }
+    System.out.println(line);
   }
 
   private static String perMillion(Duration cpu, double spans) {
