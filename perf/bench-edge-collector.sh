@@ -57,6 +57,14 @@ produce_buckets() {
     awk -F'[{}]' '/^otelstream_edge_produce_latency_seconds_bucket/ && /signal="traces"/ {
       match($2, /le="[^"]*"/); le = substr($2, RSTART + 4, RLENGTH - 5); split($3, v, " "); print le, v[1]}'
 }
+# The edge producer's produce requests and the edge's trace exports so far, "requests exports"
+# (empty for the Collector).
+produce_requests() {
+  curl -sf --max-time 5 localhost:13133/metrics 2>/dev/null |
+    awk '/^kafka_producer_request_total\{/ && /client_id="otelstream-edge"/ {n += $NF}
+      /^otelstream_edge_requests_received_total\{/ && /signal="traces"/ {e += $NF}
+      END {if (n) printf "%d %d", n, e}'
+}
 # Percentiles (ms) of the difference between two bucket snapshots: the step's requests alone.
 produce_percentiles() { # before after
   awk 'NR == FNR {a[$1] = $2; next} {d[++n] = $2 - a[$1]; le[n] = $1}
@@ -71,10 +79,10 @@ produce_percentiles() { # before after
 step() { # name extra-loadgen-args...
   name=$1; shift
   s0=$(cpu "$server"); b0=$(cpu "$kafka"); threads "$server" > "$data/threads0"; l0=$(log_bytes)
-  produce_buckets > "$data/produce0"
+  produce_buckets > "$data/produce0"; p0=$(produce_requests)
   ./otelstream loadgen --duration "$secs" --warmup 5 --concurrency 16 "$@" > "$data/$name.txt"
   s1=$(cpu "$server"); b1=$(cpu "$kafka"); threads "$server" > "$data/threads1"; l1=$(log_bytes)
-  produce_buckets > "$data/produce1"
+  produce_buckets > "$data/produce1"; p1=$(produce_requests)
   spans=$(awk '/^in all/ {print $5}' "$data/$name.txt")
   failed=$(awk '/^in all/ {print $(NF-2)}' "$data/$name.txt")
   achieved=$(awk '/^achieved/ {print $2}' "$data/$name.txt")
@@ -85,6 +93,7 @@ step() { # name extra-loadgen-args...
   echo "  server CPU-s per million spans by thread: ${by_thread%, }"
   echo "  bytes on the broker's disk per span: $(awk -v b=$((l1 - l0)) -v s="$spans" 'BEGIN {printf "%.1f", b / s}')"
   kafka_part=$(produce_percentiles "$data/produce0" "$data/produce1")
+  [ -z "$p0" ] || [ -z "$p1" ] || echo "  the edge's produce requests per export: $(echo "$p0 $p1" | awk '{printf "%.2f", ($3 - $1) / ($4 - $2)}')"
   [ -z "$kafka_part" ] || echo "  the edge's first send -> last acknowledgement p50 p99 p999 (histogram bucket bounds): $kafka_part ms"
 }
 
