@@ -31,6 +31,10 @@ public final class NullTraceServer extends VerticleBase {
 
   /** args: port [event loops (default: available processors, as the edge)] */
   public static void main(String[] args) {
+    if (args.length < 1) {
+      System.err.println("usage: NullTraceServer port [event-loops]");
+      System.exit(2);
+    }
     int port = Integer.parseInt(args[0]);
     int loops =
         args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();

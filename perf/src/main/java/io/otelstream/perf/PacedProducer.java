@@ -34,6 +34,12 @@ public final class PacedProducer {
    * settings over the edge's, "key=value;key=value"]
    */
   public static void main(String[] args) throws Exception {
+    if (args.length < 6) {
+      System.err.println(
+          "usage: PacedProducer bootstrap topic spans-per-second warm-up-seconds measured-seconds"
+              + " broker-pid [\"key=value;key=value\"]");
+      System.exit(2);
+    }
     String bootstrap = args[0];
     String topic = args[1];
     long spansPerSecond = Long.parseLong(args[2]);
@@ -52,6 +58,10 @@ public final class PacedProducer {
       for (String setting : args[6].split(";")) {
         if (!setting.isBlank()) {
           String[] kv = setting.split("=", 2);
+          if (kv.length != 2) {
+            throw new IllegalArgumentException(
+                "producer setting '" + setting + "' is not key=value");
+          }
           props.put(kv[0].trim(), kv[1].trim());
         }
       }
